@@ -1,0 +1,38 @@
+{
+  "variables": {
+    "openssl_include": "<!(node scripts/openssl-config.cjs include)",
+    "openssl_libs": "<!(node scripts/openssl-config.cjs libs)",
+    "openssl_defines": "<!(node scripts/openssl-config.cjs defines)",
+    "napi_include": "<!(node -p \"require('path').resolve(require('node-addon-api').include_dir)\")",
+    "napi_headers": "<!(node -p \"require('node-api-headers').include_dir\")"
+  },
+  "targets": [
+    {
+      "target_name": "openssl_napi",
+      "sources": ["<!@(node -p \"require('./sources.json').sources.join(' ')\")"],
+      "include_dirs!": [
+        "<(node_root_dir)/include/node",
+        "<(node_root_dir)/src",
+        "<(node_root_dir)/deps/openssl/config",
+        "<(node_root_dir)/deps/openssl/openssl/include",
+        "<(node_root_dir)/deps/uv/include",
+        "<(node_root_dir)/deps/zlib",
+        "<(node_root_dir)/deps/v8/include"
+      ],
+      "include_dirs": ["<(openssl_include)", "native"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_DISABLE_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "OPENSSL_API_COMPAT=30000",
+        "<(openssl_defines)"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags": ["-isystem", "<(napi_headers)", "-isystem", "<(napi_include)"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden", "-fno-exceptions"],
+      "ldflags": ["-Wl,--version-script=<(module_root_dir)/native/exports.map"],
+      "libraries": ["<!@(node scripts/openssl-config.cjs libs)"]
+    }
+  ]
+}

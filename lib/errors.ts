@@ -1,0 +1,94 @@
+/**
+ * The error model (DESIGN.md §4): one OpenSSLError carrying OpenSSL's whole error queue, and the
+ * SSL I/O conditions as its subclasses, named as in pyOpenSSL.
+ * @module
+ */
+import { native } from './native.js';
+
+/** One entry of OpenSSL's error queue, in queue order. */
+export interface OpenSSLErrorEntry {
+  /** Library name, e.g. `"SSL routines"`. */
+  library: string;
+  /** Reason text, e.g. `"no start line"`. */
+  reason: string;
+  /** The packed OpenSSL error code. */
+  code: number;
+  /** Function name where OpenSSL records one (often empty on OpenSSL 3). */
+  func: string;
+  /** OpenSSL source file. */
+  file: string;
+  /** OpenSSL source line. */
+  line: number;
+  /** Extra data OpenSSL attached, or `""`. */
+  data: string;
+}
+
+/**
+ * An OpenSSL call failed. `errors` is the drained error queue, `code` a stable string in Node's
+ * style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
+ */
+export class OpenSSLError extends Error {
+  /** The drained OpenSSL error queue, in queue order. */
+  readonly errors: OpenSSLErrorEntry[];
+  /** A stable code, e.g. `ERR_OSSL_PEM_NO_START_LINE`. */
+  readonly code: string;
+  /** The operation that failed, e.g. `load_certificate`. */
+  readonly operation: string;
+
+  constructor(message: string, errors: OpenSSLErrorEntry[] = [], code = 'ERR_OSSL_NAPI_FAILED', operation = '') {
+    super(message);
+    this.name = new.target.name;
+    this.errors = errors;
+    this.code = code;
+    this.operation = operation;
+  }
+}
+
+/** The TLS layer needs more bytes from the peer (`SSL_ERROR_WANT_READ`, or an empty memory BIO). */
+export class WantReadError extends OpenSSLError {
+  constructor() {
+    super('The operation did not complete; more data must be read (WANT_READ)', [], 'ERR_SSL_WANT_READ', '');
+  }
+}
+
+/** The TLS layer must write before it can continue (`SSL_ERROR_WANT_WRITE`). */
+export class WantWriteError extends OpenSSLError {
+  constructor() {
+    super('The operation did not complete; data must be written (WANT_WRITE)', [], 'ERR_SSL_WANT_WRITE', '');
+  }
+}
+
+/** A certificate callback asked to be called again (`SSL_ERROR_WANT_X509_LOOKUP`). */
+export class WantX509LookupError extends OpenSSLError {
+  constructor() {
+    super('The operation did not complete; an X509 lookup is pending (WANT_X509_LOOKUP)', [], 'ERR_SSL_WANT_X509_LOOKUP', '');
+  }
+}
+
+/** The peer closed the TLS connection cleanly with close_notify (`SSL_ERROR_ZERO_RETURN`). */
+export class ZeroReturnError extends OpenSSLError {
+  constructor() {
+    super('The TLS connection was closed by the peer (close_notify)', [], 'ERR_SSL_ZERO_RETURN', '');
+  }
+}
+
+/**
+ * An I/O error below TLS (`SSL_ERROR_SYSCALL`). The transport ending without close_notify is always
+ * the same shape on every OpenSSL 3.x: `errno === -1` and message `"Unexpected EOF"`.
+ */
+export class SysCallError extends OpenSSLError {
+  /** The OS errno, or -1 for an unexpected EOF. */
+  readonly errno: number;
+
+  constructor(errno: number, message: string) {
+    super(message, [], errno === -1 ? 'ERR_SSL_UNEXPECTED_EOF' : 'ERR_SSL_SYSCALL', '');
+    this.errno = errno;
+  }
+
+  /** True when the peer went away without close_notify. */
+  get unexpectedEof(): boolean {
+    return this.errno === -1;
+  }
+}
+
+native.setupErrors({ OpenSSLError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, SysCallError });

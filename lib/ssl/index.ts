@@ -1,0 +1,24 @@
+/**
+ * The `SSL` namespace: pyOpenSSL's `OpenSSL.SSL`, camelCased.
+ * @module
+ */
+export {
+  OpenSSLError as Error,
+  OpenSSLError,
+  WantReadError,
+  WantWriteError,
+  WantX509LookupError,
+  ZeroReturnError,
+  SysCallError,
+} from '../errors.js';
+export type { OpenSSLErrorEntry } from '../errors.js';
+export {
+  OpenSSL_version,
+  OPENSSL_VERSION,
+  OPENSSL_CFLAGS,
+  OPENSSL_PLATFORM,
+  OPENSSL_DIR,
+  OPENSSL_BUILT_ON,
+  OPENSSL_MODULES_DIR,
+  OPENSSL_VERSION_NUMBER,
+} from '../version.js';

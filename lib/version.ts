@@ -1,0 +1,81 @@
+/**
+ * What OpenSSL the binding really runs. Under Node this matters: Node exports its own bundled
+ * OpenSSL, and a carelessly linked addon silently runs that copy instead of the one it was built for.
+ * @module
+ */
+import { native, type NativeVersionInfo } from './native.js';
+
+/** The answer of {@link version}. */
+export interface VersionInfo {
+  /** Runtime OpenSSL version, e.g. `"3.5.7"`. */
+  openssl: string;
+  /** Full runtime version text, e.g. `"OpenSSL 3.5.7 1 Jul 2026"`. */
+  opensslText: string;
+  /** Runtime `OpenSSL_version_num()`. */
+  opensslNumber: number;
+  /** Version of the headers the addon was compiled against (equal to the runtime one, or it would not load). */
+  headerVersion: string;
+  /** OPENSSLDIR of the linked OpenSSL. */
+  opensslDir: string;
+  /** MODULESDIR (where providers such as `legacy` live). */
+  modulesDir: string;
+  /** Compiler flags OpenSSL was built with. */
+  cflags: string;
+  /** Target platform OpenSSL was built for. */
+  platform: string;
+  /** When OpenSSL was built. */
+  builtOn: string;
+  /** `"static"` (the default: symbols hidden inside the addon) or `"dynamic"` (opt-in). */
+  linkage: 'static' | 'dynamic';
+  /** The file that serves `SSL_CTX_new`: the addon itself when linked statically, never the node binary. */
+  sslCtxNewFile: string;
+  /** The addon file. */
+  addonFile: string;
+  /** Node's own bundled OpenSSL (`process.versions.openssl`), for comparison. */
+  nodeOpenssl: string;
+}
+
+function stripLabel(text: string): string {
+  const i = text.indexOf(': ');
+  return i >= 0 && /^[A-Za-z ]+$/.test(text.slice(0, i)) ? text.slice(i + 2).replace(/^"|"$/g, '') : text;
+}
+
+/** Reports the OpenSSL the binding runs, where it comes from, and Node's own beside it. */
+export function version(): VersionInfo {
+  const v: NativeVersionInfo = native.versionInfo();
+  return {
+    openssl: v.version,
+    opensslText: v.text,
+    opensslNumber: v.number,
+    headerVersion: v.headerVersion,
+    opensslDir: stripLabel(v.opensslDir),
+    modulesDir: stripLabel(v.modulesDir),
+    cflags: stripLabel(v.cflags),
+    platform: stripLabel(v.platform),
+    builtOn: stripLabel(v.builtOn),
+    linkage: v.linkage,
+    sslCtxNewFile: v.sslCtxNewFile,
+    addonFile: v.addonFile,
+    nodeOpenssl: process.versions.openssl ?? '',
+  };
+}
+
+/** Selector for {@link OpenSSL_version}: the version text. */
+export const OPENSSL_VERSION: number = native.versionConstants.OPENSSL_VERSION!;
+/** Selector for {@link OpenSSL_version}: the compiler flags. */
+export const OPENSSL_CFLAGS: number = native.versionConstants.OPENSSL_CFLAGS!;
+/** Selector for {@link OpenSSL_version}: the platform. */
+export const OPENSSL_PLATFORM: number = native.versionConstants.OPENSSL_PLATFORM!;
+/** Selector for {@link OpenSSL_version}: OPENSSLDIR. */
+export const OPENSSL_DIR: number = native.versionConstants.OPENSSL_DIR!;
+/** Selector for {@link OpenSSL_version}: the build date. */
+export const OPENSSL_BUILT_ON: number = native.versionConstants.OPENSSL_BUILT_ON!;
+/** Selector for {@link OpenSSL_version}: MODULESDIR. */
+export const OPENSSL_MODULES_DIR: number = native.versionConstants.OPENSSL_MODULES_DIR!;
+/** The runtime `OpenSSL_version_num()`. */
+export const OPENSSL_VERSION_NUMBER: number = native.versionConstants.OPENSSL_VERSION_NUMBER!;
+
+/** pyOpenSSL's `OpenSSL_version(type)`: the text OpenSSL gives for one `OPENSSL_*` selector. */
+export function OpenSSL_version(type: number): string {
+  return native.openSSLVersionText(type);
+}

@@ -1,0 +1,38 @@
+// Argument readers: each returns false after throwing a TypeError/RangeError that names the
+// argument, so a method reads `if (!ArgInt(info, 0, "bits", &bits, 1, 16384)) return {};`.
+#pragma once
+#include <napi.h>
+
+#include <openssl/bio.h>
+
+#include <cstdint>
+#include <string>
+
+namespace ossl {
+
+// A view of binary input. Strings are copied into `owned` (as UTF-8); Buffers and typed arrays
+// are borrowed: valid while the JS value is alive, i.e. for the duration of the call.
+struct Bytes {
+  const unsigned char* data = nullptr;
+  size_t size = 0;
+  std::string owned;
+  std::string str() const { return std::string(reinterpret_cast<const char*>(data), size); }
+};
+
+bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string = true);
+bool ArgString(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out);
+// A string without NUL bytes (C APIs would silently truncate it).
+bool ArgCString(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out);
+bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t* out, int64_t min, int64_t max);
+bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out);
+bool ArgFunction(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Function* out);
+// Absent, undefined or null.
+bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i);
+
+// Copies OpenSSL-owned bytes into a new Buffer.
+Napi::Buffer<unsigned char> CopyBuffer(Napi::Env env, const unsigned char* data, size_t size);
+// Reads everything written to a memory BIO into a Buffer.
+Napi::Value BioToBuffer(Napi::Env env, BIO* bio);
+Napi::Value BioToString(Napi::Env env, BIO* bio);
+
+}  // namespace ossl

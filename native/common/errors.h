@@ -1,0 +1,67 @@
+// The one error model: OpenSSL's error queue drained into one JS OpenSSLError; SSL I/O results
+// mapped one to one onto WantRead/WantWrite/WantX509Lookup/ZeroReturn/SysCall errors; argument
+// errors as TypeError/RangeError naming the argument. Every helper throws a pending JS exception
+// and returns an empty Napi::Value, so a method ends with `return ThrowX(...)`.
+#pragma once
+#include <napi.h>
+#include <openssl/ssl.h>
+
+#include <string>
+#include <vector>
+
+namespace ossl {
+
+struct ErrorEntry {
+  unsigned long code = 0;
+  std::string library;
+  std::string reason;
+  std::string func;
+  std::string file;
+  int line = 0;
+  std::string data;
+};
+
+// The drained queue plus the operation that failed. Plain data: safe to fill on a worker thread.
+struct CapturedErrors {
+  std::string operation;
+  std::vector<ErrorEntry> entries;
+  std::string message;  // used when the queue is empty (a check of ours, not OpenSSL's)
+};
+
+// Drains the calling thread's error queue (in queue order).
+CapturedErrors CaptureErrors(const char* operation);
+
+// Builds the JS OpenSSLError for captured errors (main thread).
+Napi::Value MakeOpenSSLError(Napi::Env env, const CapturedErrors& captured);
+
+// Drains the queue into an OpenSSLError and throws it.
+Napi::Value ThrowOpenSSL(Napi::Env env, const char* operation);
+// Throws an OpenSSLError with our own message (the queue is drained into it too).
+Napi::Value ThrowOpenSSLMessage(Napi::Env env, const char* operation, const std::string& message);
+
+Napi::Value ThrowTypeError(Napi::Env env, const std::string& message,
+                           const char* code = "ERR_INVALID_ARG_TYPE");
+Napi::Value ThrowRangeError(Napi::Env env, const std::string& message,
+                            const char* code = "ERR_OUT_OF_RANGE");
+// A plain Error with a code (wrong state, use after free).
+Napi::Value ThrowStateError(Napi::Env env, const std::string& message,
+                            const char* code = "ERR_OPENSSL_NAPI_STATE");
+
+// Result kinds of an SSL I/O call, shared with lib/ssl so that hot paths return a number and the
+// TypeScript layer throws the matching class only when it needs to.
+enum SSLStatus : int {
+  kSSLOk = 0,
+  kSSLWantRead = -2,
+  kSSLWantWrite = -3,
+  kSSLWantX509Lookup = -4,
+  kSSLZeroReturn = -5,
+  kSSLWantOther = -6,  // async job, client hello callback, retry-verify: surfaced as WantRead
+};
+
+// Maps SSL_get_error(ssl, ret) and throws the matching JS error.
+Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation);
+
+// Registers the JS error classes (called once per environment from lib/errors.ts).
+Napi::Value SetupErrors(const Napi::CallbackInfo& info);
+
+}  // namespace ossl

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build a static, position-independent OpenSSL into PREFIX, for OPENSSL_DIR=PREFIX npm install.
+# Usage: scripts/build-openssl.sh SOURCE PREFIX
+#   SOURCE: an unpacked OpenSSL source tree, or a .tar.gz/.tar.xz of one.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SOURCE PREFIX  (SOURCE: OpenSSL source dir or tarball)" >&2
+  exit 2
+fi
+src=$1
+prefix=$(mkdir -p "$2" && cd "$2" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [ -f "$src" ]; then
+  tar -xf "$src" -C "$work"
+  src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+elif [ ! -d "$src" ]; then
+  echo "build-openssl: $src is neither a directory nor a tarball" >&2
+  exit 2
+fi
+[ -x "$src/Configure" ] || { echo "build-openssl: no Configure in $src" >&2; exit 2; }
+
+jobs=$(nproc 2>/dev/null || echo 2)
+echo "build-openssl: building $(basename "$src") into $prefix with $jobs jobs"
+cd "$src"
+# no-shared: static archives we link with hidden symbols; -fPIC: they go into a shared addon.
+./Configure no-shared no-tests no-docs -fPIC \
+  --prefix="$prefix" --openssldir="$prefix/ssl" --libdir=lib >"$work/configure.log" 2>&1 \
+  || { cat "$work/configure.log"; exit 1; }
+make -j"$jobs" >"$work/make.log" 2>&1 || { tail -n 60 "$work/make.log"; exit 1; }
+make install_sw install_ssldirs >"$work/install.log" 2>&1 || { tail -n 60 "$work/install.log"; exit 1; }
+"$prefix/bin/openssl" version -a | head -n 2
+echo "build-openssl: done; use OPENSSL_DIR=$prefix"

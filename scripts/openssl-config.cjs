@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Finds the OpenSSL to build against, in this order (rust-openssl's variable names):
+//   OPENSSL_INCLUDE_DIR / OPENSSL_LIB_DIR, then OPENSSL_DIR (a prefix with include/ and lib/ or
+//   lib64/), then pkg-config, then the system prefix.
+// OPENSSL_STATIC (default 1) links libssl.a/libcrypto.a with hidden symbols; OPENSSL_STATIC=0 is
+// the opt-in dynamic mode (loaded with RTLD_DEEPBIND so Node's own copy does not win).
+// Usage: openssl-config.cjs include|libdir|libs|linkage|json
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+function tryExec(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function hasLib(dir, isStatic) {
+  const ext = isStatic ? '.a' : '.so';
+  return fs.existsSync(path.join(dir, 'libssl' + ext)) && fs.existsSync(path.join(dir, 'libcrypto' + ext));
+}
+
+function find() {
+  const env = process.env;
+  const isStatic = !/^(0|false|no)$/i.test(env.OPENSSL_STATIC || '1');
+  let include = env.OPENSSL_INCLUDE_DIR || '';
+  let libdir = env.OPENSSL_LIB_DIR || '';
+  let source = include || libdir ? 'OPENSSL_INCLUDE_DIR/OPENSSL_LIB_DIR' : '';
+  if (env.OPENSSL_DIR) {
+    const prefix = path.resolve(env.OPENSSL_DIR);
+    include = include || path.join(prefix, 'include');
+    if (!libdir) {
+      libdir = ['lib64', 'lib'].map((d) => path.join(prefix, d)).find((d) => hasLib(d, isStatic)) || path.join(prefix, 'lib');
+    }
+    source = source || `OPENSSL_DIR=${prefix}`;
+  }
+  if (!include || !libdir) {
+    const pcInclude = tryExec('pkg-config', ['--variable=includedir', 'openssl']);
+    const pcLib = tryExec('pkg-config', ['--variable=libdir', 'openssl']);
+    if (pcInclude && pcLib) {
+      include = include || pcInclude;
+      libdir = libdir || pcLib;
+      source = source || 'pkg-config';
+    }
+  }
+  if (!include || !libdir) {
+    const multiarch = tryExec('gcc', ['-print-multiarch']);
+    include = include || '/usr/include';
+    libdir = libdir || [multiarch && `/usr/lib/${multiarch}`, '/usr/lib64', '/usr/lib'].find((d) => d && hasLib(d, isStatic)) || '/usr/lib';
+    source = source || 'system prefix';
+  }
+  if (!fs.existsSync(path.join(include, 'openssl', 'ssl.h'))) {
+    throw new Error(`openssl-napi: no openssl/ssl.h under ${include} (from ${source}). Install libssl-dev or set OPENSSL_DIR.`);
+  }
+  if (!hasLib(libdir, isStatic)) {
+    throw new Error(
+      `openssl-napi: no libssl${isStatic ? '.a' : '.so'}/libcrypto${isStatic ? '.a' : '.so'} in ${libdir} (from ${source}). ` +
+        'Install libssl-dev, build one with scripts/build-openssl.sh, or set OPENSSL_STATIC=0 for dynamic linking.',
+    );
+  }
+  const header = fs.readFileSync(path.join(include, 'openssl', 'opensslv.h'), 'utf8');
+  const m = header.match(/#\s*define\s+OPENSSL_VERSION_STR\s+"([^"]+)"/);
+  const version = m ? m[1] : 'unknown';
+  const libs = isStatic
+    ? [path.join(libdir, 'libssl.a'), path.join(libdir, 'libcrypto.a'), '-Wl,--exclude-libs,ALL', '-ldl', '-lpthread']
+    : [`-L${libdir}`, `-Wl,-rpath,${libdir}`, '-lssl', '-lcrypto'];
+  return { source, include, libdir, linkage: isStatic ? 'static' : 'dynamic', version, libs };
+}
+
+const what = process.argv[2] || 'json';
+const cfg = find();
+if (what === 'include') {
+  process.stderr.write(`openssl-napi: OpenSSL ${cfg.version} from ${cfg.source}: ${cfg.include}, ${cfg.libdir} (${cfg.linkage})\n`);
+  // Recorded for lib/native.ts (dynamic mode needs RTLD_DEEPBIND) and for version() cross-checks.
+  const out = path.join(__dirname, '..', 'build', 'openssl.json');
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(cfg, null, 2) + '\n');
+  } catch {
+    // read-only checkouts still build; the loader falls back to the static default
+  }
+  console.log(cfg.include);
+} else if (what === 'libdir') console.log(cfg.libdir);
+else if (what === 'libs') console.log(cfg.libs.join(' '));
+else if (what === 'linkage') console.log(cfg.linkage);
+else if (what === "defines") console.log(`OPENSSL_NAPI_STATIC=${cfg.linkage === "static" ? 1 : 0}`);
+else console.log(JSON.stringify(cfg, null, 2));
