@@ -20,3 +20,4 @@ export type { OpenSSLErrorEntry } from './errors.js';
 export { version } from './version.js';
 export type { VersionInfo } from './version.js';
 export { digest, digestAsync, randomBytes, randomBytesAsync } from './util.js';
+export { PKey, X509, X509Name } from './crypto/index.js';

@@ -112,6 +112,20 @@ bool ArgFunction(const Napi::CallbackInfo& info, size_t i, const char* name, Nap
   return Fail(info, i, name, "a function");
 }
 
+bool ArgFiletype(const Napi::CallbackInfo& info, size_t i, int* out, bool allow_text) {
+  int64_t t = 0;
+  if (!ArgInt(info, i, "type", &t, -0x7fffffff, 0x7fffffff)) return false;
+  if (t != kFiletypePEM && t != kFiletypeASN1 && !(allow_text && t == kFiletypeText)) {
+    ThrowRangeError(info.Env(),
+                    std::string("The \"type\" argument must be FILETYPE_PEM or FILETYPE_ASN1") +
+                        (allow_text ? " or FILETYPE_TEXT" : ""),
+                    "ERR_INVALID_ARG_VALUE");
+    return false;
+  }
+  *out = static_cast<int>(t);
+  return true;
+}
+
 Napi::Buffer<unsigned char> CopyBuffer(Napi::Env env, const unsigned char* data, size_t size) {
   return Napi::Buffer<unsigned char>::Copy(env, size == 0 ? reinterpret_cast<const unsigned char*>("") : data, size);
 }

@@ -29,6 +29,13 @@ bool ArgFunction(const Napi::CallbackInfo& info, size_t i, const char* name, Nap
 // Absent, undefined or null.
 bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i);
 
+// pyOpenSSL's FILETYPE_* values.
+constexpr int kFiletypePEM = 1;
+constexpr int kFiletypeASN1 = 2;
+constexpr int kFiletypeText = 65535;
+// A FILETYPE_* argument (FILETYPE_TEXT only where allow_text).
+bool ArgFiletype(const Napi::CallbackInfo& info, size_t i, int* out, bool allow_text);
+
 // Copies OpenSSL-owned bytes into a new Buffer.
 Napi::Buffer<unsigned char> CopyBuffer(Napi::Env env, const unsigned char* data, size_t size);
 // Reads everything written to a memory BIO into a Buffer.

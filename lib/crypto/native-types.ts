@@ -1,0 +1,82 @@
+/**
+ * Native handle types of the crypto area (declaration merging into NativeBinding).
+ * @internal
+ * @module
+ */
+import '../native.js';
+
+/** @internal */
+export interface NativeHandle {
+  free(): void;
+  isFreed(): boolean;
+}
+
+/** @internal */
+export interface NativePKey extends NativeHandle {
+  generateKey(type: number, bitsOrCurve?: number | string): void;
+  type(): number;
+  typeName(): string | null;
+  bits(): number;
+  check(): boolean;
+  isPublicOnly(): boolean;
+  isInitialized(): boolean;
+  equals(other: NativePKey): boolean;
+}
+
+/** @internal */
+export interface NativeX509Name extends NativeHandle {
+  getEntry(field: string): string | null;
+  setEntry(field: string, value: string | Uint8Array): void;
+  getComponents(): [Buffer, Buffer][];
+  oneline(): string;
+  rfc2253(): string;
+  der(): Buffer;
+  hash(): number;
+  compare(other: NativeX509Name): number;
+  entryCount(): number;
+  isView(): boolean;
+  copy(): NativeX509Name;
+}
+
+/** @internal */
+export interface NativeX509 extends NativeHandle {
+  getVersion(): number;
+  setVersion(v: number): void;
+  getSerialHex(): string;
+  setSerialHex(hex: string): void;
+  gmtimeAdj(which: 0 | 1, seconds: number): void;
+  getTime(which: 0 | 1): string | null;
+  setTime(which: 0 | 1, when: string): void;
+  hasExpired(): boolean;
+  getName(which: 0 | 1): NativeX509Name;
+  setName(which: 0 | 1, name: NativeX509Name): void;
+  getPubkey(): NativePKey;
+  setPubkey(key: NativePKey): void;
+  sign(key: NativePKey, digest: string | null): void;
+  verifySignature(key: NativePKey): boolean;
+  getSignatureAlgorithm(): string;
+  digest(name: string): string;
+  subjectNameHash(): number;
+  getExtensionCount(): number;
+  toDER(): Buffer;
+  copy(): NativeX509;
+}
+
+declare module '../native.js' {
+  interface NativeBinding {
+    PKey: new () => NativePKey;
+    X509Name: new (copyOf?: NativeX509Name) => NativeX509Name;
+    X509: new () => NativeX509;
+    generateKeyAsync(type: number, bitsOrCurve?: number | string): Promise<NativePKey>;
+    pkeyTypes: Record<string, number>;
+    loadPrivatekey(type: number, buffer: Uint8Array | string, passphrase?: PassphraseInput | null): NativePKey;
+    loadPublickey(type: number, buffer: Uint8Array | string): NativePKey;
+    dumpPrivatekey(type: number, pkey: NativePKey, cipher?: string | null, passphrase?: PassphraseInput | null): Buffer;
+    dumpPublickey(type: number, pkey: NativePKey): Buffer;
+    loadCertificate(type: number, buffer: Uint8Array | string): NativeX509;
+    dumpCertificate(type: number, cert: NativeX509): Buffer;
+  }
+}
+
+/** A passphrase: the bytes themselves, or a callback given whether the key is being written. */
+export type PassphraseInput = string | Uint8Array | ((writing: boolean) => string | Uint8Array);

@@ -1,0 +1,127 @@
+/**
+ * `PKey`: an OpenSSL `EVP_PKEY`, a key pair or a public key.
+ * @module
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { native } from '../native.js';
+import { handleOf } from '../handle.js';
+import { FILETYPE_ASN1, type Filetype } from './constants.js';
+import type { NativePKey, PassphraseInput } from './native-types.js';
+
+/** Options of {@link PKey.generate}: `bits` for RSA/DSA/DH, `curve` for EC. */
+export interface GenerateOptions {
+  /** Modulus or prime size in bits (RSA, DSA, DH). */
+  bits?: number;
+  /** Curve name for EC keys: `"P-256"`, `"prime256v1"`, `"secp384r1"`, ... */
+  curve?: string;
+}
+
+/** A public or private key (`EVP_PKEY`). */
+export class PKey {
+  /** @internal */
+  _h: NativePKey;
+
+  /** An empty key; fill it with {@link PKey.generateKey} or use {@link loadPrivatekey}. */
+  constructor() {
+    this._h = new native.PKey();
+  }
+
+  /** @internal Wraps a native handle. */
+  static _wrap(h: NativePKey): PKey {
+    const k = Object.create(PKey.prototype) as PKey;
+    k._h = h;
+    return k;
+  }
+
+  /**
+   * Generates a key in place. `bitsOrCurve` is the size for `TYPE_RSA`/`TYPE_DSA`/`TYPE_DH`, the curve
+   * name for `TYPE_EC`, and is ignored for Ed25519/Ed448/X25519/X448.
+   */
+  generateKey(type: number, bitsOrCurve?: number | string): void {
+    this._h.generateKey(type, bitsOrCurve);
+  }
+
+  /** Generates a key off the event loop (the libuv pool). */
+  static async generate(type: number, options: GenerateOptions | number | string = {}): Promise<PKey> {
+    const param = typeof options === 'object' && options !== null ? (options.curve ?? options.bits) : options;
+    return PKey._wrap(await native.generateKeyAsync(type, param));
+  }
+
+  /** The key type (`TYPE_RSA`, `TYPE_EC`, ...). */
+  type(): number {
+    return this._h.type();
+  }
+
+  /** The key size in bits. */
+  bits(): number {
+    return this._h.bits();
+  }
+
+  /** Checks the key's consistency (`EVP_PKEY_check`); throws `crypto.Error` if it is inconsistent. */
+  check(): boolean {
+    return this._h.check();
+  }
+
+  /** True when the key holds a private part (it was not loaded from public data or a certificate). */
+  hasPrivateKey(): boolean {
+    return this._h.isInitialized() && !this._h.isPublicOnly();
+  }
+
+  /** True when both keys have the same public key. */
+  equals(other: PKey): boolean {
+    return this._h.equals(handleOf(other, PKey, 'other'));
+  }
+
+  /** A `node:crypto` KeyObject with the same key (private if this key has one). */
+  toKeyObject(): KeyObject {
+    if (this.hasPrivateKey()) {
+      return createPrivateKey({ key: native.dumpPrivatekey(FILETYPE_ASN1, this._h), format: 'der', type: 'pkcs8' });
+    }
+    return createPublicKey({ key: native.dumpPublickey(FILETYPE_ASN1, this._h), format: 'der', type: 'spki' });
+  }
+
+  /** A PKey from a `node:crypto` KeyObject (public or private). */
+  static fromKeyObject(key: KeyObject): PKey {
+    if (key.type === 'private') {
+      return PKey._wrap(native.loadPrivatekey(FILETYPE_ASN1, key.export({ format: 'der', type: 'pkcs8' })));
+    }
+    if (key.type === 'public') {
+      return PKey._wrap(native.loadPublickey(FILETYPE_ASN1, key.export({ format: 'der', type: 'spki' })));
+    }
+    throw new TypeError('The "key" argument must be an asymmetric KeyObject');
+  }
+
+  /** Releases the key now instead of at garbage collection. */
+  free(): void {
+    this._h.free();
+  }
+
+  /** Same as {@link PKey.free}, for `using`. */
+  [Symbol.dispose](): void {
+    this._h.free();
+  }
+}
+
+/** Loads a private key (PKCS#8 or traditional PEM, optionally encrypted; or DER). */
+export function loadPrivatekey(type: Filetype, buffer: Uint8Array | string, passphrase?: PassphraseInput | null): PKey {
+  return PKey._wrap(native.loadPrivatekey(type, buffer, passphrase));
+}
+
+/** Loads a public key (SubjectPublicKeyInfo, PEM or DER). */
+export function loadPublickey(type: Filetype, buffer: Uint8Array | string): PKey {
+  return PKey._wrap(native.loadPublickey(type, buffer));
+}
+
+/**
+ * Dumps a private key: PEM (PKCS#8; encrypted with `cipher`, e.g. `"aes-256-cbc"`, and a
+ * passphrase), DER, or text.
+ */
+export function dumpPrivatekey(type: Filetype, pkey: PKey, cipher?: string | null, passphrase?: PassphraseInput | null): Buffer {
+  return native.dumpPrivatekey(type, handleOf(pkey, PKey, 'pkey'), cipher, passphrase);
+}
+
+/** Dumps a public key as SubjectPublicKeyInfo (PEM or DER), or text. */
+export function dumpPublickey(type: Filetype, pkey: PKey): Buffer {
+  return native.dumpPublickey(type, handleOf(pkey, PKey, 'pkey'));
+}
+

@@ -1,0 +1,124 @@
+// Loading and dumping keys: PEM (optionally encrypted), DER, and text.
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "common/args.h"
+#include "common/passphrase.h"
+#include "pkey/pkey.h"
+
+namespace ossl {
+namespace {
+
+BIOPtr ReadBio(const Bytes& b) { return BIOPtr(BIO_new_mem_buf(b.data, static_cast<int>(b.size))); }
+
+Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int type = 0;
+  Bytes data;
+  Passphrase pass;
+  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data) ||
+      !pass.Read(info, 2, "passphrase"))
+    return {};
+  ERR_clear_error();
+  BIOPtr bio = ReadBio(data);
+  if (bio == nullptr) return ThrowOpenSSL(env, "load_privatekey");
+  EVP_PKEY* key = nullptr;
+  {
+    CallbackBridge::Scope scope(pass.bridge(), env);
+    if (type == kFiletypePEM) {
+      key = PEM_read_bio_PrivateKey(bio.get(), nullptr, &Passphrase::Callback, &pass);
+    } else {
+      key = d2i_PrivateKey_bio(bio.get(), nullptr);
+    }
+  }
+  EVPPKeyPtr owned(key);
+  if (pass.ThrowIfFailed(env)) return {};
+  if (owned == nullptr) return ThrowOpenSSL(env, "load_privatekey");
+  ERR_clear_error();
+  return PKeyWrap::New(env, std::move(owned), false);
+}
+
+Napi::Value LoadPublickey(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int type = 0;
+  Bytes data;
+  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
+  ERR_clear_error();
+  BIOPtr bio = ReadBio(data);
+  if (bio == nullptr) return ThrowOpenSSL(env, "load_publickey");
+  EVPPKeyPtr key(type == kFiletypePEM ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, const_cast<char*>(""))
+                                      : d2i_PUBKEY_bio(bio.get(), nullptr));
+  if (key == nullptr) return ThrowOpenSSL(env, "load_publickey");
+  ERR_clear_error();
+  return PKeyWrap::New(env, std::move(key), true);
+}
+
+Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int type = 0;
+  if (!ArgFiletype(info, 0, &type, true)) return {};
+  EVP_PKEY* key = PKeyArg(info, 1, "pkey", true);
+  if (key == nullptr) return {};
+  std::string cipher_name;
+  const bool has_cipher = !ArgIsNullish(info, 2);
+  if (has_cipher && !ArgCString(info, 2, "cipher", &cipher_name)) return {};
+  Passphrase pass;
+  if (!pass.Read(info, 3, "passphrase")) return {};
+  if (has_cipher && type != kFiletypePEM)
+    return ThrowTypeError(env, "A cipher can only be used with FILETYPE_PEM", "ERR_INVALID_ARG_VALUE");
+  if (has_cipher && !pass.present())
+    return ThrowTypeError(env, "A passphrase is required when a cipher is given", "ERR_INVALID_ARG_VALUE");
+  if (!has_cipher && pass.present())
+    return ThrowTypeError(env, "A passphrase was given without a cipher", "ERR_INVALID_ARG_VALUE");
+  ERR_clear_error();
+  Ptr<EVP_CIPHER, EVP_CIPHER_free> cipher;
+  if (has_cipher) {
+    cipher.reset(EVP_CIPHER_fetch(nullptr, cipher_name.c_str(), nullptr));
+    if (cipher == nullptr) return ThrowOpenSSLMessage(env, "dump_privatekey", "Unknown cipher " + cipher_name);
+  }
+  BIOPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr) return ThrowOpenSSL(env, "dump_privatekey");
+  int ok = 0;
+  {
+    CallbackBridge::Scope scope(pass.bridge(), env);
+    if (type == kFiletypePEM) {
+      ok = PEM_write_bio_PrivateKey(bio.get(), key, cipher.get(), nullptr, 0,
+                                    has_cipher ? &Passphrase::Callback : nullptr, has_cipher ? &pass : nullptr);
+    } else if (type == kFiletypeASN1) {
+      ok = i2d_PrivateKey_bio(bio.get(), key);
+    } else {
+      ok = EVP_PKEY_print_private(bio.get(), key, 0, nullptr);
+    }
+  }
+  if (pass.ThrowIfFailed(env)) return {};
+  if (ok != 1) return ThrowOpenSSL(env, "dump_privatekey");
+  return BioToBuffer(env, bio.get());
+}
+
+Napi::Value DumpPublickey(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int type = 0;
+  if (!ArgFiletype(info, 0, &type, true)) return {};
+  EVP_PKEY* key = PKeyArg(info, 1, "pkey", false);
+  if (key == nullptr) return {};
+  ERR_clear_error();
+  BIOPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr) return ThrowOpenSSL(env, "dump_publickey");
+  int ok = type == kFiletypePEM    ? PEM_write_bio_PUBKEY(bio.get(), key)
+           : type == kFiletypeASN1 ? i2d_PUBKEY_bio(bio.get(), key)
+                                   : EVP_PKEY_print_public(bio.get(), key, 0, nullptr);
+  if (ok != 1) return ThrowOpenSSL(env, "dump_publickey");
+  return BioToBuffer(env, bio.get());
+}
+
+void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("loadPrivatekey", Napi::Function::New(env, LoadPrivatekey, "loadPrivatekey"));
+  exports.Set("loadPublickey", Napi::Function::New(env, LoadPublickey, "loadPublickey"));
+  exports.Set("dumpPrivatekey", Napi::Function::New(env, DumpPrivatekey, "dumpPrivatekey"));
+  exports.Set("dumpPublickey", Napi::Function::New(env, DumpPublickey, "dumpPublickey"));
+}
+
+Module registration(&Init);
+
+}  // namespace
+}  // namespace ossl
