@@ -1,0 +1,200 @@
+// openssl-napi side of each benchmark line: the public API, used the way a user would.
+import { SSL, crypto } from '../../dist/index.js';
+import { cliIdentity, report, timed, timedSync } from './common.js';
+
+const PEM = crypto.FILETYPE_PEM;
+
+function context(kind, version, { server, tickets = true } = {}) {
+  const ctx = new SSL.Context(SSL.TLS_METHOD);
+  ctx.setMinProtoVersion(version);
+  ctx.setMaxProtoVersion(version);
+  if (server) {
+    const id = cliIdentity(kind);
+    ctx.useCertificate(crypto.loadCertificate(PEM, id.cert));
+    ctx.usePrivatekey(crypto.loadPrivatekey(PEM, id.key));
+    ctx.setSessionId(Buffer.from('bench'));
+    if (!tickets) ctx.setOptions(SSL.OP_NO_TICKET);
+  } else {
+    ctx.setSessionCacheMode(SSL.SESS_CACHE_CLIENT);
+    if (version === SSL.TLS1_2_VERSION) ctx.setCipherList(kind === 'rsa' ? 'ECDHE-RSA-AES128-GCM-SHA256' : 'ECDHE-ECDSA-AES128-GCM-SHA256');
+  }
+  return ctx;
+}
+
+/** Moves all pending ciphertext from one connection to the other; returns bytes moved. */
+function move(from, to) {
+  let moved = 0;
+  for (;;) {
+    const n = from.pending !== undefined && from.bioPending ? from.bioPending() : 1;
+    if (n === 0) break;
+    let chunk;
+    try {
+      chunk = from.bioRead(1 << 17);
+    } catch (e) {
+      if (e instanceof SSL.WantReadError) break;
+      throw e;
+    }
+    to.bioWrite(chunk);
+    moved += chunk.length;
+  }
+  return moved;
+}
+
+function step(conn) {
+  try {
+    conn.doHandshake();
+    return true;
+  } catch (e) {
+    if (e instanceof SSL.WantReadError) return false;
+    throw e;
+  }
+}
+
+function handshake(c, s) {
+  let cdone = false;
+  let sdone = false;
+  for (let i = 0; i < 100 && !(cdone && sdone); i++) {
+    if (!cdone) cdone = step(c);
+    move(c, s);
+    if (!sdone) sdone = step(s);
+    move(s, c);
+  }
+  if (!(cdone && sdone)) throw new Error('handshake did not finish');
+}
+
+function readTickets(c) {
+  try {
+    c.recv(16);
+  } catch (e) {
+    if (!(e instanceof SSL.WantReadError)) throw e;
+  }
+}
+
+function pair(cctx, sctx, session) {
+  const c = new SSL.Connection(cctx);
+  c.setConnectState();
+  if (session) c.setSession(session);
+  const s = new SSL.Connection(sctx);
+  s.setAcceptState();
+  handshake(c, s);
+  return [c, s];
+}
+
+function close(c, s) {
+  // Quiet shutdown, as the C loop does, so sessions stay resumable.
+  c.setShutdown(SSL.SENT_SHUTDOWN | SSL.RECEIVED_SHUTDOWN);
+  s.setShutdown(SSL.SENT_SHUTDOWN | SSL.RECEIVED_SHUTDOWN);
+  c.free();
+  s.free();
+}
+
+function handshakes(line, kind, version, s) {
+  const sctx = context(kind, version, { server: true });
+  const cctx = context(kind, version, {});
+  report(line, 'handshakes/s', timedSync(s, 10, () => {
+    for (let i = 0; i < 10; i++) close(...pair(cctx, sctx));
+  }));
+}
+
+function resumptions(line, version, tickets, s) {
+  const sctx = context('ec', version, { server: true, tickets });
+  const cctx = context('ec', version, {});
+  let [c0, s0] = pair(cctx, sctx);
+  if (version === SSL.TLS1_3_VERSION) readTickets(c0);
+  let session = c0.getSession();
+  close(c0, s0);
+  let reused = 0;
+  const r = timedSync(s, 10, () => {
+    for (let i = 0; i < 10; i++) {
+      const [c, sv] = pair(cctx, sctx, session);
+      if (c.sessionReused()) reused++;
+      if (version === SSL.TLS1_3_VERSION) {
+        readTickets(c);
+        session = c.getSession();
+      }
+      close(c, sv);
+    }
+  });
+  if (reused !== r.ops) throw new Error(`resumed ${reused} of ${r.ops}`);
+  report(line, 'handshakes/s', r, 1, { reused });
+}
+
+function bulk(line, suite, s) {
+  const sctx = context('ec', SSL.TLS1_3_VERSION, { server: true });
+  const cctx = context('ec', SSL.TLS1_3_VERSION, {});
+  sctx.setTls13Ciphersuites(suite);
+  cctx.setTls13Ciphersuites(suite);
+  const [c, sv] = pair(cctx, sctx);
+  const plain = Buffer.alloc(16384, 'x');
+  const out = Buffer.alloc(16384);
+  const r = timedSync(s, 64 * 16384, () => {
+    for (let i = 0; i < 64; i++) {
+      if (c.send(plain) !== plain.length) throw new Error('partial write');
+      move(c, sv);
+      let got = 0;
+      while (got < plain.length) got += sv.recvInto(out);
+    }
+  });
+  report(line, 'MB/s', r, 1e-6);
+}
+
+function memory(s) {
+  // RSS over many in-memory TLS 1.2 ticket resumptions, sampled every 10%.
+  const total = s < 1 ? 10000 : 100000;
+  const sctx = context('ec', SSL.TLS1_2_VERSION, { server: true });
+  const cctx = context('ec', SSL.TLS1_2_VERSION, {});
+  const [c0, s0] = pair(cctx, sctx);
+  const session = c0.getSession();
+  close(c0, s0);
+  const rssMB = [];
+  for (let i = 0; i < total; i++) {
+    close(...pair(cctx, sctx, session));
+    if ((i + 1) % (total / 10) === 0) {
+      globalThis.gc?.();
+      rssMB.push(process.memoryUsage().rss / 2 ** 20);
+    }
+  }
+  const warm = rssMB[1];
+  const growthPct = ((rssMB.at(-1) - warm) / warm) * 100;
+  console.log(JSON.stringify({ line: 'memory', handshakes: total, rssMB, growthPct, flat: Math.abs(growthPct) <= 10, rate: rssMB.at(-1), unit: 'MB' }));
+}
+
+const lines = {
+  'hs13-ecdsa': (s) => handshakes('hs13-ecdsa', 'ec', SSL.TLS1_3_VERSION, s),
+  'hs12-rsa': (s) => handshakes('hs12-rsa', 'rsa', SSL.TLS1_2_VERSION, s),
+  resume13: (s) => resumptions('resume13', SSL.TLS1_3_VERSION, true, s),
+  'resume12-id': (s) => resumptions('resume12-id', SSL.TLS1_2_VERSION, false, s),
+  'resume12-ticket': (s) => resumptions('resume12-ticket', SSL.TLS1_2_VERSION, true, s),
+  'bulk-aesgcm': (s) => bulk('bulk-aesgcm', 'TLS_AES_128_GCM_SHA256', s),
+  'bulk-chacha': (s) => bulk('bulk-chacha', 'TLS_CHACHA20_POLY1305_SHA256', s),
+  'parse-pem'(s) {
+    const pem = cliIdentity('ec').cert;
+    report('parse-pem', 'certs/s', timedSync(s, 100, () => {
+      for (let i = 0; i < 100; i++) crypto.loadCertificate(PEM, pem).free();
+    }));
+  },
+  'selfsigned-p256'(s) {
+    const key = new crypto.PKey();
+    key.generateKey(crypto.TYPE_EC, 'P-256');
+    let serial = 0;
+    report('selfsigned-p256', 'certs/s', timedSync(s, 20, () => {
+      for (let i = 0; i < 20; i++) {
+        const x = new crypto.X509();
+        x.setSerialNumber(serial++);
+        x.getSubject().CN = 'example.com';
+        x.setIssuer(x.getSubject());
+        x.gmtimeAdjNotBefore(0);
+        x.gmtimeAdjNotAfter(86400 * 365);
+        x.setPubkey(key);
+        x.sign(key, 'sha256');
+        x.free();
+      }
+    }));
+  },
+  memory,
+};
+
+const [line, seconds] = process.argv.slice(2);
+const fn = lines[line];
+if (!fn) console.log(JSON.stringify({ line, unsupported: true }));
+else await fn(Number(seconds));

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// The benchmark suite: each line measured side by side in one run for openssl-napi, node:tls /
+// node:crypto, and a C loop over the same OpenSSL the addon links (the ceiling). Several runs after
+// a warm-up; the median with min-max; ratios binding/C and binding/node computed pair by pair.
+// Usage: npm run bench [-- --quick] [--lines a,b] [--runs N] [--seconds S]
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const quick = flag('quick');
+
+/** Every line: its goal (binding/C ratio, or vs node), unit, and whether it runs on one pinned core. */
+export const LINES = [
+  { id: 'hs13-ecdsa', title: 'TLS 1.3 ECDSA P-256 full handshakes, in memory', goal: 0.9 },
+  { id: 'hs12-rsa', title: 'TLS 1.2 ECDHE-RSA-2048 full handshakes, in memory', goal: 0.9 },
+  { id: 'resume13', title: 'TLS 1.3 ticket resumption, in memory', goal: 0.9 },
+  { id: 'resume12-id', title: 'TLS 1.2 session-id resumption, in memory', goal: 0.75 },
+  { id: 'resume12-ticket', title: 'TLS 1.2 ticket resumption, in memory', goal: 0.75 },
+  { id: 'bulk-aesgcm', title: 'AES-128-GCM bulk, 16 KiB records, in memory', goal: 0.85 },
+  { id: 'bulk-chacha', title: 'ChaCha20-Poly1305 bulk, 16 KiB records, in memory', goal: 0.85 },
+  { id: 'tcp-hs13', title: 'loopback TCP TLS 1.3 handshakes, SecureSocket', goal: null, vsNode: true },
+  { id: 'tcp-bulk', title: 'loopback TCP bulk AES-GCM, SecureSocket', goal: 0.95 },
+  { id: 'parse-pem', title: 'parse PEM certificate', goal: 0.9 },
+  { id: 'selfsigned-p256', title: 'self-signed P-256 certificate', goal: 0.9 },
+  { id: 'verify-chain', title: 'verify 3-certificate P-256 chain', goal: 0.95 },
+  { id: 'memory', title: 'RSS over in-memory handshakes (flat within 10%)', goal: null, memory: true },
+];
+
+function buildCeiling() {
+  const cfg = JSON.parse(fs.readFileSync(path.join(root, 'build', 'openssl.json'), 'utf8'));
+  const out = path.join(root, 'build', 'bench', 'ceiling');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const link = cfg.linkage === 'static'
+    ? [path.join(cfg.libdir, 'libssl.a'), path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread']
+    : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lssl', '-lcrypto'];
+  execFileSync('cc', ['-O2', '-o', out, path.join(here, 'c', 'ceiling.c'), `-I${cfg.include}`, ...link], { stdio: 'inherit' });
+  return { bin: out, cfg };
+}
+
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+function pinned(cmd, argv) {
+  // One core for every implementation, the same one, so the comparison is pair by pair.
+  return hasTaskset ? ['taskset', ['-c', String(os.cpus().length - 1), cmd, ...argv]] : [cmd, argv];
+}
+
+function runImpl(impl, line, seconds, ceiling) {
+  const [cmd, argv] =
+    impl === 'c'
+      ? pinned(ceiling.bin, [line, String(seconds)])
+      : pinned(process.execPath, [path.join(here, 'impl', `${impl}.js`), line, String(seconds)]);
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000 });
+  const last = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
+  if (r.status !== 0 || !last) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { error: `unparsable output: ${last}` };
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function summarize(samples) {
+  const rates = samples.filter((s) => typeof s.rate === 'number').map((s) => s.rate);
+  if (rates.length === 0) {
+    const unsupported = samples.some((s) => s.unsupported);
+    return { unsupported, error: unsupported ? null : samples.find((s) => s.error)?.error ?? 'no result' };
+  }
+  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), unit: samples.find((s) => s.unit)?.unit, runs: rates.length };
+}
+
+function fmt(x) {
+  if (x === undefined || x === null || Number.isNaN(x)) return '—';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function main() {
+  const runs = Number(opt('runs', quick ? 3 : 5));
+  const seconds = Number(opt('seconds', quick ? 0.4 : 2));
+  const only = opt('lines', '') ? opt('lines', '').split(',') : null;
+  const ceiling = buildCeiling();
+  const lines = LINES.filter((l) => !only || only.includes(l.id));
+  const results = [];
+  const started = Date.now();
+  process.stderr.write(`openssl-napi bench: ${runs} runs x ${seconds}s per implementation after a warm-up; OpenSSL ${ceiling.cfg.version} (${ceiling.cfg.linkage}); node:tls on ${process.versions.openssl}\n`);
+  for (const line of lines) {
+    const samples = { binding: [], node: [], c: [] };
+    const impls = line.memory ? ['binding', 'node'] : ['binding', 'node', 'c'];
+    for (const impl of impls) runImpl(impl, line.id, Math.min(seconds, 0.2), ceiling); // warm-up (disk cache, CPU clocks)
+    for (let r = 0; r < runs; r++) {
+      for (const impl of impls) {
+        process.stderr.write(`\r  ${line.id.padEnd(16)} run ${r + 1}/${runs} ${impl.padEnd(8)}`);
+        samples[impl].push(runImpl(impl, line.id, seconds, ceiling));
+      }
+    }
+    const entry = { ...line, binding: summarize(samples.binding), node: summarize(samples.node), c: summarize(samples.c) };
+    if (line.memory) entry.memory = { binding: samples.binding.at(-1), node: samples.node.at(-1) };
+    // Ratios pair by pair (run r of the binding over run r of C), then the median of those.
+    const pairRatio = (a, b) => {
+      const rs = samples[a].map((s, i) => (s.rate && samples[b][i]?.rate ? s.rate / samples[b][i].rate : null)).filter((x) => x !== null);
+      return rs.length ? median(rs) : null;
+    };
+    entry.ratioC = pairRatio('binding', 'c');
+    entry.ratioNode = pairRatio('binding', 'node');
+    entry.nodeRatioC = pairRatio('node', 'c');
+    entry.met = line.memory
+      ? entry.memory?.binding?.flat ?? null
+      : line.vsNode
+        ? entry.ratioNode !== null && entry.ratioNode >= 1
+        : entry.ratioC !== null && entry.goal !== null && entry.ratioC >= entry.goal;
+    results.push(entry);
+    process.stderr.write(`\r  ${line.id.padEnd(16)} binding ${fmt(entry.binding.median)} ${entry.binding.unit ?? ''}  x${fmt(entry.ratioC)} of C  x${fmt(entry.ratioNode)} of node${' '.repeat(10)}\n`);
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    quick,
+    runs,
+    seconds,
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`,
+    node: process.version,
+    nodeOpenssl: process.versions.openssl,
+    bindingOpenssl: ceiling.cfg.version,
+    linkage: ceiling.cfg.linkage,
+    pinned: hasTaskset,
+    durationSeconds: (Date.now() - started) / 1000,
+  };
+  const outDir = path.join(here, 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const stem = quick ? 'quick' : 'latest';
+  fs.writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify({ meta, results }, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, `${stem}.md`), markdown(meta, results));
+  fs.writeFileSync(path.join(outDir, `${stem}.svg`), svg(meta, results));
+  console.log(table(results));
+  console.log(`\nwrote bench/results/${stem}.{json,md,svg} in ${meta.durationSeconds.toFixed(0)} s`);
+}
+
+function row(r) {
+  if (r.memory) {
+    const b = r.memory.binding ?? {};
+    const n = r.memory.node ?? {};
+    return [r.title, b.rssMB ? `${b.rssMB.map((x) => x.toFixed(0)).join('→')} MB (${b.growthPct?.toFixed(1)}%)` : (b.error ?? '—'), n.rssMB ? `${n.rssMB.map((x) => x.toFixed(0)).join('→')} MB (${n.growthPct?.toFixed(1)}%)` : (n.error ?? '—'), '—', '—', '—', 'flat ±10%', r.met === null ? '—' : r.met ? 'yes' : 'NO'];
+  }
+  const cell = (s) => (s.median !== undefined ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : s.unsupported ? 'n/a' : `error: ${String(s.error).slice(0, 60)}`);
+  const goal = r.vsNode ? '≥ node:tls' : r.goal !== null ? `≥ ${r.goal.toFixed(2)}x C` : '—';
+  return [`${r.title} [${r.binding.unit ?? r.c.unit ?? ''}]`, cell(r.binding), cell(r.node), cell(r.c), fmt(r.ratioC), fmt(r.ratioNode), goal, r.met ? 'yes' : 'NO'];
+}
+
+const HEAD = ['line', 'openssl-napi', 'node:tls/crypto', 'C ceiling', 'napi/C', 'napi/node', 'goal', 'met'];
+
+function table(results) {
+  const rows = [HEAD, ...results.map(row)];
+  const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r, j) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ') + (j === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
+}
+
+function markdown(meta, results) {
+  const lines = [
+    `# openssl-napi benchmark${meta.quick ? ' (quick)' : ''}`,
+    '',
+    `${meta.date} · ${meta.machine} · Node ${meta.node} (node:tls on OpenSSL ${meta.nodeOpenssl}) · binding and C on OpenSSL ${meta.bindingOpenssl} (${meta.linkage}) · ${meta.runs} runs × ${meta.seconds}s after a warm-up${meta.pinned ? ', pinned to one core' : ''}. Median (min–max); ratios are medians of run-by-run pairs.`,
+    '',
+    `| ${HEAD.join(' | ')} |`,
+    `|${HEAD.map(() => '---').join('|')}|`,
+    ...results.map((r) => `| ${row(r).join(' | ')} |`),
+    '',
+    '![ratios](latest.svg)',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function svg(meta, results) {
+  const rs = results.filter((r) => !r.memory);
+  const W = 860;
+  const rowH = 46;
+  const left = 330;
+  const H = 70 + rs.length * rowH + 30;
+  const max = Math.max(1.2, ...rs.flatMap((r) => [r.ratioC ?? 0, r.nodeRatioC ?? 0]).map((x) => Math.min(x, 3)));
+  const x = (v) => left + (Math.min(v, 3) / max) * (W - left - 40);
+  const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Throughput relative to a C loop over the same OpenSSL (C = 1.0)</text>`,
+    `<text x="10" y="40" fill="#555">${esc(meta.machine)} · ${esc(meta.date.slice(0, 10))} · openssl-napi (blue) vs node:tls (grey); tick = goal</text>`,
+    `<line x1="${x(1)}" y1="50" x2="${x(1)}" y2="${H - 25}" stroke="#222" stroke-dasharray="4 3"/>`,
+    `<text x="${x(1) + 3}" y="${H - 12}" fill="#222">C = 1.0</text>`,
+  ];
+  rs.forEach((r, i) => {
+    const y = 60 + i * rowH;
+    parts.push(`<text x="10" y="${y + 18}">${esc(r.title.length > 50 ? r.title.slice(0, 49) + '…' : r.title)}</text>`);
+    const b = r.ratioC ?? (r.vsNode ? null : null);
+    const n = r.nodeRatioC;
+    if (b !== null && b !== undefined) {
+      parts.push(`<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(b) - left)}" height="16" fill="#2f6fdb"/>`);
+      parts.push(`<text x="${x(b) + 4}" y="${y + 17}" fill="#2f6fdb">${fmt(b)}x</text>`);
+    } else {
+      parts.push(`<text x="${left + 4}" y="${y + 17}" fill="#999">${r.vsNode && r.ratioNode ? `binding/node ${fmt(r.ratioNode)}x` : 'not measured'}</text>`);
+    }
+    if (n !== null && n !== undefined) {
+      parts.push(`<rect x="${left}" y="${y + 22}" width="${Math.max(1, x(n) - left)}" height="12" fill="#aaa"/>`);
+      parts.push(`<text x="${x(n) + 4}" y="${y + 33}" fill="#777">${fmt(n)}x</text>`);
+    }
+    if (r.goal) parts.push(`<line x1="${x(r.goal)}" y1="${y + 1}" x2="${x(r.goal)}" y2="${y + 37}" stroke="#d33" stroke-width="2"/>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+main();
