@@ -12,3 +12,6 @@ export type { GenerateOptions } from './pkey.js';
 export type { PassphraseInput } from './native-types.js';
 export { X509Name } from './x509name.js';
 export { X509, loadCertificate, dumpCertificate } from './x509.js';
+export { X509Store, X509StoreFlags, X509Purpose, X509CheckFlags, X509Trust, X509VerificationCodes } from './x509store.js';
+export { X509StoreContext, X509StoreContextError } from './x509storecontext.js';
+export { CRL, Revoked, loadCrl, dumpCrl } from './crl.js';
