@@ -53,6 +53,9 @@ export function ossl(cwd: string, args: string[], input?: string): string {
  */
 export function makePki(dir: string, leaves: string[]): void {
   const ext = `
+[req]
+distinguished_name=dn
+[dn]
 [ca]
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign,digitalSignature
@@ -77,11 +80,11 @@ authorityKeyIdentifier=keyid
   const ecKey = (name: string) => ossl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`]);
   ecKey('ca');
   ossl(dir, ['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=Trust Test CA', '-days', '3650', '-out', 'ca.pem',
-    '-config', '/dev/null', '-extensions', 'ca', '-extfile', 'ext.cnf', '-set_serial', '1']);
+    '-config', 'ext.cnf', '-extensions', 'ca', '-set_serial', '1']);
   let serial = 100;
   for (const name of [...leaves, 'ocsp']) {
     ecKey(name);
-    ossl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}`, '-out', `${name}.csr`, '-config', '/dev/null']);
+    ossl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}`, '-out', `${name}.csr`, '-config', 'ext.cnf']);
     ossl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(serial++),
       '-days', '3650', '-extfile', 'ext.cnf', '-extensions', name === 'ocsp' ? 'ocsp' : 'leaf', '-out', `${name}.pem`]);
   }
