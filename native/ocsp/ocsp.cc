@@ -65,7 +65,8 @@ Napi::Value OCSPRequestWrap::ToDER(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   ERR_clear_error();
   unsigned char* der = nullptr;
-  return Der(info.Env(), i2d_OCSP_REQUEST(r, &der), der, "i2d_OCSP_REQUEST");
+  const int len = i2d_OCSP_REQUEST(r, &der);
+  return Der(info.Env(), len, der, "i2d_OCSP_REQUEST");
 }
 
 Napi::Value OCSPRequestWrap::HasNonce(const Napi::CallbackInfo& info) {
@@ -242,7 +243,8 @@ Napi::Value OCSPResponseWrap::ToDER(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   ERR_clear_error();
   unsigned char* der = nullptr;
-  return Der(info.Env(), i2d_OCSP_RESPONSE(r, &der), der, "i2d_OCSP_RESPONSE");
+  const int len = i2d_OCSP_RESPONSE(r, &der);
+  return Der(info.Env(), len, der, "i2d_OCSP_RESPONSE");
 }
 
 void OCSPResponseWrap::Init(Napi::Env env, Napi::Object exports) {
