@@ -1,0 +1,190 @@
+/**
+ * `X509Store`: trusted certificates and CRLs, and the default verification parameters; plus the
+ * verification constants of the linked OpenSSL.
+ * @module
+ */
+import { native } from '../native.js';
+import { handleOf } from '../handle.js';
+import type { NativeVerifyParams, NativeX509Store } from './trust-native.js';
+import { X509 } from './x509.js';
+import { CRL } from './crl.js';
+
+/** Every `X509_V_FLAG_*` of the linked OpenSSL, by short name (`CRL_CHECK`, `PARTIAL_CHAIN`, ...). */
+export const X509StoreFlags: Readonly<{
+  CB_ISSUER_CHECK: number;
+  USE_CHECK_TIME: number;
+  CRL_CHECK: number;
+  CRL_CHECK_ALL: number;
+  IGNORE_CRITICAL: number;
+  X509_STRICT: number;
+  ALLOW_PROXY_CERTS: number;
+  POLICY_CHECK: number;
+  EXPLICIT_POLICY: number;
+  INHIBIT_ANY: number;
+  INHIBIT_MAP: number;
+  NOTIFY_POLICY: number;
+  EXTENDED_CRL_SUPPORT: number;
+  USE_DELTAS: number;
+  CHECK_SS_SIGNATURE: number;
+  TRUSTED_FIRST: number;
+  SUITEB_128_LOS_ONLY: number;
+  SUITEB_192_LOS: number;
+  SUITEB_128_LOS: number;
+  PARTIAL_CHAIN: number;
+  NO_ALT_CHAINS: number;
+  NO_CHECK_TIME: number;
+  POLICY_MASK: number;
+  [name: string]: number;
+}> = Object.freeze({ ...native.x509StoreFlags }) as never;
+
+/** `X509_PURPOSE_*` values for `setPurpose`. */
+export const X509Purpose: Readonly<{
+  SSL_CLIENT: number;
+  SSL_SERVER: number;
+  NS_SSL_SERVER: number;
+  SMIME_SIGN: number;
+  SMIME_ENCRYPT: number;
+  CRL_SIGN: number;
+  ANY: number;
+  OCSP_HELPER: number;
+  TIMESTAMP_SIGN: number;
+}> = Object.freeze({ ...native.x509Purpose }) as never;
+
+/** `X509_CHECK_FLAG_*` host-check flags for `setHostFlags`. */
+export const X509CheckFlags: Readonly<{
+  ALWAYS_CHECK_SUBJECT: number;
+  NO_WILDCARDS: number;
+  NO_PARTIAL_WILDCARDS: number;
+  MULTI_LABEL_WILDCARDS: number;
+  SINGLE_LABEL_SUBDOMAINS: number;
+  NEVER_CHECK_SUBJECT: number;
+}> = Object.freeze({ ...native.x509CheckFlags }) as never;
+
+/** `X509_TRUST_*` values for `setTrust`. */
+export const X509Trust: Readonly<Record<'DEFAULT' | 'COMPAT' | 'SSL_CLIENT' | 'SSL_SERVER' | 'EMAIL' | 'OBJECT_SIGN' | 'OCSP_SIGN' | 'OCSP_REQUEST' | 'TSA', number>> =
+  Object.freeze({ ...native.x509Trust }) as never;
+
+/** Every `X509_V_OK` / `X509_V_ERR_*` verification result code of the linked OpenSSL, by full name. */
+export const X509VerificationCodes: Readonly<Record<string, number>> = Object.freeze({ ...native.x509VerifyCodes });
+
+/** Converts a Date to whole seconds since the epoch. @internal */
+export function dateToSeconds(when: Date, name = 'when'): number {
+  if (!(when instanceof Date) || Number.isNaN(when.getTime())) {
+    throw Object.assign(new TypeError(`The "${name}" argument must be a valid Date`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  return Math.floor(when.getTime() / 1000);
+}
+
+/** Verification parameters shared by {@link X509Store} and `X509StoreContext`. @internal */
+export abstract class VerifyParams {
+  /** @internal */
+  abstract _h: NativeVerifyParams;
+
+  /** Adds `X509_V_FLAG_*` flags (ORed in; see {@link X509StoreFlags}). */
+  setFlags(flags: number): void {
+    this._h.setFlags(flags);
+  }
+
+  /** Clears `X509_V_FLAG_*` flags. */
+  clearFlags(flags: number): void {
+    this._h.clearFlags(flags);
+  }
+
+  /** Verifies as of `when` instead of now (`X509_VERIFY_PARAM_set_time`). */
+  setTime(when: Date): void {
+    this._h.setTime(dateToSeconds(when));
+  }
+
+  /** Maximum number of intermediate certificates (`X509_VERIFY_PARAM_set_depth`). */
+  setDepth(depth: number): void {
+    this._h.setDepth(depth);
+  }
+
+  /** The purpose to check (an {@link X509Purpose} value). */
+  setPurpose(purpose: number): void {
+    this._h.setPurpose(purpose);
+  }
+
+  /** The trust setting to check (an {@link X509Trust} value). */
+  setTrust(trust: number): void {
+    this._h.setTrust(trust);
+  }
+
+  /** The expected DNS name of the leaf (`X509_VERIFY_PARAM_set1_host`); null clears it. */
+  setHost(name: string | null): void {
+    this._h.setHost(name);
+  }
+
+  /** Host-name check flags ({@link X509CheckFlags}). */
+  setHostFlags(flags: number): void {
+    this._h.setHostFlags(flags);
+  }
+
+  /** The expected IP address of the leaf (text form, v4 or v6); null clears it. */
+  setIpAddress(ip: string | null): void {
+    this._h.setIpAddress(ip);
+  }
+
+  /** The expected e-mail address of the leaf; null clears it. */
+  setEmail(email: string | null): void {
+    this._h.setEmail(email);
+  }
+
+  /** The security level for keys and signatures in the chain (`X509_VERIFY_PARAM_set_auth_level`). */
+  setAuthLevel(level: number): void {
+    this._h.setAuthLevel(level);
+  }
+
+  /**
+   * The acceptable policies (the user-initial-policy-set); turns on policy checking. Combine
+   * with `EXPLICIT_POLICY`, `INHIBIT_MAP` and `INHIBIT_ANY` flags as needed.
+   */
+  setPolicies(oids: string[]): void {
+    if (!Array.isArray(oids)) {
+      throw Object.assign(new TypeError('The "oids" argument must be an array of strings'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    this._h.setPolicies(oids);
+  }
+}
+
+/** A store of trusted certificates and CRLs (`X509_STORE`). */
+export class X509Store extends VerifyParams {
+  /** @internal */
+  _h: NativeX509Store;
+
+  /** An empty store. */
+  constructor() {
+    super();
+    this._h = new native.X509Store();
+  }
+
+  /** Trusts `cert`. */
+  addCert(cert: X509): void {
+    this._h.addCert(handleOf(cert, X509, 'cert'));
+  }
+
+  /** Adds a CRL (used with the `CRL_CHECK` flags). */
+  addCrl(crl: CRL): void {
+    this._h.addCrl(handleOf(crl, CRL, 'crl'));
+  }
+
+  /** Loads trusted certificates (and CRLs) from a PEM file and/or a hashed directory. */
+  loadLocations(cafile: string | null, capath?: string | null): void {
+    this._h.loadLocations(cafile ?? null, capath ?? null);
+  }
+
+  /** Uses OpenSSL's default certificate file and directory. */
+  setDefaultPaths(): void {
+    this._h.setDefaultPaths();
+  }
+
+  /** Releases the store now. */
+  free(): void {
+    this._h.free();
+  }
+
+  /** Same as {@link X509Store.free}, for `using`. */
+  [Symbol.dispose](): void {
+    this._h.free();
+  }
+}

@@ -1,0 +1,37 @@
+// X509_STORE: trusted certificates, CRLs and default verification parameters; and the shared
+// X509_VERIFY_PARAM setters used by both X509Store and X509StoreContext.
+#pragma once
+#include <napi.h>
+
+#include "common/wrap.h"
+
+namespace ossl {
+
+// One verification-parameter setter; info[0] is its value.
+enum class ParamOp { kFlags, kClearFlags, kTime, kDepth, kPurpose, kTrust, kHost, kHostFlags, kIp, kEmail, kAuthLevel, kPolicies };
+Napi::Value ApplyParam(const Napi::CallbackInfo& info, X509_VERIFY_PARAM* param, ParamOp op);
+
+class X509StoreWrap : public Wrapper<X509StoreWrap, X509_STORE, X509_STORE_free> {
+ public:
+  static constexpr const char* kName = "X509Store";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509StoreWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value AddCert(const Napi::CallbackInfo& info);
+  Napi::Value AddCrl(const Napi::CallbackInfo& info);
+  Napi::Value LoadLocations(const Napi::CallbackInfo& info);
+  Napi::Value SetDefaultPaths(const Napi::CallbackInfo& info);
+  template <ParamOp op>
+  Napi::Value Param(const Napi::CallbackInfo& info) {
+    X509_STORE* s = Live(info.Env());
+    if (s == nullptr) return {};
+    return ApplyParam(info, X509_STORE_get0_param(s), op);
+  }
+};
+
+// Reads an array of X509 handles into a new stack (each up-ref'd). Nullish gives an empty stack
+// when allow_null. False with an exception pending.
+bool ArgCertStack(const Napi::CallbackInfo& info, size_t i, const char* name, X509StackPtr* out, bool allow_null);
+
+}  // namespace ossl
