@@ -9,12 +9,9 @@ import { corpus } from './corpora.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const OPENSSL = '/usr/bin/openssl';
 
-/** A corpus directory: the shared helper's, else the machine-wide /work/shared/corpora. */
+/** A corpus directory through the one path helper (test/corpora.ts). */
 export function trustCorpus(rel: string): string | null {
-  const p = corpus(rel);
-  if (p) return p;
-  const alt = path.join('/work/shared/corpora', rel);
-  return fs.existsSync(alt) ? alt : null;
+  return corpus(rel);
 }
 
 export function tmpdir(prefix: string): string {
