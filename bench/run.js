@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeFixtures } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -47,6 +48,11 @@ function buildCeiling() {
   return { bin: out, cfg };
 }
 
+// One set of keys and certificates for every implementation: the same bytes in, pair by pair.
+const fixturesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onapi-bench-'));
+makeFixtures(fixturesDir);
+process.on('exit', () => fs.rmSync(fixturesDir, { recursive: true, force: true }));
+
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 function pinned(cmd, argv) {
   // One core for every implementation, the same one, so the comparison is pair by pair.
@@ -56,9 +62,9 @@ function pinned(cmd, argv) {
 function runImpl(impl, line, seconds, ceiling) {
   const [cmd, argv] =
     impl === 'c'
-      ? pinned(ceiling.bin, [line, String(seconds)])
+      ? pinned(ceiling.bin, [line, String(seconds), fixturesDir])
       : pinned(process.execPath, [path.join(here, 'impl', `${impl}.js`), line, String(seconds)]);
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000, env: { ...process.env, BENCH_FIXTURES: fixturesDir } });
   const last = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
   if (r.status !== 0 || !last) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
   try {

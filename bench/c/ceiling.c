@@ -7,7 +7,6 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,38 +30,38 @@ static EVP_PKEY *make_key(int rsa) {
   return k;
 }
 
-static X509 *make_cert(EVP_PKEY *key, EVP_PKEY *issuer_key, X509 *issuer, const char *cn, int ca) {
-  X509 *x = X509_new();
-  X509_set_version(x, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365);
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
-  X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : X509_get_subject_name(x));
-  X509_set_pubkey(x, key);
-  if (ca) {
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_nconf(NULL, &ctx, "basicConstraints", "critical,CA:TRUE");
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    e = X509V3_EXT_nconf(NULL, &ctx, "keyUsage", "critical,keyCertSign,cRLSign");
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-  }
-  if (!X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256())) die("X509_sign");
-  return x;
-}
-
 typedef struct {
   SSL_CTX *server, *client;
 } ctxs;
 
+static const char *fixtures = ".";
+
+static X509 *load_cert(const char *name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", fixtures, name);
+  FILE *f = fopen(path, "r");
+  if (!f) die(path);
+  X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  if (!x) die("PEM_read_X509");
+  return x;
+}
+
+static EVP_PKEY *load_key(const char *name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", fixtures, name);
+  FILE *f = fopen(path, "r");
+  if (!f) die(path);
+  EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  fclose(f);
+  if (!k) die("PEM_read_PrivateKey");
+  return k;
+}
+
 static ctxs make_ctxs(int rsa, int version) {
   ctxs c;
-  EVP_PKEY *k = make_key(rsa);
-  X509 *x = make_cert(k, NULL, NULL, "bench", 0);
+  EVP_PKEY *k = load_key(rsa ? "rsa-key.pem" : "ec-key.pem");
+  X509 *x = load_cert(rsa ? "rsa-cert.pem" : "ec-cert.pem");
   c.server = SSL_CTX_new(TLS_method());
   c.client = SSL_CTX_new(TLS_method());
   if (!c.server || !c.client) die("SSL_CTX_new");
@@ -215,8 +214,7 @@ static void run_bulk(const char *line, const char *suite, double seconds) {
 }
 
 static void run_parse(double seconds) {
-  EVP_PKEY *k = make_key(0);
-  X509 *x = make_cert(k, NULL, NULL, "parse.example", 0);
+  X509 *x = load_cert("ec-cert.pem");
   BIO *mem = BIO_new(BIO_s_mem());
   PEM_write_bio_X509(mem, x);
   char *pem;
@@ -237,7 +235,6 @@ static void run_parse(double seconds) {
   printf("{\"line\":\"parse-pem\",\"ops\":%ld,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"certs/s\"}\n", ops, t1 - t0, ops / (t1 - t0));
   BIO_free(mem);
   X509_free(x);
-  EVP_PKEY_free(k);
 }
 
 static void run_selfsigned(double seconds) {
@@ -264,10 +261,9 @@ static void run_selfsigned(double seconds) {
 }
 
 static void run_verify(double seconds) {
-  EVP_PKEY *rk = make_key(0), *ik = make_key(0), *lk = make_key(0);
-  X509 *root = make_cert(rk, NULL, NULL, "root", 1);
-  X509 *inter = make_cert(ik, rk, root, "intermediate", 1);
-  X509 *leaf = make_cert(lk, ik, inter, "leaf", 0);
+  X509 *root = load_cert("root.pem");
+  X509 *inter = load_cert("int.pem");
+  X509 *leaf = load_cert("leaf.pem");
   X509_STORE *store = X509_STORE_new();
   X509_STORE_add_cert(store, root);
   STACK_OF(X509) *chain = sk_X509_new_null();
@@ -291,9 +287,10 @@ static void run_verify(double seconds) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: ceiling LINE SECONDS\n");
+    fprintf(stderr, "usage: ceiling LINE SECONDS [FIXTURES_DIR]\n");
     return 2;
   }
+  if (argc > 3) fixtures = argv[3];
   const char *line = argv[1];
   double seconds = atof(argv[2]);
   OPENSSL_init_ssl(0, NULL);

@@ -1,6 +1,6 @@
 // openssl-napi side of each benchmark line: the public API, used the way a user would.
 import { SSL, crypto } from '../../dist/index.js';
-import { cliIdentity, report, timed, timedSync } from './common.js';
+import { chain as chainFixture, identity, report, timedSync } from './common.js';
 
 const PEM = crypto.FILETYPE_PEM;
 
@@ -9,7 +9,7 @@ function context(kind, version, { server, tickets = true } = {}) {
   ctx.setMinProtoVersion(version);
   ctx.setMaxProtoVersion(version);
   if (server) {
-    const id = cliIdentity(kind);
+    const id = identity(kind);
     ctx.useCertificate(crypto.loadCertificate(PEM, id.cert));
     ctx.usePrivatekey(crypto.loadPrivatekey(PEM, id.key));
     ctx.setSessionId(Buffer.from('bench'));
@@ -168,7 +168,7 @@ const lines = {
   'bulk-aesgcm': (s) => bulk('bulk-aesgcm', 'TLS_AES_128_GCM_SHA256', s),
   'bulk-chacha': (s) => bulk('bulk-chacha', 'TLS_CHACHA20_POLY1305_SHA256', s),
   'parse-pem'(s) {
-    const pem = cliIdentity('ec').cert;
+    const pem = identity('ec').cert;
     report('parse-pem', 'certs/s', timedSync(s, 100, () => {
       for (let i = 0; i < 100; i++) crypto.loadCertificate(PEM, pem).free();
     }));
@@ -189,6 +189,16 @@ const lines = {
         x.sign(key, 'sha256');
         x.free();
       }
+    }));
+  },
+  'verify-chain'(s) {
+    const pem = chainFixture();
+    const store = new crypto.X509Store();
+    store.addCert(crypto.loadCertificate(PEM, pem.root));
+    const leaf = crypto.loadCertificate(PEM, pem.leaf);
+    const chain = [crypto.loadCertificate(PEM, pem.intermediate)];
+    report('verify-chain', 'verifications/s', timedSync(s, 20, () => {
+      for (let i = 0; i < 20; i++) new crypto.X509StoreContext(store, leaf, chain).verifyCertificate();
     }));
   },
   memory,

@@ -30,19 +30,39 @@ export function timedSync(seconds, batch, step) {
   return { ops, seconds: elapsed };
 }
 
-/** PEM key + self-signed cert made by the openssl CLI (identical inputs for every implementation). */
-export function cliIdentity(kind) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onapi-bench-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  const alg = kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-  execFileSync('openssl', ['req', '-x509', ...alg, '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=bench', '-days', '365'], { stdio: 'ignore' });
-  const out = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
-  fs.rmSync(dir, { recursive: true, force: true });
-  return out;
+/** Reads a fixture written by bench/run.js (the same bytes for every implementation). */
+export function fixture(name) {
+  const dir = process.env.BENCH_FIXTURES;
+  if (!dir) throw new Error('BENCH_FIXTURES is not set: run the suite through bench/run.js');
+  return fs.readFileSync(path.join(dir, name));
+}
+
+/** The server identity of a line: `ec` (P-256) or `rsa` (2048). */
+export function identity(kind) {
+  return { key: fixture(`${kind}-key.pem`), cert: fixture(`${kind}-cert.pem`) };
+}
+
+/** The P-256 root -> intermediate -> leaf chain. */
+export function chain() {
+  return { root: fixture('root.pem'), intermediate: fixture('int.pem'), leaf: fixture('leaf.pem') };
 }
 
 /** Prints the one JSON result line the runner reads. */
 export function report(line, unit, { ops, seconds }, scale = 1, extra = {}) {
   console.log(JSON.stringify({ line, ops, seconds, rate: (ops * scale) / seconds, unit, ...extra }));
+}
+
+/** Writes every fixture the lines use into `dir`, with the openssl CLI. */
+export function makeFixtures(dir) {
+  const p = (f) => path.join(dir, f);
+  const run = (...a) => execFileSync('openssl', a, { stdio: 'ignore' });
+  fs.writeFileSync(p('ext.cnf'), '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n[leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nsubjectAltName=DNS:leaf.example\n');
+  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('ec-key.pem'), '-out', p('ec-cert.pem'), '-subj', '/CN=bench', '-days', '365');
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('rsa-key.pem'), '-out', p('rsa-cert.pem'), '-subj', '/CN=bench', '-days', '365');
+  for (const n of ['root', 'int', 'leaf']) run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p(`${n}.key`));
+  run('req', '-x509', '-new', '-key', p('root.key'), '-subj', '/CN=root', '-days', '3650', '-out', p('root.pem'), '-config', p('ext.cnf'), '-extensions', 'ca');
+  run('req', '-new', '-key', p('int.key'), '-subj', '/CN=intermediate', '-out', p('int.csr'));
+  run('x509', '-req', '-in', p('int.csr'), '-CA', p('root.pem'), '-CAkey', p('root.key'), '-CAcreateserial', '-days', '3650', '-extfile', p('ext.cnf'), '-extensions', 'ca', '-out', p('int.pem'));
+  run('req', '-new', '-key', p('leaf.key'), '-subj', '/CN=leaf', '-out', p('leaf.csr'));
+  run('x509', '-req', '-in', p('leaf.csr'), '-CA', p('int.pem'), '-CAkey', p('int.key'), '-CAcreateserial', '-days', '3650', '-extfile', p('ext.cnf'), '-extensions', 'leaf', '-out', p('leaf.pem'));
 }

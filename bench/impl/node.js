@@ -2,7 +2,7 @@
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { cliIdentity, report, timed, timedSync } from './common.js';
+import { identity, report, timed, timedSync } from './common.js';
 
 /** Two connected in-memory duplex streams. */
 function duplexPair() {
@@ -25,7 +25,7 @@ function duplexPair() {
 }
 
 function contexts(kind, version, tickets) {
-  const id = cliIdentity(kind);
+  const id = identity(kind);
   const server = tls.createSecureContext({ key: id.key, cert: id.cert, minVersion: version, maxVersion: version, sessionIdContext: 'bench' });
   return { server, id, tickets };
 }
@@ -85,7 +85,7 @@ const lines = {
     report('resume12-ticket', 'handshakes/s', r, 1, { reused });
   },
   async bulk(s, line, cipher) {
-    const id = cliIdentity('ec');
+    const id = identity('ec');
     const [ca, sa] = duplexPair();
     const server = new tls.TLSSocket(sa, { isServer: true, secureContext: tls.createSecureContext({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3' }) });
     const client = tls.connect({ socket: ca, rejectUnauthorized: false, ciphers: cipher });
@@ -109,7 +109,7 @@ const lines = {
     return lines.bulk(s, 'bulk-chacha', 'TLS_CHACHA20_POLY1305_SHA256');
   },
   'parse-pem'(s) {
-    const pem = cliIdentity('ec').cert;
+    const pem = identity('ec').cert;
     report('parse-pem', 'certs/s', timedSync(s, 100, () => {
       for (let i = 0; i < 100; i++) new X509Certificate(pem);
     }));
