@@ -1,5 +1,5 @@
 // Shared fixtures for the crypto tests: keys, certificates, temp files and the openssl CLI.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,14 +61,10 @@ export function openssl(args: string[], input?: Uint8Array | string): string {
   return execFileSync('openssl', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** Runs openssl, returns the exit status and combined output. */
+/** Runs openssl, returns the exit status and combined stdout+stderr. */
 export function opensslStatus(args: string[]): { status: number; out: string } {
-  try {
-    return { status: 0, out: execFileSync('openssl', args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { status: err.status, out: String(err.stdout) + String(err.stderr) };
-  }
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
 /** Asserts that fn throws an instance of cls, and returns the error. */

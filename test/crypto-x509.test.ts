@@ -193,8 +193,8 @@ describe('X509 accessors', () => {
     c.addExtensions([
       new crypto.X509Extension('basicConstraints', true, 'CA:TRUE'),
       new crypto.X509Extension('subjectAltName', false, 'DNS:a.example, IP:127.0.0.1'),
-      new crypto.X509Extension('subjectKeyIdentifier', false, 'hash', c),
     ]);
+    c.addExtensions([new crypto.X509Extension('subjectKeyIdentifier', false, 'hash', c)]);
     c.addExtensions([new crypto.X509Extension('authorityKeyIdentifier', false, 'keyid:always', null, c)]);
     c.sign(key, 'sha256');
     expect(c.getExtensionCount()).toBe(4);
