@@ -46,6 +46,13 @@ describe('X509Extension', () => {
 
   it('bad names and values', () => {
     throwsOpenSSL(() => new crypto.X509Extension('noSuchExtension', false, 'x'));
+    throwsOpenSSL(() => new crypto.X509Extension('subjectAltName', false, '@alt_names')); // no config sections
+    throwsOpenSSL(() => new crypto.X509Extension('1.2.3.4', false, 'not-der'));
+    throwsOpenSSL(() => new crypto.X509Extension('basicConstraints', false, ''));
+    const oid = new crypto.X509Extension('1.2.3.4', true, 'DER:0500');
+    expect(oid.getShortName()).toBe('1.2.3.4');
+    expect(oid.getCritical()).toBe(true);
+    expect(oid.getData()).toEqual(Buffer.from('0500', 'hex'));
     throwsOpenSSL(() => new crypto.X509Extension('basicConstraints', false, 'CA:maybe'));
     throwsOpenSSL(() => new crypto.X509Extension('subjectAltName', false, 'BOGUS:foo'));
     throwsOpenSSL(() => new crypto.X509Extension('keyUsage', false, 'flying'));
@@ -109,6 +116,7 @@ describe('X509Req', () => {
     expect(text).toContain('Certificate Request');
     expect(text).toContain('DNS:req.example');
     expect(openssl(['req', '-in', f, '-noout', '-subject'])).toContain('req.example');
+    expect(text).toBe(openssl(['req', '-in', f, '-noout', '-text', '-nameopt', 'compat']));
   });
 
   it('verify throws OpenSSLError for the wrong key; sign/verify failures', () => {

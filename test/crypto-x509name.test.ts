@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OpenSSLError, crypto } from '../lib/index.js';
 import { makeCert, openssl, rsa, throws, throwsFreed, tmpFile } from './crypto-helpers.js';
@@ -87,6 +88,8 @@ describe('X509Name', () => {
     expect(a.der().equals(b.der())).toBe(true);
     expect(a.toString()).toBe('/C=US/O=Org/CN=host');
     expect(a.rfc2253()).toBe('CN=host,O=Org,C=US');
+    expect(inspect(a)).toBe("<X509Name object '/C=US/O=Org/CN=host'>");
+    expect(`${a}`).toBe('/C=US/O=Org/CN=host');
     expect(a.getComponents()).toEqual([
       [Buffer.from('C'), Buffer.from('US')],
       [Buffer.from('O'), Buffer.from('Org')],
@@ -131,6 +134,7 @@ describe('X509Name', () => {
     throws(() => iv.CN, Error, 'ERR_OPENSSL_NAPI_STALE_VIEW');
     expect(v.O).toBe('through'); // subject view still fine
     c.free();
+    expect(inspect(v)).toBe('<X509Name object (unavailable)>');
     throwsFreed(() => v.CN);
     throwsFreed(() => v.getComponents());
     const n = new crypto.X509Name();

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,6 @@ X509ExtensionWrap::X509ExtensionWrap(const Napi::CallbackInfo& info) : Wrapper(i
   if (!ArgIsNullish(info, 3) && (subject = X509Wrap::Arg(info, 3, "subject")) == nullptr) return;
   if (!ArgIsNullish(info, 4) && (issuer = X509Wrap::Arg(info, 4, "issuer")) == nullptr) return;
   ERR_clear_error();
-  if (OBJ_sn2nid(type_name.c_str()) == NID_undef && OBJ_ln2nid(type_name.c_str()) == NID_undef) {
-    ThrowOpenSSLMessage(env, "X509V3_EXT_nconf", "Unknown extension type: " + type_name);
-    return;
-  }
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, subject, nullptr, nullptr, 0);
   X509V3_set_ctx_nodb(&ctx);
