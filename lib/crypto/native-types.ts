@@ -39,7 +39,7 @@ export interface NativeX509Name extends NativeHandle {
 }
 
 /** @internal */
-export interface NativeX509 extends NativeHandle {
+export interface NativeX509 extends NativeHandle, NativeX509ExtensionMethods {
   getVersion(): number;
   setVersion(v: number): void;
   getSerialHex(): string;
@@ -80,3 +80,89 @@ declare module '../native.js' {
 
 /** A passphrase: the bytes themselves, or a callback given whether the key is being written. */
 export type PassphraseInput = string | Uint8Array | ((writing: boolean) => string | Uint8Array);
+
+/** @internal */
+export interface NativeX509Extension extends NativeHandle {
+  getCritical(): boolean;
+  getShortName(): string;
+  getData(): Buffer;
+  toString(): string;
+  toDER(): Buffer;
+}
+
+/** @internal */
+export interface NativeX509Req extends NativeHandle {
+  setPubkey(key: NativePKey): void;
+  getPubkey(): NativePKey;
+  setVersion(v: number): void;
+  getVersion(): number;
+  getSubject(): NativeX509Name;
+  setSubject(name: NativeX509Name): void;
+  addExtensions(exts: NativeX509Extension[]): void;
+  getExtensions(): NativeX509Extension[];
+  sign(key: NativePKey, digest: string | null): void;
+  verify(key: NativePKey): boolean;
+  getSignatureAlgorithm(): string;
+  toDER(): Buffer;
+}
+
+/** @internal */
+export interface NativeNetscapeSPKI extends NativeHandle {
+  sign(key: NativePKey, digest: string | null): void;
+  verify(key: NativePKey): boolean;
+  b64Encode(): string;
+  getPubkey(): NativePKey;
+  setPubkey(key: NativePKey): void;
+  toDER(): Buffer;
+}
+
+/** @internal */
+export interface NativeX509ExtensionMethods {
+  getExtension(index: number): NativeX509Extension;
+  addExtensions(exts: NativeX509Extension[]): void;
+}
+
+declare module '../native.js' {
+  interface NativeBinding {
+    X509Extension: new (
+      typeName: string,
+      critical: boolean,
+      value: string,
+      subject?: NativeX509 | null,
+      issuer?: NativeX509 | null,
+    ) => NativeX509Extension;
+    X509Req: new () => NativeX509Req;
+    loadCertificateRequest(type: number, buffer: Uint8Array | string): NativeX509Req;
+    dumpCertificateRequest(type: number, req: NativeX509Req): Buffer;
+    signData(
+      key: NativePKey,
+      data: Uint8Array | string,
+      digest: string | null,
+      padding?: number | null,
+      saltLength?: number | null,
+      mgf1Digest?: string | null,
+    ): Buffer;
+    verifyData(
+      key: NativePKey,
+      signature: Uint8Array,
+      data: Uint8Array | string,
+      digest: string | null,
+      padding?: number | null,
+      saltLength?: number | null,
+      mgf1Digest?: string | null,
+    ): void;
+    verifyCert(
+      cert: NativeX509,
+      signature: Uint8Array,
+      data: Uint8Array | string,
+      digest: string | null,
+      padding?: number | null,
+      saltLength?: number | null,
+      mgf1Digest?: string | null,
+    ): void;
+    signConstants: Record<string, number>;
+    NetscapeSPKI: new () => NativeNetscapeSPKI;
+    netscapeSPKIFromB64(b64: Uint8Array | string): NativeNetscapeSPKI;
+    getEllipticCurveNames(): string[];
+  }
+}

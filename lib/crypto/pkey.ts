@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { native } from '../native.js';
 import { handleOf } from '../handle.js';
-import { FILETYPE_ASN1, type Filetype } from './constants.js';
+import { FILETYPE_ASN1, FILETYPE_PEM, type Filetype } from './constants.js';
 import type { NativePKey, PassphraseInput } from './native-types.js';
 
 /** Options of {@link PKey.generate}: `bits` for RSA/DSA/DH, `curve` for EC. */
@@ -75,7 +75,8 @@ export class PKey {
   /** A `node:crypto` KeyObject with the same key (private if this key has one). */
   toKeyObject(): KeyObject {
     if (this.hasPrivateKey()) {
-      return createPrivateKey({ key: native.dumpPrivatekey(FILETYPE_ASN1, this._h), format: 'der', type: 'pkcs8' });
+      // PEM is PKCS#8 for every key type (DER from i2d_PrivateKey is PKCS#1 for RSA).
+      return createPrivateKey({ key: native.dumpPrivatekey(FILETYPE_PEM, this._h), format: 'pem' });
     }
     return createPublicKey({ key: native.dumpPublickey(FILETYPE_ASN1, this._h), format: 'der', type: 'spki' });
   }

@@ -9,6 +9,7 @@ import { FILETYPE_ASN1, type Filetype } from './constants.js';
 import type { NativeX509 } from './native-types.js';
 import { PKey } from './pkey.js';
 import { X509Name } from './x509name.js';
+import { X509Extension, extensionHandles } from './x509extension.js';
 
 const NOT_BEFORE = 0;
 const NOT_AFTER = 1;
@@ -163,6 +164,16 @@ export class X509 {
   /** Number of extensions. */
   getExtensionCount(): number {
     return this._h.getExtensionCount();
+  }
+
+  /** A copy of extension number `index` (0-based); out of range is a RangeError. */
+  getExtension(index: number): X509Extension {
+    return X509Extension._wrap(this._h.getExtension(index));
+  }
+
+  /** Appends extensions (copied in). */
+  addExtensions(extensions: X509Extension[]): void {
+    this._h.addExtensions(extensionHandles(extensions));
   }
 
   /** A `node:crypto` X509Certificate of the same certificate. */

@@ -114,6 +114,16 @@ export class X509Name {
     return this._h.oneline();
   }
 
+  /** pyOpenSSL's repr: `<X509Name object '/CN=example.com'>`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this._h.isFreed() && !this._h.isView()) return '<X509Name object (freed)>';
+    try {
+      return `<X509Name object '${this._h.oneline()}'>`;
+    } catch {
+      return '<X509Name object (unavailable)>';
+    }
+  }
+
   /** Releases the name (a view lets go of its certificate). */
   free(): void {
     this._h.free();

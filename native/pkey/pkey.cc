@@ -140,6 +140,16 @@ Napi::Value GenerateAsync(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+int KeyId(EVP_PKEY* k) {
+  if (k == nullptr) return EVP_PKEY_NONE;
+  const int base = EVP_PKEY_get_base_id(k);
+  if (base != EVP_PKEY_NONE) return base;
+  // Provider-only types without a legacy method (e.g. SM2 keys read from a certificate).
+  const int id = EVP_PKEY_get_id(k);
+  if (id != EVP_PKEY_NONE) return id;
+  return EVP_PKEY_get0_type_name(k) != nullptr ? EVP_PKEY_KEYMGMT : EVP_PKEY_NONE;
+}
+
 PKeyWrap::PKeyWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   if (IsAdopting(info)) return;
   Reset(Handle(EVP_PKEY_new()));
@@ -161,7 +171,7 @@ EVP_PKEY* PKeyArg(const Napi::CallbackInfo& info, size_t i, const char* name, bo
   if (w == nullptr) return nullptr;
   EVP_PKEY* k = w->Live(info.Env());
   if (k == nullptr) return nullptr;
-  if (EVP_PKEY_get_base_id(k) == EVP_PKEY_NONE) {
+  if (KeyId(k) == EVP_PKEY_NONE) {
     ThrowTypeError(info.Env(), std::string("The \"") + name + "\" key is not initialized", "ERR_INVALID_ARG_VALUE");
     return nullptr;
   }
@@ -189,7 +199,7 @@ Napi::Value PKeyWrap::GenerateKey(const Napi::CallbackInfo& info) {
 Napi::Value PKeyWrap::Type(const Napi::CallbackInfo& info) {
   EVP_PKEY* k = Live(info.Env());
   if (k == nullptr) return {};
-  return Napi::Number::New(info.Env(), EVP_PKEY_get_base_id(k));
+  return Napi::Number::New(info.Env(), KeyId(k));
 }
 
 Napi::Value PKeyWrap::TypeName(const Napi::CallbackInfo& info) {
@@ -209,7 +219,7 @@ Napi::Value PKeyWrap::Check(const Napi::CallbackInfo& info) {
   EVP_PKEY* k = Live(info.Env());
   if (k == nullptr) return {};
   if (public_only_) return ThrowTypeError(info.Env(), "check(): public key only", "ERR_INVALID_ARG_VALUE");
-  if (EVP_PKEY_get_base_id(k) == EVP_PKEY_NONE) return ThrowTypeError(info.Env(), "check(): key not initialized", "ERR_INVALID_ARG_VALUE");
+  if (KeyId(k) == EVP_PKEY_NONE) return ThrowTypeError(info.Env(), "check(): key not initialized", "ERR_INVALID_ARG_VALUE");
   ERR_clear_error();
   EVPPKeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr));
   if (ctx == nullptr) return ThrowOpenSSL(info.Env(), "check");
@@ -225,7 +235,7 @@ Napi::Value PKeyWrap::IsPublicOnly(const Napi::CallbackInfo& info) {
 Napi::Value PKeyWrap::IsInitialized(const Napi::CallbackInfo& info) {
   EVP_PKEY* k = Live(info.Env());
   if (k == nullptr) return {};
-  return Napi::Boolean::New(info.Env(), EVP_PKEY_get_base_id(k) != EVP_PKEY_NONE);
+  return Napi::Boolean::New(info.Env(), KeyId(k) != EVP_PKEY_NONE);
 }
 
 Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {

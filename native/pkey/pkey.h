@@ -30,6 +30,10 @@ class PKeyWrap : public Wrapper<PKeyWrap, EVP_PKEY, EVP_PKEY_free> {
   bool initialized_ = false;
 };
 
+// The key's type: EVP_PKEY_get_base_id, else the provider's id (EVP_PKEY_KEYMGMT = -1 when it has
+// none), EVP_PKEY_NONE only for an empty key.
+int KeyId(EVP_PKEY* k);
+
 // The key behind argument i; with need_private, a public-only key is a clear error.
 EVP_PKEY* PKeyArg(const Napi::CallbackInfo& info, size_t i, const char* name, bool need_private);
 

@@ -7,6 +7,7 @@
 
 #include "common/args.h"
 #include "pkey/pkey.h"
+#include "x509/extension.h"
 
 namespace ossl {
 namespace {
@@ -254,6 +255,31 @@ Napi::Value X509Wrap::GetExtensionCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), X509_get_ext_count(x));
 }
 
+Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
+  X509* x = Live(info.Env());
+  int64_t index = 0;
+  if (x == nullptr || !ArgInt(info, 0, "index", &index, INT32_MIN, INT32_MAX)) return {};
+  const int count = X509_get_ext_count(x);
+  if (index < 0 || index >= count)
+    return ThrowRangeError(info.Env(), "Extension index out of bounds: " + std::to_string(index) + " (count " +
+                                           std::to_string(count) + ")");
+  ERR_clear_error();
+  X509ExtensionPtr dup(X509_EXTENSION_dup(X509_get_ext(x, static_cast<int>(index))));
+  if (dup == nullptr) return ThrowOpenSSL(info.Env(), "X509_EXTENSION_dup");
+  return X509ExtensionWrap::New(info.Env(), std::move(dup));
+}
+
+Napi::Value X509Wrap::AddExtensions(const Napi::CallbackInfo& info) {
+  X509* x = Live(info.Env());
+  std::vector<X509_EXTENSION*> exts;
+  if (x == nullptr || !X509ExtensionWrap::ArrayArg(info, 0, "extensions", &exts)) return {};
+  ERR_clear_error();
+  for (X509_EXTENSION* e : exts) {
+    if (X509_add_ext(x, e, -1) != 1) return ThrowOpenSSL(info.Env(), "X509_add_ext");
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value X509Wrap::ToDER(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   if (x == nullptr) return {};
@@ -327,6 +353,8 @@ void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
              InstanceMethod("digest", &X509Wrap::Digest),
              InstanceMethod("subjectNameHash", &X509Wrap::SubjectNameHash),
              InstanceMethod("getExtensionCount", &X509Wrap::GetExtensionCount),
+             InstanceMethod("getExtension", &X509Wrap::GetExtension),
+             InstanceMethod("addExtensions", &X509Wrap::AddExtensions),
              InstanceMethod("toDER", &X509Wrap::ToDER),
              InstanceMethod("copy", &X509Wrap::Copy),
          });

@@ -42,6 +42,8 @@ class X509Wrap : public Wrapper<X509Wrap, X509, X509_free>, public NameOwner {
   Napi::Value Digest(const Napi::CallbackInfo& info);
   Napi::Value SubjectNameHash(const Napi::CallbackInfo& info);
   Napi::Value GetExtensionCount(const Napi::CallbackInfo& info);
+  Napi::Value GetExtension(const Napi::CallbackInfo& info);
+  Napi::Value AddExtensions(const Napi::CallbackInfo& info);
   Napi::Value ToDER(const Napi::CallbackInfo& info);
   Napi::Value Copy(const Napi::CallbackInfo& info);
 

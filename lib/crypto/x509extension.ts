@@ -1,0 +1,94 @@
+/**
+ * `X509Extension`: an X.509 v3 extension built from an OpenSSL configuration string.
+ * @module
+ */
+import { native } from '../native.js';
+import { handleOf } from '../handle.js';
+import type { NativeX509Extension } from './native-types.js';
+import { X509 } from './x509.js';
+
+/**
+ * A v3 extension (`X509_EXTENSION`), built like `openssl x509 -extfile` lines:
+ * `new X509Extension('basicConstraints', true, 'CA:TRUE')`,
+ * `new X509Extension('subjectAltName', false, 'DNS:example.com, IP:127.0.0.1')`,
+ * `new X509Extension('subjectKeyIdentifier', false, 'hash', cert)`,
+ * `new X509Extension('authorityKeyIdentifier', false, 'keyid:always', null, issuerCert)`.
+ * A value OpenSSL cannot parse, or an unknown type name, is a `crypto.Error` (OpenSSLError).
+ */
+export class X509Extension {
+  /** @internal */
+  _h: NativeX509Extension;
+
+  /**
+   * @param typeName extension name (`basicConstraints`, `keyUsage`, `extendedKeyUsage`, `subjectAltName`, ...)
+   * @param critical whether the extension is marked critical
+   * @param value the OpenSSL configuration value, e.g. `CA:TRUE,pathlen:0`
+   * @param subject the certificate being built (needed by `subjectKeyIdentifier=hash`)
+   * @param issuer the issuer certificate (needed by `authorityKeyIdentifier`)
+   */
+  constructor(typeName: string | Uint8Array, critical: boolean, value: string | Uint8Array, subject?: X509 | null, issuer?: X509 | null) {
+    this._h = new native.X509Extension(
+      text(typeName, 'typeName'),
+      critical,
+      text(value, 'value'),
+      subject == null ? null : handleOf(subject, X509, 'subject'),
+      issuer == null ? null : handleOf(issuer, X509, 'issuer'),
+    );
+  }
+
+  /** @internal Wraps a native handle. */
+  static _wrap(h: NativeX509Extension): X509Extension {
+    const e = Object.create(X509Extension.prototype) as X509Extension;
+    e._h = h;
+    return e;
+  }
+
+  /** True when the extension is critical. */
+  getCritical(): boolean {
+    return this._h.getCritical();
+  }
+
+  /** The extension's short name, e.g. `"basicConstraints"`, `"subjectAltName"` (dotted OID if unknown). */
+  getShortName(): string {
+    return this._h.getShortName();
+  }
+
+  /** The DER encoding of the extension's value (the contents of its OCTET STRING). */
+  getData(): Buffer {
+    return this._h.getData();
+  }
+
+  /** The whole extension (OID, critical flag, value) as DER. */
+  toDER(): Buffer {
+    return this._h.toDER();
+  }
+
+  /** The value as OpenSSL prints it, e.g. `"CA:TRUE"`, `"DNS:example.com, IP Address:127.0.0.1"`. */
+  toString(): string {
+    return this._h.toString();
+  }
+
+  /** Releases the extension now instead of at garbage collection. */
+  free(): void {
+    this._h.free();
+  }
+
+  /** Same as {@link X509Extension.free}, for `using`. */
+  [Symbol.dispose](): void {
+    this._h.free();
+  }
+}
+
+function text(v: unknown, name: string): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  throw Object.assign(new TypeError(`The "${name}" argument must be a string or Buffer`), { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
+/** @internal Unwraps an array of extensions. */
+export function extensionHandles(exts: unknown): NativeX509Extension[] {
+  if (!Array.isArray(exts)) {
+    throw Object.assign(new TypeError('The "extensions" argument must be an array of X509Extension'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  return exts.map((e) => handleOf(e, X509Extension, 'extensions'));
+}
