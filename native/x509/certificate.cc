@@ -92,7 +92,8 @@ Napi::Value X509Wrap::SetSerialHex(const Napi::CallbackInfo& info) {
   if (x == nullptr || !ArgCString(info, 0, "serial", &hex)) return {};
   ERR_clear_error();
   BIGNUM* raw = nullptr;
-  if (hex.empty() || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size() - (hex[0] == '-' ? 0 : 0)))
+  // BN_hex2bn counts the sign too, so the whole string must be consumed.
+  if (hex.empty() || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size()))
     return ThrowOpenSSLMessage(info.Env(), "set_serial_number", "invalid serial number");
   BNPtr bn(raw);
   ASN1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
