@@ -21,3 +21,4 @@ export { version } from './version.js';
 export type { VersionInfo } from './version.js';
 export { digest, digestAsync, randomBytes, randomBytesAsync } from './util.js';
 export { PKey, X509, X509Name } from './crypto/index.js';
+export { Context, Connection, Session } from './ssl/index.js';
