@@ -315,7 +315,9 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), last_status_);
+  SSL_OR_RETURN
+  (void)ssl;
+  return Napi::Number::New(env, last_status_);
 }
 
 // shutdown() -> true (complete), false (sent, not received) | status number

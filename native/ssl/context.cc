@@ -342,7 +342,7 @@ unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* 
 int PskFindSessionTrampoline(SSL* ssl, const unsigned char* id, size_t idlen, SSL_SESSION** sess) {
   *sess = nullptr;
   ConnectionWrap* c = Active(ssl);
-  if (c == nullptr) return ConnectionWrap::FromSSL(ssl) != nullptr && c == nullptr ? 0 : 1;
+  if (c == nullptr) return ConnectionWrap::FromSSL(ssl) != nullptr ? 0 : 1;  // a pending throw fails it
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
   Napi::Function fn = CtxFn(ssl, &ContextWrap::psk_find_session_fn);
