@@ -546,3 +546,28 @@ describe('callbacks and object lifetime', () => {
     expect(true).toBe(true);
   });
 });
+
+describe('garbage collection', () => {
+  it('a Connection whose own callbacks capture it is collected', async () => {
+    expect(typeof globalThis.gc).toBe('function');
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => {
+      collected++;
+    });
+    const ctx = serverContext();
+    (() => {
+      for (let i = 0; i < 5; i++) {
+        const conn = new SSL.Connection(ctx);
+        conn.setVerify(SSL.VERIFY_PEER, () => conn.getAppData() === null);
+        conn.setInfoCallback(() => void conn.pending());
+        conn.setAppData(conn);
+        registry.register(conn, i);
+      }
+    })();
+    for (let i = 0; i < 10 && collected < 5; i++) {
+      globalThis.gc!();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(collected).toBe(5);
+  });
+});

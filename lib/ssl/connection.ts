@@ -13,6 +13,7 @@ import { X509Name } from '../crypto/x509name.js';
 import { Context, alpnWire, type BytesLike, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { Status, type NativeConnection } from './native-types.js';
+import type { NativeX509 } from '../crypto/native-types.js';
 import { MSG_PEEK } from './constants.js';
 
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
@@ -43,10 +44,10 @@ export class Connection {
   _context: Context;
   /** @internal */
   _appData: unknown = null;
-  /** @internal JS links kept on the JS side so the GC sees them. */
-  _verifyCallback: VerifyCallback | null = null;
+  /** @internal Per-connection callbacks, called by the native side through these fields (no strong native refs). */
+  _verifyHook: ((c: unknown, cert: NativeX509 | null, e: number, d: number, ok: boolean) => unknown) | null = null;
   /** @internal */
-  _infoCallback: ((conn: Connection, where: number, ret: number) => void) | null = null;
+  _infoHook: ((c: unknown, where: number, ret: number) => void) | null = null;
 
   /**
    * A connection from `context`. Without a socket (or with null) it is in memory-BIO mode: feed
@@ -85,8 +86,8 @@ export class Connection {
     if (callback != null && typeof callback !== 'function') {
       throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
-    this._verifyCallback = callback;
-    this._h.setVerify(mode, callback ? (c, cert, e, d, ok) => callback(c as Connection, X509._wrap(cert!), e, d, ok) : null);
+    this._h.setVerify(mode, callback != null);
+    this._verifyHook = callback ? (c, cert, e, d, ok) => callback(c as Connection, X509._wrap(cert!), e, d, ok) : null;
   }
   /** The verify mode. */
   getVerifyMode(): number {
@@ -357,8 +358,8 @@ export class Connection {
     if (callback != null && typeof callback !== 'function') {
       throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
-    this._infoCallback = callback;
-    this._h.setInfoCallback(callback ? (c, w, r) => callback(c as Connection, w, r) : null);
+    this._h.setInfoCallback(callback != null);
+    this._infoHook = callback ? (c, w, r) => callback(c as Connection, w, r) : null;
   }
   /** Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to fail it). */
   setHost(name: string): void {

@@ -130,7 +130,8 @@ export interface NativeConnection extends NativeHandle {
   isServer(): boolean;
   isInitFinished(): boolean;
   setContext(ctx: NativeContext): void;
-  setVerify(mode: number, cb: ((conn: Owner, cert: NativeX509 | null, errnum: number, depth: number, ok: boolean) => unknown) | null): void;
+  /** With useHook, the owner's `_verifyHook` is called. */
+  setVerify(mode: number, useHook: boolean): void;
   getVerifyMode(): number;
   useCertificate(cert: NativeX509): void;
   usePrivatekey(key: NativePKey): void;
@@ -139,7 +140,8 @@ export interface NativeConnection extends NativeHandle {
   getOptions(): number;
   setAlpnProtos(wire: Uint8Array): void;
   getAlpnProtoNegotiated(): Buffer;
-  setInfoCallback(cb: ((conn: Owner, where: number, ret: number) => void) | null): void;
+  /** With useHook, the owner's `_infoHook` is called. */
+  setInfoCallback(useHook: boolean): void;
   setTlsextHostName(name: string): void;
   getServername(): string | null;
   getPeerCertificate(): NativeX509 | null;

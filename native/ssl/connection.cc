@@ -112,6 +112,14 @@ void ConnectionWrap::BeforeFree() {
 
 ConnectionWrap::~ConnectionWrap() { BeforeFree(); }
 
+Napi::Function ConnectionWrap::OwnerHook(Napi::Env env, const char* name) const {
+  Napi::Value owner = Owner(env);
+  if (!owner.IsObject()) return Napi::Function();
+  Napi::Value fn = owner.As<Napi::Object>().Get(name);
+  if (fn.IsEmpty() || !fn.IsFunction()) return Napi::Function();
+  return fn.As<Napi::Function>();
+}
+
 Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
   if (owner_.IsEmpty()) return env.Undefined();
   Napi::Value v = owner_.Value();
@@ -412,20 +420,14 @@ Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// setVerify(mode, useHook): with useHook the TS object's _verifyHook is called.
 Napi::Value ConnectionWrap::SetVerify(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   int64_t mode = 0;
-  if (!ArgInt(info, 0, "mode", &mode, 0, 0xff)) return {};
-  if (!ArgIsNullish(info, 1)) {
-    Napi::Function fn;
-    if (!ArgFunction(info, 1, "callback", &fn)) return {};
-    verify_fn = Napi::Persistent(fn);
-    verify_fn_set = true;
-  } else {
-    verify_fn.Reset();
-    verify_fn_set = false;
-  }
-  SSL_set_verify(ssl, static_cast<int>(mode), verify_fn_set ? VerifyTrampoline : nullptr);
+  bool hook = false;
+  if (!ArgInt(info, 0, "mode", &mode, 0, 0xff) || !ArgBool(info, 1, "useHook", &hook)) return {};
+  verify_fn_set = hook;
+  SSL_set_verify(ssl, static_cast<int>(mode), hook ? VerifyTrampoline : nullptr);
   return env.Undefined();
 }
 
@@ -488,17 +490,13 @@ Napi::Value ConnectionWrap::GetAlpnProtoNegotiated(const Napi::CallbackInfo& inf
   return CopyBuffer(env, p, p == nullptr ? 0 : len);
 }
 
+// setInfoCallback(useHook): with useHook the TS object's _infoHook is called.
 Napi::Value ConnectionWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
-  if (ArgIsNullish(info, 0)) {
-    info_fn.Reset();
-    SSL_set_info_callback(ssl, nullptr);
-    return env.Undefined();
-  }
-  Napi::Function fn;
-  if (!ArgFunction(info, 0, "callback", &fn)) return {};
-  info_fn = Napi::Persistent(fn);
-  SSL_set_info_callback(ssl, InfoTrampoline);
+  bool hook = false;
+  if (!ArgBool(info, 0, "useHook", &hook)) return {};
+  info_fn_set = hook;
+  SSL_set_info_callback(ssl, hook ? InfoTrampoline : nullptr);
   return env.Undefined();
 }
 

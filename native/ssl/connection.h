@@ -28,8 +28,10 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value Owner(Napi::Env env) const;
 
   CallbackBridge bridge;
-  Napi::FunctionReference verify_fn;  // per-connection override (setVerify with a callback)
-  Napi::FunctionReference info_fn;    // per-connection info callback
+  // Per-connection callbacks live on the TS object (fields _verifyHook/_infoHook), not here, so a
+  // callback that captures its Connection does not pin it through a strong native reference.
+  Napi::Function OwnerHook(Napi::Env env, const char* name) const;
+  bool info_fn_set = false;
   std::string alpn_selected;          // keeps the ALPN select callback's answer alive
   std::string psk_identity;           // keeps the TLS 1.3 PSK identity alive
   bool verify_fn_set = false;

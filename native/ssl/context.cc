@@ -402,7 +402,7 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->verify_fn_set ? c->verify_fn.Value() : CtxFn(ssl, &ContextWrap::verify_fn);
+  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : CtxFn(ssl, &ContextWrap::verify_fn);
   if (fn.IsEmpty()) return ok;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   Napi::Value certv = cert != nullptr ? X509Wrap::NewRef(env, cert) : env.Null();
@@ -430,7 +430,7 @@ void InfoTrampoline(const SSL* ssl, int where, int ret) {
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = !c->info_fn.IsEmpty() ? c->info_fn.Value() : CtxFn(ssl, &ContextWrap::info_fn);
+  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : CtxFn(ssl, &ContextWrap::info_fn);
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)});
 }
