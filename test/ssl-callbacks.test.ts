@@ -570,4 +570,27 @@ describe('garbage collection', () => {
     }
     expect(collected).toBe(5);
   });
+
+  it('a Context whose callbacks capture it is collected', async () => {
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => {
+      collected++;
+    });
+    (() => {
+      for (let i = 0; i < 5; i++) {
+        const ctx = new SSL.Context(SSL.TLS_METHOD);
+        ctx.setVerify(SSL.VERIFY_PEER, () => ctx.getAppData() === null);
+        ctx.setTlsextServernameCallback(() => void ctx.getTimeout());
+        ctx.setSessionCallbacks({ newSession: () => void ctx, removeSession: () => void ctx });
+        const conn = new SSL.Connection(ctx);
+        conn.setAppData(ctx);
+        registry.register(ctx, i);
+      }
+    })();
+    for (let i = 0; i < 10 && collected < 5; i++) {
+      globalThis.gc!();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(collected).toBe(5);
+  });
 });

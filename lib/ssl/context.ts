@@ -7,7 +7,7 @@ import { handleOf } from '../handle.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
-import type { NativeContext, NativeClientHello } from './native-types.js';
+import type { NativeContext, NativeClientHello, NativeSession } from './native-types.js';
 import { NO_OVERLAPPING_PROTOCOLS } from './constants.js';
 import { Session } from './session.js';
 import type { Connection } from './connection.js';
@@ -84,6 +84,14 @@ export class Context {
   _h: NativeContext;
   /** @internal */
   _appData: unknown = null;
+  /** @internal Callbacks by name; the native side reaches them through a weak reference to this object. */
+  _hooks: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+
+  /** @internal Records a callback under `name` and returns it (for the native setter). */
+  _hook<F>(name: string, f: F): F {
+    this._hooks[name] = f;
+    return f;
+  }
 
   /**
    * A new context for `method` (`TLS_METHOD`, `TLS_SERVER_METHOD`, `TLS_CLIENT_METHOD`,
@@ -92,6 +100,7 @@ export class Context {
    */
   constructor(method: number) {
     this._h = new native.Context(method);
+    this._h._setOwner(this);
   }
 
   /** Minimum protocol version (`TLS1_2_VERSION`, ...; 0 = lowest supported). */
@@ -109,7 +118,7 @@ export class Context {
   /** Passphrase callback for encrypted key files: `cb(maxLength, verify, userdata)` returns the passphrase (truncated to maxLength). */
   setPasswdCb(callback: ((maxLength: number, verify: boolean, userdata: unknown) => BytesLike) | null, userdata: unknown = null): void {
     fn(callback, 'callback');
-    this._h.setPasswdCb(callback ? (max, verify) => callback(max, verify, userdata) : null);
+    this._h.setPasswdCb(this._hook('passwd', callback ? (max, verify) => callback(max, verify, userdata) : null));
   }
   /** Use OpenSSL's default CA locations. */
   setDefaultVerifyPaths(): void {
@@ -162,7 +171,7 @@ export class Context {
   /** `VERIFY_*` flags and an optional callback (null = OpenSSL's own result). */
   setVerify(mode: number, callback: VerifyCallback | null = null): void {
     fn(callback, 'callback');
-    this._h.setVerify(mode, callback ? (c, cert, e, d, ok) => callback(asConn(c), X509._wrap(cert!), e, d, ok) : null);
+    this._h.setVerify(mode, this._hook('verify', callback ? (c, cert, e, d, ok) => callback(asConn(c), X509._wrap(cert!), e, d, ok) : null));
   }
   /** The verify mode. */
   getVerifyMode(): number {
@@ -214,12 +223,12 @@ export class Context {
   /** `cb(conn, where, ret)` on state changes and alerts (`SSL_CB_*`). */
   setInfoCallback(callback: ((conn: Connection, where: number, ret: number) => void) | null): void {
     fn(callback, 'callback');
-    this._h.setInfoCallback(callback ? (c, w, r) => callback(asConn(c), w, r) : null);
+    this._h.setInfoCallback(this._hook('info', callback ? (c, w, r) => callback(asConn(c), w, r) : null));
   }
   /** `cb(conn, line)` with NSS key-log lines (no trailing newline). */
   setKeylogCallback(callback: ((conn: Connection, line: Buffer) => void) | null): void {
     fn(callback, 'callback');
-    this._h.setKeylogCallback(callback ? (c, l) => callback(asConn(c), l) : null);
+    this._h.setKeylogCallback(this._hook('keylog', callback ? (c, l) => callback(asConn(c), l) : null));
   }
   /** The object stored with {@link Context.setAppData}. */
   getAppData(): unknown {
@@ -263,7 +272,7 @@ export class Context {
   /** SNI callback `cb(conn)` on the server; typically calls `conn.setContext(other)`. A throw aborts the handshake. */
   setTlsextServernameCallback(callback: ((conn: Connection) => void) | null): void {
     fn(callback, 'callback');
-    this._h.setTlsextServernameCallback(callback ? (c) => callback(asConn(c)) : null);
+    this._h.setTlsextServernameCallback(this._hook('servername', callback ? (c) => callback(asConn(c)) : null));
   }
   /** Colon-separated SRTP profiles. */
   setTlsextUseSrtp(profiles: string): void {
@@ -276,7 +285,7 @@ export class Context {
   /** Server ALPN choice. */
   setAlpnSelectCallback(callback: AlpnSelectCallback | null): void {
     fn(callback, 'callback');
-    this._h.setAlpnSelectCallback(
+    this._h.setAlpnSelectCallback(this._hook('alpnSelect', 
       callback
         ? (c, offered) => {
             const r = callback(asConn(c), offered);
@@ -289,17 +298,17 @@ export class Context {
             return r;
           }
         : null,
-    );
+    ));
   }
   /** Server OCSP stapling: `cb(conn, data)` returns the DER response (empty = none). */
   setOcspServerCallback(callback: ((conn: Connection, data: unknown) => Uint8Array) | null, data: unknown = null): void {
     fn(callback, 'callback');
-    this._h.setOcspServerCallback(callback ? (c) => callback(asConn(c), data) : null);
+    this._h.setOcspServerCallback(this._hook('ocspServer', callback ? (c) => callback(asConn(c), data) : null));
   }
   /** Client OCSP check: `cb(conn, ocsp, data)` returns true to accept (needs `conn.requestOcsp()`). */
   setOcspClientCallback(callback: ((conn: Connection, ocsp: Buffer, data: unknown) => unknown) | null, data: unknown = null): void {
     fn(callback, 'callback');
-    this._h.setOcspClientCallback(callback ? (c, o) => callback(asConn(c), o, data) : null);
+    this._h.setOcspClientCallback(this._hook('ocspClient', callback ? (c, o) => callback(asConn(c), o, data) : null));
   }
   /** Key-exchange groups, e.g. `"X25519:P-256"`. */
   setGroupsList(groups: string): void {
@@ -329,31 +338,31 @@ export class Context {
     fn(newSession, 'newSession');
     fn(removeSession, 'removeSession');
     this._h.setSessionCallbacks(
-      newSession ? (c, s) => newSession(asConn(c), Session._wrap(s, this)) : null,
-      removeSession ? (s) => removeSession(Session._wrap(s, this)) : null,
+      this._hook('newSession', newSession ? (c: unknown, s: NativeSession) => newSession(asConn(c), Session._wrap(s, this)) : null),
+      this._hook('removeSession', removeSession ? (s: NativeSession) => removeSession(Session._wrap(s, this)) : null),
     );
   }
   /** Inspect the ClientHello on the server; return false (or throw) to abort the handshake. */
   setClientHelloCallback(callback: ((conn: Connection, hello: ClientHello) => boolean | void) | null): void {
     fn(callback, 'callback');
-    this._h.setClientHelloCallback(callback ? (c, h: NativeClientHello) => callback(asConn(c), h) : null);
+    this._h.setClientHelloCallback(this._hook('clientHello', callback ? (c, h: NativeClientHello) => callback(asConn(c), h) : null));
   }
   /** Every protocol message: `cb(conn, direction, version, contentType, bytes)`. */
   setMsgCallback(
     callback: ((conn: Connection, direction: 'read' | 'write', version: number, contentType: number, bytes: Buffer) => void) | null,
   ): void {
     fn(callback, 'callback');
-    this._h.setMsgCallback(callback ? (c, d, v, t, b) => callback(asConn(c), d, v, t, b) : null);
+    this._h.setMsgCallback(this._hook('msg', callback ? (c, d, v, t, b) => callback(asConn(c), d, v, t, b) : null));
   }
   /** TLS <= 1.2 PSK, client: `cb(conn, hint)` returns `{ identity, psk }` or null. */
   setPskClientCallback(callback: ((conn: Connection, hint: string | null) => PskClientResult | null) | null): void {
     fn(callback, 'callback');
-    this._h.setPskClientCallback(callback ? (c, h) => callback(asConn(c), h) : null);
+    this._h.setPskClientCallback(this._hook('pskClient', callback ? (c, h) => callback(asConn(c), h) : null));
   }
   /** TLS <= 1.2 PSK, server: `cb(conn, identity)` returns the key or null. */
   setPskServerCallback(callback: ((conn: Connection, identity: string) => Uint8Array | null) | null): void {
     fn(callback, 'callback');
-    this._h.setPskServerCallback(callback ? (c, i) => callback(asConn(c), i) : null);
+    this._h.setPskServerCallback(this._hook('pskServer', callback ? (c, i) => callback(asConn(c), i) : null));
   }
   /** The PSK identity hint a TLS 1.2 server sends. */
   usePskIdentityHint(hint: string): void {
@@ -362,19 +371,19 @@ export class Context {
   /** TLS 1.3 PSK, server: `cb(conn, identity)` returns a Session (see `Session.forPsk`) or null. */
   setPskFindSessionCallback(callback: ((conn: Connection, identity: Buffer) => Session | null) | null): void {
     fn(callback, 'callback');
-    this._h.setPskFindSessionCallback(
+    this._h.setPskFindSessionCallback(this._hook('pskFindSession', 
       callback
         ? (c, id) => {
             const s = callback(asConn(c), id);
             return s == null ? null : handleOf(s, Session, 'session');
           }
         : null,
-    );
+    ));
   }
   /** TLS 1.3 PSK, client: `cb(conn, digestName)` returns `{ identity, session }` or null. */
   setPskUseSessionCallback(callback: ((conn: Connection, md: string | null) => PskUseSessionResult | null) | null): void {
     fn(callback, 'callback');
-    this._h.setPskUseSessionCallback(
+    this._h.setPskUseSessionCallback(this._hook('pskUseSession', 
       callback
         ? (c, md) => {
             const r = callback(asConn(c), md);
@@ -382,7 +391,7 @@ export class Context {
             return { identity: r.identity, session: handleOf(r.session, Session, 'session') };
           }
         : null,
-    );
+    ));
   }
   /** OpenSSL security level (0..5). */
   setSecurityLevel(level: number): void {

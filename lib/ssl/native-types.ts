@@ -20,6 +20,7 @@ export interface NativeClientHello {
 
 /** @internal */
 export interface NativeContext extends NativeHandle {
+  _setOwner(owner: object): void;
   setMinProtoVersion(v: number): void;
   setMaxProtoVersion(v: number): void;
   getMinProtoVersion(): number;

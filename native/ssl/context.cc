@@ -33,10 +33,10 @@ ConnectionWrap* Active(const SSL* ssl) {
   return c;
 }
 
-Napi::Function CtxFn(const SSL* ssl, Napi::FunctionReference ContextWrap::*member) {
+Napi::Function CtxFn(Napi::Env env, const SSL* ssl, const char* name) {
   ContextWrap* w = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
-  if (w == nullptr || (w->*member).IsEmpty()) return Napi::Function();
-  return (w->*member).Value();
+  if (w == nullptr) return Napi::Function();
+  return w->Hook(env, name);
 }
 
 Napi::Value Bytes(Napi::Env env, const void* p, size_t n) {
@@ -70,14 +70,6 @@ void StoreTypeError(CallbackBridge& b, Napi::Env env, const std::string& msg) {
   b.StorePending(e.Value());
 }
 
-void InstallCallback(Napi::FunctionReference* slot, const Napi::CallbackInfo& info, size_t i) {
-  if (ArgIsNullish(info, i)) {
-    slot->Reset();
-  } else {
-    *slot = Napi::Persistent(info[i].As<Napi::Function>());
-  }
-}
-
 // Argument i must be a function or nullish.
 bool ArgCallback(const Napi::CallbackInfo& info, size_t i, const char* name) {
   if (ArgIsNullish(info, i) || info[i].IsFunction()) return true;
@@ -90,7 +82,7 @@ void KeylogTrampoline(const SSL* ssl, const char* line) {
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::keylog_fn);
+  Napi::Function fn = CtxFn(env, ssl, "keylog");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Bytes(env, line, std::strlen(line))});
 }
@@ -100,7 +92,7 @@ int ServernameTrampoline(SSL* ssl, int* al, void*) {
   if (c == nullptr) return SSL_TLSEXT_ERR_OK;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::servername_fn);
+  Napi::Function fn = CtxFn(env, ssl, "servername");
   if (fn.IsEmpty()) return SSL_TLSEXT_ERR_OK;
   if (c->bridge.Call(fn, {c->Owner(env)}).IsEmpty()) {
     *al = SSL_AD_INTERNAL_ERROR;
@@ -115,7 +107,7 @@ int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* out
   if (c == nullptr) return SSL_TLSEXT_ERR_NOACK;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::alpn_select_fn);
+  Napi::Function fn = CtxFn(env, ssl, "alpnSelect");
   if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
   Napi::Array offered = Napi::Array::New(env);
   uint32_t n = 0;
@@ -146,7 +138,7 @@ int OcspTrampoline(SSL* ssl, void*) {
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
   if (server) {
-    Napi::Function fn = CtxFn(ssl, &ContextWrap::ocsp_server_fn);
+    Napi::Function fn = CtxFn(env, ssl, "ocspServer");
     if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
     Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
     if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
@@ -165,7 +157,7 @@ int OcspTrampoline(SSL* ssl, void*) {
     }
     return SSL_TLSEXT_ERR_OK;
   }
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::ocsp_client_fn);
+  Napi::Function fn = CtxFn(env, ssl, "ocspClient");
   if (fn.IsEmpty()) return 1;
   const unsigned char* p = nullptr;
   long len = SSL_get_tlsext_status_ocsp_resp(ssl, &p);
@@ -177,10 +169,12 @@ int OcspTrampoline(SSL* ssl, void*) {
 
 int PasswdTrampoline(char* buf, int size, int rwflag, void* u) {
   auto* w = static_cast<ContextWrap*>(u);
-  if (w == nullptr || size <= 0 || w->passwd_fn.IsEmpty() || !w->bridge.CanCall()) return 0;
+  if (w == nullptr || size <= 0 || !w->bridge.CanCall()) return 0;
   Napi::Env env = w->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Value r = w->bridge.Call(w->passwd_fn.Value(), {Napi::Number::New(env, size), Napi::Boolean::New(env, rwflag != 0)});
+  Napi::Function fn = w->Hook(env, "passwd");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = w->bridge.Call(fn, {Napi::Number::New(env, size), Napi::Boolean::New(env, rwflag != 0)});
   if (r.IsEmpty()) return 0;
   std::string pass;
   if (!ResultBytes(r, &pass)) {
@@ -197,7 +191,7 @@ int NewSessionTrampoline(SSL* ssl, SSL_SESSION* sess) {
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::new_session_fn);
+  Napi::Function fn = CtxFn(env, ssl, "newSession");
   if (fn.IsEmpty()) return 0;
   Napi::Value s = SessionWrap::NewRef(env, sess);
   if (s.IsEmpty()) {
@@ -210,7 +204,7 @@ int NewSessionTrampoline(SSL* ssl, SSL_SESSION* sess) {
 
 void RemoveSessionTrampoline(SSL_CTX* ctx, SSL_SESSION* sess) {
   ContextWrap* w = ContextWrap::FromCtx(ctx);
-  if (w == nullptr || w->remove_session_fn.IsEmpty()) return;
+  if (w == nullptr) return;
   CallbackBridge* bridge = nullptr;
   ConnectionWrap* c = ActiveConnection();
   if (c != nullptr && c->bridge.CanCall()) bridge = &c->bridge;
@@ -218,12 +212,14 @@ void RemoveSessionTrampoline(SSL_CTX* ctx, SSL_SESSION* sess) {
   if (bridge == nullptr) return;  // e.g. SSL_CTX_free from a finalizer: never enter JS
   Napi::Env env = bridge->env();
   Napi::HandleScope scope(env);
+  Napi::Function fn = w->Hook(env, "removeSession");
+  if (fn.IsEmpty()) return;
   Napi::Value s = SessionWrap::NewRef(env, sess);
   if (s.IsEmpty()) {
     bridge->CapturePending();
     return;
   }
-  bridge->Call(w->remove_session_fn.Value(), {s});
+  bridge->Call(fn, {s});
 }
 
 int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
@@ -231,7 +227,7 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   if (c == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::client_hello_fn);
+  Napi::Function fn = CtxFn(env, ssl, "clientHello");
   if (fn.IsEmpty()) return SSL_CLIENT_HELLO_SUCCESS;
   Napi::Object hello = Napi::Object::New(env);
   hello.Set("version", Napi::Number::New(env, SSL_client_hello_get0_legacy_version(ssl)));
@@ -289,7 +285,7 @@ void MsgTrampoline(int write_p, int version, int content_type, const void* buf, 
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::msg_fn);
+  Napi::Function fn = CtxFn(env, ssl, "msg");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, write_p ? "write" : "read"), Napi::Number::New(env, version),
                       Napi::Number::New(env, content_type), Bytes(env, buf, len)});
@@ -301,7 +297,7 @@ unsigned int PskClientTrampoline(SSL* ssl, const char* hint, char* identity, uns
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::psk_client_fn);
+  Napi::Function fn = CtxFn(env, ssl, "pskClient");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hint ? Napi::String::New(env, hint) : env.Null()});
   if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
@@ -325,7 +321,7 @@ unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* 
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::psk_server_fn);
+  Napi::Function fn = CtxFn(env, ssl, "pskServer");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, identity ? identity : "")});
   if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
@@ -345,7 +341,7 @@ int PskFindSessionTrampoline(SSL* ssl, const unsigned char* id, size_t idlen, SS
   if (c == nullptr) return ConnectionWrap::FromSSL(ssl) != nullptr ? 0 : 1;  // a pending throw fails it
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::psk_find_session_fn);
+  Napi::Function fn = CtxFn(env, ssl, "pskFindSession");
   if (fn.IsEmpty()) return 1;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Bytes(env, id, idlen)});
   if (r.IsEmpty()) return 0;
@@ -364,7 +360,7 @@ int PskUseSessionTrampoline(SSL* ssl, const EVP_MD* md, const unsigned char** id
   if (c == nullptr) return 1;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(ssl, &ContextWrap::psk_use_session_fn);
+  Napi::Function fn = CtxFn(env, ssl, "pskUseSession");
   if (fn.IsEmpty()) return 1;
   Napi::Value mdname = md ? Napi::String::New(env, EVP_MD_get0_name(md)) : env.Null();
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), mdname});
@@ -402,7 +398,7 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : CtxFn(ssl, &ContextWrap::verify_fn);
+  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : CtxFn(env, ssl, "verify");
   if (fn.IsEmpty()) return ok;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   Napi::Value certv = cert != nullptr ? X509Wrap::NewRef(env, cert) : env.Null();
@@ -430,7 +426,7 @@ void InfoTrampoline(const SSL* ssl, int where, int ret) {
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : CtxFn(ssl, &ContextWrap::info_fn);
+  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : CtxFn(env, ssl, "info");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)});
 }
@@ -443,6 +439,24 @@ int ContextWrap::ExIndex() {
   static std::once_flag once;
   std::call_once(once, [] { idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr); });
   return idx;
+}
+
+Napi::Function ContextWrap::Hook(Napi::Env env, const char* name) const {
+  if (owner.IsEmpty()) return Napi::Function();
+  Napi::Value o = owner.Value();
+  if (o.IsEmpty() || !o.IsObject()) return Napi::Function();
+  Napi::Value hooks = o.As<Napi::Object>().Get("_hooks");
+  if (hooks.IsEmpty() || !hooks.IsObject()) return Napi::Function();
+  Napi::Value fn = hooks.As<Napi::Object>().Get(name);
+  if (fn.IsEmpty() || !fn.IsFunction()) return Napi::Function();
+  return fn.As<Napi::Function>();
+}
+
+Napi::Value ContextWrap::SetOwner(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return ThrowTypeError(env, "_setOwner needs an object");
+  owner = Napi::Reference<Napi::Object>::New(info[0].As<Napi::Object>(), 0);
+  return env.Undefined();
 }
 
 ContextWrap* ContextWrap::FromCtx(const SSL_CTX* ctx) {
@@ -555,7 +569,6 @@ Napi::Value ContextWrap::LoadVerifyLocations(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetPasswdCb(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&passwd_fn, info, 0);
   return env.Undefined();
 }
 
@@ -680,8 +693,7 @@ Napi::Value ContextWrap::SetVerify(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   int64_t mode = 0;
   if (!ArgInt(info, 0, "mode", &mode, 0, 0xff) || !ArgCallback(info, 1, "callback")) return {};
-  InstallCallback(&verify_fn, info, 1);
-  SSL_CTX_set_verify(ctx, static_cast<int>(mode), verify_fn.IsEmpty() ? nullptr : VerifyTrampoline);
+  SSL_CTX_set_verify(ctx, static_cast<int>(mode), ArgIsNullish(info, 1) ? nullptr : VerifyTrampoline);
   return env.Undefined();
 }
 
@@ -800,16 +812,14 @@ Napi::Value ContextWrap::GetTimeout(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&info_fn, info, 0);
-  SSL_CTX_set_info_callback(ctx, info_fn.IsEmpty() ? nullptr : InfoTrampoline);
+  SSL_CTX_set_info_callback(ctx, ArgIsNullish(info, 0) ? nullptr : InfoTrampoline);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetKeylogCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&keylog_fn, info, 0);
-  SSL_CTX_set_keylog_callback(ctx, keylog_fn.IsEmpty() ? nullptr : KeylogTrampoline);
+  SSL_CTX_set_keylog_callback(ctx, ArgIsNullish(info, 0) ? nullptr : KeylogTrampoline);
   return env.Undefined();
 }
 
@@ -854,8 +864,7 @@ Napi::Value ContextWrap::GetMode(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetServernameCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&servername_fn, info, 0);
-  SSL_CTX_set_tlsext_servername_callback(ctx, (servername_fn.IsEmpty() ? nullptr : ServernameTrampoline));
+  SSL_CTX_set_tlsext_servername_callback(ctx, (ArgIsNullish(info, 0) ? nullptr : ServernameTrampoline));
   return env.Undefined();
 }
 
@@ -881,15 +890,13 @@ Napi::Value ContextWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetAlpnSelectCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&alpn_select_fn, info, 0);
-  SSL_CTX_set_alpn_select_cb(ctx, alpn_select_fn.IsEmpty() ? nullptr : AlpnSelectTrampoline, nullptr);
+  SSL_CTX_set_alpn_select_cb(ctx, ArgIsNullish(info, 0) ? nullptr : AlpnSelectTrampoline, nullptr);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetOcspServerCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&ocsp_server_fn, info, 0);
   SSL_CTX_set_tlsext_status_cb(ctx, OcspTrampoline);
   return env.Undefined();
 }
@@ -897,7 +904,6 @@ Napi::Value ContextWrap::SetOcspServerCallback(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetOcspClientCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&ocsp_client_fn, info, 0);
   SSL_CTX_set_tlsext_status_cb(ctx, OcspTrampoline);
   return env.Undefined();
 }
@@ -936,42 +942,36 @@ Napi::Value ContextWrap::GetNumTickets(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetSessionCallbacks(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "newSession") || !ArgCallback(info, 1, "removeSession")) return {};
-  InstallCallback(&new_session_fn, info, 0);
-  InstallCallback(&remove_session_fn, info, 1);
-  SSL_CTX_sess_set_new_cb(ctx, new_session_fn.IsEmpty() ? nullptr : NewSessionTrampoline);
-  SSL_CTX_sess_set_remove_cb(ctx, remove_session_fn.IsEmpty() ? nullptr : RemoveSessionTrampoline);
+  SSL_CTX_sess_set_new_cb(ctx, ArgIsNullish(info, 0) ? nullptr : NewSessionTrampoline);
+  SSL_CTX_sess_set_remove_cb(ctx, ArgIsNullish(info, 1) ? nullptr : RemoveSessionTrampoline);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetClientHelloCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&client_hello_fn, info, 0);
-  SSL_CTX_set_client_hello_cb(ctx, client_hello_fn.IsEmpty() ? nullptr : ClientHelloTrampoline, nullptr);
+  SSL_CTX_set_client_hello_cb(ctx, ArgIsNullish(info, 0) ? nullptr : ClientHelloTrampoline, nullptr);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetMsgCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&msg_fn, info, 0);
-  SSL_CTX_set_msg_callback(ctx, msg_fn.IsEmpty() ? nullptr : MsgTrampoline);
+  SSL_CTX_set_msg_callback(ctx, ArgIsNullish(info, 0) ? nullptr : MsgTrampoline);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetPskClientCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&psk_client_fn, info, 0);
-  SSL_CTX_set_psk_client_callback(ctx, psk_client_fn.IsEmpty() ? nullptr : PskClientTrampoline);
+  SSL_CTX_set_psk_client_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskClientTrampoline);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetPskServerCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&psk_server_fn, info, 0);
-  SSL_CTX_set_psk_server_callback(ctx, psk_server_fn.IsEmpty() ? nullptr : PskServerTrampoline);
+  SSL_CTX_set_psk_server_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskServerTrampoline);
   return env.Undefined();
 }
 
@@ -987,16 +987,14 @@ Napi::Value ContextWrap::UsePskIdentityHint(const Napi::CallbackInfo& info) {
 Napi::Value ContextWrap::SetPskFindSessionCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&psk_find_session_fn, info, 0);
-  SSL_CTX_set_psk_find_session_callback(ctx, psk_find_session_fn.IsEmpty() ? nullptr : PskFindSessionTrampoline);
+  SSL_CTX_set_psk_find_session_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskFindSessionTrampoline);
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::SetPskUseSessionCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
-  InstallCallback(&psk_use_session_fn, info, 0);
-  SSL_CTX_set_psk_use_session_callback(ctx, psk_use_session_fn.IsEmpty() ? nullptr : PskUseSessionTrampoline);
+  SSL_CTX_set_psk_use_session_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskUseSessionTrampoline);
   return env.Undefined();
 }
 
@@ -1039,6 +1037,7 @@ Napi::Value ContextWrap::SessionCacheSize(const Napi::CallbackInfo& info) {
 void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
+             InstanceMethod("_setOwner", &ContextWrap::SetOwner),
              InstanceMethod("setMinProtoVersion", &ContextWrap::SetMinProtoVersion),
              InstanceMethod("setMaxProtoVersion", &ContextWrap::SetMaxProtoVersion),
              InstanceMethod("getMinProtoVersion", &ContextWrap::GetMinProtoVersion),

@@ -37,32 +37,20 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   static ContextWrap* FromCtx(const SSL_CTX* ctx);
   static int ExIndex();
 
-  // JS callbacks (all optional). Arguments are native handles; lib/ssl adapts them.
-  Napi::FunctionReference verify_fn;
-  Napi::FunctionReference info_fn;
-  Napi::FunctionReference keylog_fn;
-  Napi::FunctionReference servername_fn;
-  Napi::FunctionReference alpn_select_fn;
-  Napi::FunctionReference ocsp_server_fn;
-  Napi::FunctionReference ocsp_client_fn;
-  Napi::FunctionReference passwd_fn;
-  Napi::FunctionReference new_session_fn;
-  Napi::FunctionReference remove_session_fn;
-  Napi::FunctionReference client_hello_fn;
-  Napi::FunctionReference msg_fn;
-  Napi::FunctionReference psk_client_fn;
-  Napi::FunctionReference psk_server_fn;
-  Napi::FunctionReference psk_find_session_fn;
-  Napi::FunctionReference psk_use_session_fn;
-  // Room for the DTLS engineer: cookie callbacks.
-  Napi::FunctionReference cookie_generate_fn;
-  Napi::FunctionReference cookie_verify_fn;
+  // JS callbacks live on the TS Context object (its `_hooks` record, keyed by name: verify,
+  // info, keylog, servername, alpnSelect, ocspServer, ocspClient, passwd, newSession,
+  // removeSession, clientHello, msg, pskClient, pskServer, pskFindSession, pskUseSession; the
+  // DTLS engineer adds cookieGenerate/cookieVerify the same way), reached through a weak
+  // reference to that object: a callback that captures its Context does not pin it.
+  Napi::Function Hook(Napi::Env env, const char* name) const;
+  Napi::Reference<Napi::Object> owner;
 
   // For Context-level calls that may fire callbacks (passphrase, session flush).
   CallbackBridge bridge;
   int method_id = 0;
 
  private:
+  Napi::Value SetOwner(const Napi::CallbackInfo& info);
   Napi::Value SetMinProtoVersion(const Napi::CallbackInfo& info);
   Napi::Value SetMaxProtoVersion(const Napi::CallbackInfo& info);
   Napi::Value GetMinProtoVersion(const Napi::CallbackInfo& info);
