@@ -87,7 +87,7 @@ export class Connection {
       throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     this._h.setVerify(mode, callback != null);
-    this._verifyHook = callback ? (c, cert, e, d, ok) => callback(c as Connection, X509._wrap(cert!), e, d, ok) : null;
+    this._verifyHook = callback ? (c, cert, e, d, ok) => callback(c as Connection, (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null;
   }
   /** The verify mode. */
   getVerifyMode(): number {

@@ -171,7 +171,7 @@ export class Context {
   /** `VERIFY_*` flags and an optional callback (null = OpenSSL's own result). */
   setVerify(mode: number, callback: VerifyCallback | null = null): void {
     fn(callback, 'callback');
-    this._h.setVerify(mode, this._hook('verify', callback ? (c, cert, e, d, ok) => callback(asConn(c), X509._wrap(cert!), e, d, ok) : null));
+    this._h.setVerify(mode, this._hook('verify', callback ? (c, cert, e, d, ok) => callback(asConn(c), (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null));
   }
   /** The verify mode. */
   getVerifyMode(): number {
