@@ -24,3 +24,4 @@ export { PKey, X509, X509Name } from './crypto/index.js';
 export { X509Store, X509StoreContext, X509StoreContextError, CRL, Revoked } from './crypto/index.js';
 export { PKCS12, PKCS7, OCSPRequest, OCSPResponse } from './crypto/index.js';
 export { X509Extension, X509Req, NetscapeSPKI, EllipticCurve } from './crypto/index.js';
+export { Context, Connection, Session } from './ssl/index.js';

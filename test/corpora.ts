@@ -7,8 +7,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Root of the corpora, or null when absent. */
 export function corporaRoot(): string | null {
-  const root = process.env.OPENSSL_NAPI_CORPORA ?? path.resolve(here, '..', '..', 'shared', 'corpora');
-  return fs.existsSync(root) ? root : null;
+  if (process.env.OPENSSL_NAPI_CORPORA) return fs.existsSync(process.env.OPENSSL_NAPI_CORPORA) ? process.env.OPENSSL_NAPI_CORPORA : null;
+  // ../shared from a checkout next to shared/, ../../shared from a worktree under wt/.
+  for (const up of [['..', '..'], ['..', '..', '..']]) {
+    const root = path.resolve(here, ...up, 'shared', 'corpora');
+    if (fs.existsSync(root)) return root;
+  }
+  return null;
 }
 
 /** Path of a corpus (e.g. `wycheproof/testvectors_v1`), or null when absent. */

@@ -22,3 +22,8 @@ export {
   OPENSSL_MODULES_DIR,
   OPENSSL_VERSION_NUMBER,
 } from '../version.js';
+export * from './constants.js';
+export { Context } from './context.js';
+export type { BytesLike, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
+export { Connection } from './connection.js';
+export { Session } from './session.js';

@@ -1,0 +1,409 @@
+/**
+ * `Connection`: an `SSL` object. Memory-BIO mode (`new Connection(ctx)`) for now; the socket mode
+ * and DTLS build on the same class.
+ * @module
+ */
+import type net from 'node:net';
+import { native } from '../native.js';
+import { handleOf } from '../handle.js';
+import { WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError } from '../errors.js';
+import { X509 } from '../crypto/x509.js';
+import { PKey } from '../crypto/pkey.js';
+import { X509Name } from '../crypto/x509name.js';
+import { Context, alpnWire, type BytesLike, type VerifyCallback } from './context.js';
+import { Session } from './session.js';
+import { Status, type NativeConnection } from './native-types.js';
+import type { NativeX509 } from '../crypto/native-types.js';
+import { MSG_PEEK } from './constants.js';
+
+/** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
+export function raiseStatus(code: number): never {
+  switch (code) {
+    case Status.WantWrite:
+      throw new WantWriteError();
+    case Status.WantX509Lookup:
+      throw new WantX509LookupError();
+    case Status.ZeroReturn:
+      throw new ZeroReturnError();
+    default:
+      throw new WantReadError();
+  }
+}
+
+function peekFlag(flags: number | null | undefined): boolean {
+  if (flags == null) return false;
+  if (typeof flags !== 'number') throw Object.assign(new TypeError('The "flags" argument must be a number'), { code: 'ERR_INVALID_ARG_TYPE' });
+  return (flags & MSG_PEEK) !== 0;
+}
+
+/** A TLS connection. */
+export class Connection {
+  /** @internal */
+  _h: NativeConnection;
+  /** @internal */
+  _context: Context;
+  /** @internal */
+  _appData: unknown = null;
+  /** @internal Per-connection callbacks, called by the native side through these fields (no strong native refs). */
+  _verifyHook: ((c: unknown, cert: NativeX509 | null, e: number, d: number, ok: boolean) => unknown) | null = null;
+  /** @internal */
+  _infoHook: ((c: unknown, where: number, ret: number) => void) | null = null;
+
+  /**
+   * A connection from `context`. Without a socket (or with null) it is in memory-BIO mode: feed
+   * the peer's bytes with {@link Connection.bioWrite}, take bytes for the peer with
+   * {@link Connection.bioRead}.
+   */
+  constructor(context: Context, socket?: net.Socket | null) {
+    const ctx = handleOf(context, Context, 'context');
+    if (socket != null) {
+      throw Object.assign(new Error('socket mode not implemented yet'), { code: 'ERR_OPENSSL_NAPI_NOT_IMPLEMENTED' });
+    }
+    this._h = new native.Connection(ctx);
+    this._context = context;
+    this._h._setOwner(this);
+  }
+
+  /** The Context (the one set by {@link Connection.setContext} after an SNI switch). */
+  getContext(): Context {
+    return this._context;
+  }
+  /** Switches the SSL_CTX (SNI callback use). */
+  setContext(context: Context): void {
+    this._h.setContext(handleOf(context, Context, 'context'));
+    this._context = context;
+  }
+  /** Per-connection `OP_*` options; returns the new mask. */
+  setOptions(options: number): number {
+    return this._h.setOptions(options);
+  }
+  /** SNI host name the client sent, or null. */
+  getServername(): string | null {
+    return this._h.getServername();
+  }
+  /** Per-connection verify mode and callback. */
+  setVerify(mode: number, callback: VerifyCallback | null = null): void {
+    if (callback != null && typeof callback !== 'function') {
+      throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    this._h.setVerify(mode, callback != null);
+    this._verifyHook = callback ? (c, cert, e, d, ok) => callback(c as Connection, (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null;
+  }
+  /** The verify mode. */
+  getVerifyMode(): number {
+    return this._h.getVerifyMode();
+  }
+  /** Per-connection certificate. */
+  useCertificate(cert: X509): void {
+    this._h.useCertificate(handleOf(cert, X509, 'cert'));
+  }
+  /** Per-connection private key. */
+  usePrivatekey(pkey: PKey): void {
+    this._h.usePrivatekey(handleOf(pkey, PKey, 'pkey'));
+  }
+  /** Client SNI. */
+  setTlsextHostName(name: string): void {
+    this._h.setTlsextHostName(name);
+  }
+  /** Decrypted bytes buffered and ready for {@link Connection.recv}. */
+  pending(): number {
+    return this._h.pending();
+  }
+
+  /** Encrypts `buf` (one `SSL_write`); returns how many bytes were taken (partial writes are on). */
+  send(buf: BytesLike, flags?: number): number {
+    void flags;
+    const r = this._h.write(buf);
+    if (r < 0) raiseStatus(r);
+    return r;
+  }
+  /** Alias of {@link Connection.send}. */
+  write(buf: BytesLike, flags?: number): number {
+    return this.send(buf, flags);
+  }
+  /** Encrypts all of `buf`; returns its length. */
+  sendall(buf: BytesLike, flags?: number): number {
+    void flags;
+    const data = typeof buf === 'string' ? Buffer.from(buf) : buf;
+    if (!(data instanceof Uint8Array)) {
+      throw Object.assign(new TypeError('The "buf" argument must be a Buffer, Uint8Array or string'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    let off = 0;
+    while (off < data.length) {
+      const r = this._h.write(off === 0 ? data : data.subarray(off));
+      if (r < 0) raiseStatus(r);
+      off += r;
+    }
+    return data.length;
+  }
+  /** Up to `bufsiz` decrypted bytes (at most one record); `MSG_PEEK` leaves them buffered. */
+  recv(bufsiz: number, flags?: number | null): Buffer {
+    const r = this._h.read(bufsiz, peekFlag(flags));
+    if (typeof r === 'number') raiseStatus(r);
+    return r;
+  }
+  /** Alias of {@link Connection.recv}. */
+  read(bufsiz: number, flags?: number | null): Buffer {
+    return this.recv(bufsiz, flags);
+  }
+  /** Decrypts straight into `buffer` (no copy); returns the byte count. */
+  recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): number {
+    if (!(buffer instanceof Uint8Array)) {
+      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    const r = this._h.readInto(buffer, nbytes ?? buffer.length, peekFlag(flags));
+    if (r < 0) raiseStatus(r);
+    return r;
+  }
+
+  /** Ciphertext for the peer (at most `bufsiz` bytes); throws WantReadError when there is none. */
+  bioRead(bufsiz: number): Buffer {
+    const r = this._h.bioRead(bufsiz);
+    if (r === null) throw new WantReadError();
+    return r;
+  }
+  /** Ciphertext from the peer; returns the byte count. */
+  bioWrite(buf: BytesLike): number {
+    return this._h.bioWrite(buf);
+  }
+  /** Signals EOF from the peer: later reads fail with SysCallError(-1, 'Unexpected EOF'). */
+  bioShutdown(): void {
+    this._h.bioShutdown();
+  }
+  /**
+   * The fast path: feeds `input` (may be null), advances the handshake if it is not finished,
+   * and returns up to `outCap` bytes of ciphertext for the peer, or null. Never throws Want*:
+   * {@link Connection.lastStatus} tells what the handshake waits for (0 = done).
+   */
+  pump(input: Uint8Array | null, outCap = 65536): Buffer | null {
+    return this._h.pump(input, outCap);
+  }
+  /** The handshake status of the last {@link Connection.pump}: 0 done, -2 wants read, ... */
+  lastStatus(): number {
+    return this._h.lastStatus();
+  }
+  /** Bytes of ciphertext waiting for {@link Connection.bioRead}. */
+  bioPending(): number {
+    return this._h.bioPending();
+  }
+
+  /** Runs the handshake; throws WantReadError until the peer's bytes arrive. */
+  doHandshake(): void {
+    const r = this._h.handshake();
+    if (r !== Status.Ok) raiseStatus(r);
+  }
+  /** Starts a TLS 1.2 renegotiation if none is pending; true if one was started. */
+  renegotiate(): boolean {
+    return this._h.renegotiate();
+  }
+  /** Whether a renegotiation is in progress. */
+  renegotiatePending(): boolean {
+    return this._h.renegotiatePending();
+  }
+  /** Number of renegotiations. */
+  totalRenegotiations(): number {
+    return this._h.totalRenegotiations();
+  }
+  /** Sends close_notify; true once both sides have closed. */
+  shutdown(): boolean {
+    const r = this._h.shutdown();
+    if (typeof r === 'number') raiseStatus(r);
+    return r;
+  }
+  /** Names of the enabled ciphers. */
+  getCipherList(): string[] {
+    return this._h.getCipherList();
+  }
+  /** CA names: the configured ones (server) or those the server sent (client). */
+  getClientCaList(): X509Name[] {
+    return this._h.getClientCaList().map((h) => X509Name._wrap(h));
+  }
+  /** The object stored with {@link Connection.setAppData}. */
+  getAppData(): unknown {
+    return this._appData;
+  }
+  /** Stores any value on the connection. */
+  setAppData(data: unknown): void {
+    this._appData = data;
+  }
+  /** `SENT_SHUTDOWN` / `RECEIVED_SHUTDOWN` bits. */
+  getShutdown(): number {
+    return this._h.getShutdown();
+  }
+  /** Sets the shutdown bits. */
+  setShutdown(state: number): void {
+    this._h.setShutdown(state);
+  }
+  /** OpenSSL's long state string. */
+  getStateString(): string {
+    return this._h.getStateString();
+  }
+  /** The server hello random, or null before a session exists. */
+  serverRandom(): Buffer | null {
+    return this._h.serverRandom();
+  }
+  /** The client hello random, or null. */
+  clientRandom(): Buffer | null {
+    return this._h.clientRandom();
+  }
+  /** The session master secret, or null. */
+  masterKey(): Buffer | null {
+    return this._h.masterKey();
+  }
+  /** RFC 5705 / 8446 exporter. */
+  exportKeyingMaterial(label: BytesLike, olen: number, context: BytesLike | null = null): Buffer {
+    return this._h.exportKeyingMaterial(label, olen, context);
+  }
+  /** Our certificate, or null. */
+  getCertificate(): X509 | null {
+    const h = this._h.getCertificate();
+    return h ? X509._wrap(h) : null;
+  }
+  /** The peer's certificate, or null (before the handshake or when none was sent). */
+  getPeerCertificate(): X509 | null {
+    const h = this._h.getPeerCertificate();
+    return h ? X509._wrap(h) : null;
+  }
+  /** The chain the peer sent, or null. */
+  getPeerCertChain(): X509[] | null {
+    const l = this._h.getPeerCertChain();
+    return l ? l.map((h) => X509._wrap(h)) : null;
+  }
+  /** The verified chain, or null. */
+  getVerifiedChain(): X509[] | null {
+    const l = this._h.getVerifiedChain();
+    return l ? l.map((h) => X509._wrap(h)) : null;
+  }
+  /** Whether the TLS layer wants to read. */
+  wantRead(): boolean {
+    return this._h.wantRead();
+  }
+  /** Whether the TLS layer wants to write. */
+  wantWrite(): boolean {
+    return this._h.wantWrite();
+  }
+  /** Server role. */
+  setAcceptState(): void {
+    this._h.setAcceptState();
+  }
+  /** Client role. */
+  setConnectState(): void {
+    this._h.setConnectState();
+  }
+  /** The session (to resume later on a Connection of the same Context), or null. */
+  getSession(): Session | null {
+    const h = this._h.getSession();
+    return h ? Session._wrap(h, this._context) : null;
+  }
+  /** Resumes `session`; it must come from this Connection's Context. */
+  setSession(session: Session): void {
+    const h = handleOf(session, Session, 'session');
+    if (session._context !== this._context) {
+      throw Object.assign(new Error('Session was created by a different Context than this Connection\'s'), {
+        code: 'ERR_OPENSSL_NAPI_SESSION_CONTEXT',
+      });
+    }
+    this._h.setSession(h);
+  }
+  /** Our Finished message, or null. */
+  getFinished(): Buffer | null {
+    return this._h.getFinished();
+  }
+  /** The peer's Finished message, or null. */
+  getPeerFinished(): Buffer | null {
+    return this._h.getPeerFinished();
+  }
+  /** The negotiated cipher name, or null. */
+  getCipherName(): string | null {
+    return this._h.getCipherName();
+  }
+  /** The negotiated cipher's secret bits, or null. */
+  getCipherBits(): number | null {
+    return this._h.getCipherBits();
+  }
+  /** The protocol version that introduced the cipher, or null. */
+  getCipherVersion(): string | null {
+    return this._h.getCipherVersion();
+  }
+  /** e.g. `"TLSv1.3"`. */
+  getProtocolVersionName(): string {
+    return this._h.getProtocolVersionName();
+  }
+  /** e.g. `0x304`. */
+  getProtocolVersion(): number {
+    return this._h.getProtocolVersion();
+  }
+  /** The key-exchange group, or null. */
+  getGroupName(): string | null {
+    return this._h.getGroupName();
+  }
+  /** Client ALPN offer. */
+  setAlpnProtos(protos: BytesLike[]): void {
+    this._h.setAlpnProtos(alpnWire(protos));
+  }
+  /** The agreed ALPN protocol, or an empty Buffer. */
+  getAlpnProtoNegotiated(): Buffer {
+    return this._h.getAlpnProtoNegotiated();
+  }
+  /** The SRTP profile name, or "". */
+  getSelectedSrtpProfile(): string {
+    return this._h.getSelectedSrtpProfile();
+  }
+  /** Client: ask the server for an OCSP staple. */
+  requestOcsp(): void {
+    this._h.requestOcsp();
+  }
+  /** Per-connection info callback. */
+  setInfoCallback(callback: ((conn: Connection, where: number, ret: number) => void) | null): void {
+    if (callback != null && typeof callback !== 'function') {
+      throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    this._h.setInfoCallback(callback != null);
+    this._infoHook = callback ? (c, w, r) => callback(c as Connection, w, r) : null;
+  }
+  /** Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to fail it). */
+  setHost(name: string): void {
+    this._h.setHost(name);
+  }
+  /** Checks the peer certificate against this IP address during the handshake. */
+  setIpAddress(ip: string): void {
+    this._h.setIpAddress(ip);
+  }
+  /** Whether the session was resumed. */
+  sessionReused(): boolean {
+    return this._h.sessionReused();
+  }
+  /** The peer's ephemeral key, or null. */
+  getPeerTmpKey(): PKey | null {
+    const h = this._h.getPeerTmpKey();
+    return h ? PKey._wrap(h) : null;
+  }
+  /** Shared signature algorithms, e.g. `"RSASSA-PSS+SHA256"`. */
+  getSharedSigalgs(): string[] {
+    return this._h.getSharedSigalgs();
+  }
+  /** TLS 1.3 key update (sent with the next write or handshake call). */
+  keyUpdate(requestPeer = false): void {
+    this._h.keyUpdate(requestPeer);
+  }
+  /** The `X509_V_*` verification result. */
+  getVerifyResult(): number {
+    return this._h.getVerifyResult();
+  }
+  /** Whether this is the server side. */
+  isServer(): boolean {
+    return this._h.isServer();
+  }
+  /** Whether the handshake has completed. */
+  isInitFinished(): boolean {
+    return this._h.isInitFinished();
+  }
+  /** Releases the SSL now. */
+  free(): void {
+    this._h.free();
+  }
+  /** Same as {@link Connection.free}. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}

@@ -1,0 +1,424 @@
+/**
+ * `Context`: an `SSL_CTX`, with pyOpenSSL's 44 methods plus the extras of API.md.
+ * @module
+ */
+import { native } from '../native.js';
+import { handleOf } from '../handle.js';
+import { X509 } from '../crypto/x509.js';
+import { PKey } from '../crypto/pkey.js';
+import { X509Name } from '../crypto/x509name.js';
+import type { NativeContext, NativeClientHello, NativeSession } from './native-types.js';
+import { NO_OVERLAPPING_PROTOCOLS } from './constants.js';
+import { Session } from './session.js';
+import type { Connection } from './connection.js';
+
+/** Binary input. */
+export type BytesLike = Uint8Array | string;
+
+/** Verify callback: return true to accept the certificate at `depth` (overrides a failure). */
+export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: boolean) => unknown;
+/** ALPN select callback: the protocol to use, or {@link NO_OVERLAPPING_PROTOCOLS}. */
+export type AlpnSelectCallback = (conn: Connection, offered: Buffer[]) => Uint8Array | string | typeof NO_OVERLAPPING_PROTOCOLS;
+/** What a client hello callback sees. */
+export interface ClientHello {
+  /** legacy_version field (0x303 for TLS 1.2 and 1.3). */
+  version: number;
+  /** Offered cipher suite ids. */
+  ciphers: number[];
+  /** Extension types present, in order. */
+  extensions: number[];
+  /** SNI host name, or null. */
+  serverName: string | null;
+  /** ALPN protocols offered. */
+  alpn: string[];
+}
+
+/** TLS 1.2 PSK client answer. */
+export interface PskClientResult {
+  identity: BytesLike;
+  psk: Uint8Array;
+}
+
+/** TLS 1.3 PSK client answer. */
+export interface PskUseSessionResult {
+  identity: Uint8Array | string;
+  session: Session;
+}
+
+function alpnWire(protos: readonly BytesLike[]): Buffer {
+  if (!Array.isArray(protos)) {
+    throw Object.assign(new TypeError('The "protos" argument must be an array of Buffer or string'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (protos.length === 0) {
+    throw Object.assign(new RangeError('The ALPN protocol list must not be empty'), { code: 'ERR_INVALID_ARG_VALUE' });
+  }
+  const parts: Buffer[] = [];
+  for (const p of protos) {
+    const b = typeof p === 'string' ? Buffer.from(p) : p instanceof Uint8Array ? Buffer.from(p) : null;
+    if (b === null) throw Object.assign(new TypeError('ALPN protocols must be Buffers or strings'), { code: 'ERR_INVALID_ARG_TYPE' });
+    if (b.length === 0 || b.length > 255) {
+      throw Object.assign(new RangeError('An ALPN protocol must be 1..255 bytes'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    parts.push(Buffer.from([b.length]), b);
+  }
+  return Buffer.concat(parts);
+}
+
+/** @internal */
+export { alpnWire };
+
+function fn(cb: unknown, name: string): void {
+  if (cb !== null && cb !== undefined && typeof cb !== 'function') {
+    throw Object.assign(new TypeError(`The "${name}" argument must be a function or null`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+}
+
+/** The owner the native side passes to callbacks is always the TS Connection. */
+function asConn(c: unknown): Connection {
+  return c as Connection;
+}
+
+/** An SSL_CTX: configuration shared by the Connections made from it. */
+export class Context {
+  /** @internal */
+  _h: NativeContext;
+  /** @internal */
+  _appData: unknown = null;
+  /** @internal Callbacks by name; the native side reaches them through a weak reference to this object. */
+  _hooks: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+
+  /** @internal Records a callback under `name` and returns it (for the native setter). */
+  _hook<F>(name: string, f: F): F {
+    this._hooks[name] = f;
+    return f;
+  }
+
+  /**
+   * A new context for `method` (`TLS_METHOD`, `TLS_SERVER_METHOD`, `TLS_CLIENT_METHOD`,
+   * `TLSv1_2_METHOD` (pins the version), `DTLS_METHOD`, ...). Partial writes and moving write
+   * buffers are always enabled, as in pyOpenSSL; servers get automatic DH parameters.
+   */
+  constructor(method: number) {
+    this._h = new native.Context(method);
+    this._h._setOwner(this);
+  }
+
+  /** Minimum protocol version (`TLS1_2_VERSION`, ...; 0 = lowest supported). */
+  setMinProtoVersion(version: number): void {
+    this._h.setMinProtoVersion(version);
+  }
+  /** Maximum protocol version (0 = highest supported). */
+  setMaxProtoVersion(version: number): void {
+    this._h.setMaxProtoVersion(version);
+  }
+  /** Trusted CAs from a PEM file and/or a hashed directory. */
+  loadVerifyLocations(cafile: string | null, capath: string | null = null): void {
+    this._h.loadVerifyLocations(cafile ?? null, capath ?? null);
+  }
+  /** Passphrase callback for encrypted key files: `cb(maxLength, verify, userdata)` returns the passphrase (truncated to maxLength). */
+  setPasswdCb(callback: ((maxLength: number, verify: boolean, userdata: unknown) => BytesLike) | null, userdata: unknown = null): void {
+    fn(callback, 'callback');
+    this._h.setPasswdCb(this._hook('passwd', callback ? (max, verify) => callback(max, verify, userdata) : null));
+  }
+  /** Use OpenSSL's default CA locations. */
+  setDefaultVerifyPaths(): void {
+    this._h.setDefaultVerifyPaths();
+  }
+  /** Certificate plus chain from a PEM file. */
+  useCertificateChainFile(certfile: string): void {
+    this._h.useCertificateChainFile(certfile);
+  }
+  /** Certificate from a file (FILETYPE_PEM or FILETYPE_ASN1). */
+  useCertificateFile(certfile: string, filetype?: number): void {
+    this._h.useCertificateFile(certfile, filetype);
+  }
+  /** The certificate to present. */
+  useCertificate(cert: X509): void {
+    this._h.useCertificate(handleOf(cert, X509, 'cert'));
+  }
+  /** Appends an intermediate to the chain presented. */
+  addExtraChainCert(certobj: X509): void {
+    this._h.addExtraChainCert(handleOf(certobj, X509, 'certobj'));
+  }
+  /** Private key from a file (the passphrase comes from {@link Context.setPasswdCb}). */
+  usePrivatekeyFile(keyfile: string, filetype?: number): void {
+    this._h.usePrivatekeyFile(keyfile, filetype);
+  }
+  /** The private key matching the certificate. */
+  usePrivatekey(pkey: PKey): void {
+    this._h.usePrivatekey(handleOf(pkey, PKey, 'pkey'));
+  }
+  /** Throws if the key does not match the certificate. */
+  checkPrivatekey(): void {
+    this._h.checkPrivatekey();
+  }
+  /** CA names sent in CertificateRequest, from a PEM file. */
+  loadClientCa(cafile: string): void {
+    this._h.loadClientCa(cafile);
+  }
+  /** Sets the session id context (pyOpenSSL's misleading name kept). */
+  setSessionId(buf: BytesLike): void {
+    this._h.setSessionId(buf);
+  }
+  /** `SESS_CACHE_*` flags; returns the previous mode. */
+  setSessionCacheMode(mode: number): number {
+    return this._h.setSessionCacheMode(mode);
+  }
+  /** The session cache mode. */
+  getSessionCacheMode(): number {
+    return this._h.getSessionCacheMode();
+  }
+  /** `VERIFY_*` flags and an optional callback (null = OpenSSL's own result). */
+  setVerify(mode: number, callback: VerifyCallback | null = null): void {
+    fn(callback, 'callback');
+    this._h.setVerify(mode, this._hook('verify', callback ? (c, cert, e, d, ok) => callback(asConn(c), (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null));
+  }
+  /** The verify mode. */
+  getVerifyMode(): number {
+    return this._h.getVerifyMode();
+  }
+  /** Maximum chain depth. */
+  setVerifyDepth(depth: number): void {
+    this._h.setVerifyDepth(depth);
+  }
+  /** Maximum chain depth. */
+  getVerifyDepth(): number {
+    return this._h.getVerifyDepth();
+  }
+  /** DH parameters from a PEM file. */
+  loadTmpDh(dhfile: string): void {
+    this._h.loadTmpDh(dhfile);
+  }
+  /** Restricts ECDHE to one curve (`prime256v1`, `secp384r1`, ...). */
+  setTmpEcdh(curve: string): void {
+    this._h.setTmpEcdh(curve);
+  }
+  /** TLS <= 1.2 cipher string. */
+  setCipherList(cipherList: string): void {
+    this._h.setCipherList(cipherList);
+  }
+  /** TLS 1.3 cipher suites. */
+  setTls13Ciphersuites(ciphersuites: string): void {
+    this._h.setTls13Ciphersuites(ciphersuites);
+  }
+  /** Replaces the CA names sent in CertificateRequest. */
+  setClientCaList(certificateAuthorities: X509Name[]): void {
+    if (!Array.isArray(certificateAuthorities)) {
+      throw Object.assign(new TypeError('The "certificateAuthorities" argument must be an array of X509Name'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    this._h.setClientCaList(certificateAuthorities.map((n) => handleOf(n, X509Name, 'certificateAuthorities[]')));
+  }
+  /** Adds a certificate's subject to the CA names. */
+  addClientCa(certificateAuthority: X509): void {
+    this._h.addClientCa(handleOf(certificateAuthority, X509, 'certificateAuthority'));
+  }
+  /** Session timeout in seconds; returns the previous one. */
+  setTimeout(timeout: number): number {
+    return this._h.setTimeout(timeout);
+  }
+  /** Session timeout in seconds. */
+  getTimeout(): number {
+    return this._h.getTimeout();
+  }
+  /** `cb(conn, where, ret)` on state changes and alerts (`SSL_CB_*`). */
+  setInfoCallback(callback: ((conn: Connection, where: number, ret: number) => void) | null): void {
+    fn(callback, 'callback');
+    this._h.setInfoCallback(this._hook('info', callback ? (c, w, r) => callback(asConn(c), w, r) : null));
+  }
+  /** `cb(conn, line)` with NSS key-log lines (no trailing newline). */
+  setKeylogCallback(callback: ((conn: Connection, line: Buffer) => void) | null): void {
+    fn(callback, 'callback');
+    this._h.setKeylogCallback(this._hook('keylog', callback ? (c, l) => callback(asConn(c), l) : null));
+  }
+  /** The object stored with {@link Context.setAppData}. */
+  getAppData(): unknown {
+    return this._appData;
+  }
+  /** Stores any value on the context. */
+  setAppData(data: unknown): void {
+    this._appData = data;
+  }
+  /**
+   * The context's trust store. NOT IMPLEMENTED YET: returns null until `crypto.X509Store` lands
+   * (use {@link Context.loadVerifyLocations} meanwhile).
+   */
+  getCertStore(): null {
+    return null;
+  }
+  /** ORs in `OP_*` options; returns the new mask. */
+  setOptions(options: number): number {
+    return this._h.setOptions(options);
+  }
+  /** Clears `OP_*` options; returns the new mask. */
+  clearOptions(options: number): number {
+    return this._h.clearOptions(options);
+  }
+  /** The `OP_*` mask. */
+  getOptions(): number {
+    return this._h.getOptions();
+  }
+  /** ORs in `MODE_*` bits; returns the new mask. */
+  setMode(mode: number): number {
+    return this._h.setMode(mode);
+  }
+  /** Clears `MODE_*` bits; returns the new mask. */
+  clearMode(mode: number): number {
+    return this._h.clearMode(mode);
+  }
+  /** The `MODE_*` mask. */
+  getMode(): number {
+    return this._h.getMode();
+  }
+  /** SNI callback `cb(conn)` on the server; typically calls `conn.setContext(other)`. A throw aborts the handshake. */
+  setTlsextServernameCallback(callback: ((conn: Connection) => void) | null): void {
+    fn(callback, 'callback');
+    this._h.setTlsextServernameCallback(this._hook('servername', callback ? (c) => callback(asConn(c)) : null));
+  }
+  /** Colon-separated SRTP profiles. */
+  setTlsextUseSrtp(profiles: string): void {
+    this._h.setTlsextUseSrtp(profiles);
+  }
+  /** Client ALPN offer. */
+  setAlpnProtos(protos: BytesLike[]): void {
+    this._h.setAlpnProtos(alpnWire(protos));
+  }
+  /** Server ALPN choice. */
+  setAlpnSelectCallback(callback: AlpnSelectCallback | null): void {
+    fn(callback, 'callback');
+    this._h.setAlpnSelectCallback(this._hook('alpnSelect', 
+      callback
+        ? (c, offered) => {
+            const r = callback(asConn(c), offered);
+            if (r === NO_OVERLAPPING_PROTOCOLS) return null;
+            if (typeof r !== 'string' && !(r instanceof Uint8Array)) {
+              throw Object.assign(new TypeError('The ALPN select callback must return a Buffer or NO_OVERLAPPING_PROTOCOLS'), {
+                code: 'ERR_INVALID_RETURN_VALUE',
+              });
+            }
+            return r;
+          }
+        : null,
+    ));
+  }
+  /** Server OCSP stapling: `cb(conn, data)` returns the DER response (empty = none). */
+  setOcspServerCallback(callback: ((conn: Connection, data: unknown) => Uint8Array) | null, data: unknown = null): void {
+    fn(callback, 'callback');
+    this._h.setOcspServerCallback(this._hook('ocspServer', callback ? (c) => callback(asConn(c), data) : null));
+  }
+  /** Client OCSP check: `cb(conn, ocsp, data)` returns true to accept (needs `conn.requestOcsp()`). */
+  setOcspClientCallback(callback: ((conn: Connection, ocsp: Buffer, data: unknown) => unknown) | null, data: unknown = null): void {
+    fn(callback, 'callback');
+    this._h.setOcspClientCallback(this._hook('ocspClient', callback ? (c, o) => callback(asConn(c), o, data) : null));
+  }
+  /** Key-exchange groups, e.g. `"X25519:P-256"`. */
+  setGroupsList(groups: string): void {
+    this._h.setGroupsList(groups);
+  }
+  /** Signature algorithms, e.g. `"ECDSA+SHA256:RSA-PSS+SHA256"`. */
+  setSigalgsList(sigalgs: string): void {
+    this._h.setSigalgsList(sigalgs);
+  }
+  /** Number of TLS 1.3 tickets a server sends. */
+  setNumTickets(count: number): void {
+    this._h.setNumTickets(count);
+  }
+  /** Number of TLS 1.3 tickets a server sends. */
+  getNumTickets(): number {
+    return this._h.getNumTickets();
+  }
+  /**
+   * Session cache callbacks. `newSession(conn, session)` fires for each new session (clients
+   * need `SESS_CACHE_CLIENT` in the cache mode); `removeSession(session)` when one is dropped.
+   */
+  setSessionCallbacks(callbacks: {
+    newSession?: ((conn: Connection, session: Session) => void) | null;
+    removeSession?: ((session: Session) => void) | null;
+  }): void {
+    const { newSession, removeSession } = callbacks ?? {};
+    fn(newSession, 'newSession');
+    fn(removeSession, 'removeSession');
+    this._h.setSessionCallbacks(
+      this._hook('newSession', newSession ? (c: unknown, s: NativeSession) => newSession(asConn(c), Session._wrap(s, this)) : null),
+      this._hook('removeSession', removeSession ? (s: NativeSession) => removeSession(Session._wrap(s, this)) : null),
+    );
+  }
+  /** Inspect the ClientHello on the server; return false (or throw) to abort the handshake. */
+  setClientHelloCallback(callback: ((conn: Connection, hello: ClientHello) => boolean | void) | null): void {
+    fn(callback, 'callback');
+    this._h.setClientHelloCallback(this._hook('clientHello', callback ? (c, h: NativeClientHello) => callback(asConn(c), h) : null));
+  }
+  /** Every protocol message: `cb(conn, direction, version, contentType, bytes)`. */
+  setMsgCallback(
+    callback: ((conn: Connection, direction: 'read' | 'write', version: number, contentType: number, bytes: Buffer) => void) | null,
+  ): void {
+    fn(callback, 'callback');
+    this._h.setMsgCallback(this._hook('msg', callback ? (c, d, v, t, b) => callback(asConn(c), d, v, t, b) : null));
+  }
+  /** TLS <= 1.2 PSK, client: `cb(conn, hint)` returns `{ identity, psk }` or null. */
+  setPskClientCallback(callback: ((conn: Connection, hint: string | null) => PskClientResult | null) | null): void {
+    fn(callback, 'callback');
+    this._h.setPskClientCallback(this._hook('pskClient', callback ? (c, h) => callback(asConn(c), h) : null));
+  }
+  /** TLS <= 1.2 PSK, server: `cb(conn, identity)` returns the key or null. */
+  setPskServerCallback(callback: ((conn: Connection, identity: string) => Uint8Array | null) | null): void {
+    fn(callback, 'callback');
+    this._h.setPskServerCallback(this._hook('pskServer', callback ? (c, i) => callback(asConn(c), i) : null));
+  }
+  /** The PSK identity hint a TLS 1.2 server sends. */
+  usePskIdentityHint(hint: string): void {
+    this._h.usePskIdentityHint(hint);
+  }
+  /** TLS 1.3 PSK, server: `cb(conn, identity)` returns a Session (see `Session.forPsk`) or null. */
+  setPskFindSessionCallback(callback: ((conn: Connection, identity: Buffer) => Session | null) | null): void {
+    fn(callback, 'callback');
+    this._h.setPskFindSessionCallback(this._hook('pskFindSession', 
+      callback
+        ? (c, id) => {
+            const s = callback(asConn(c), id);
+            return s == null ? null : handleOf(s, Session, 'session');
+          }
+        : null,
+    ));
+  }
+  /** TLS 1.3 PSK, client: `cb(conn, digestName)` returns `{ identity, session }` or null. */
+  setPskUseSessionCallback(callback: ((conn: Connection, md: string | null) => PskUseSessionResult | null) | null): void {
+    fn(callback, 'callback');
+    this._h.setPskUseSessionCallback(this._hook('pskUseSession', 
+      callback
+        ? (c, md) => {
+            const r = callback(asConn(c), md);
+            if (r == null) return null;
+            return { identity: r.identity, session: handleOf(r.session, Session, 'session') };
+          }
+        : null,
+    ));
+  }
+  /** OpenSSL security level (0..5). */
+  setSecurityLevel(level: number): void {
+    this._h.setSecurityLevel(level);
+  }
+  /** OpenSSL security level. */
+  getSecurityLevel(): number {
+    return this._h.getSecurityLevel();
+  }
+  /** `X509_CHECK_FLAG_*` flags for host name checks (`Connection.setHost`). */
+  setHostFlags(flags: number): void {
+    this._h.setHostFlags(flags);
+  }
+  /** Drops cached sessions that expired at `time` (seconds since the epoch). */
+  flushSessions(time: number): void {
+    this._h.flushSessions(time);
+  }
+  /** Number of sessions in the internal cache. */
+  sessionCacheSize(): number {
+    return this._h.sessionCacheSize();
+  }
+  /** Releases the SSL_CTX now (Connections made from it keep their reference). */
+  free(): void {
+    this._h.free();
+  }
+  /** Same as {@link Context.free}. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}

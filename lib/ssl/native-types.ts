@@ -1,0 +1,189 @@
+/**
+ * Native handle types of the SSL area (declaration merging into NativeBinding).
+ * @internal
+ * @module
+ */
+import '../native.js';
+import type { NativeHandle, NativePKey, NativeX509, NativeX509Name } from '../crypto/native-types.js';
+
+/** Native callbacks receive the TS Connection object (`owner`, possibly undefined). @internal */
+export type Owner = unknown;
+
+/** @internal */
+export interface NativeClientHello {
+  version: number;
+  ciphers: number[];
+  extensions: number[];
+  serverName: string | null;
+  alpn: string[];
+}
+
+/** @internal */
+export interface NativeContext extends NativeHandle {
+  _setOwner(owner: object): void;
+  setMinProtoVersion(v: number): void;
+  setMaxProtoVersion(v: number): void;
+  getMinProtoVersion(): number;
+  getMaxProtoVersion(): number;
+  loadVerifyLocations(cafile: string | null, capath: string | null): void;
+  setPasswdCb(cb: ((maxlen: number, verify: boolean) => unknown) | null): void;
+  setDefaultVerifyPaths(): void;
+  useCertificateChainFile(path: string): void;
+  useCertificateFile(path: string, type?: number): void;
+  useCertificate(cert: NativeX509): void;
+  addExtraChainCert(cert: NativeX509): void;
+  usePrivatekeyFile(path: string, type?: number): void;
+  usePrivatekey(key: NativePKey): void;
+  checkPrivatekey(): void;
+  loadClientCa(path: string): void;
+  setSessionId(buf: Uint8Array | string): void;
+  setSessionCacheMode(mode: number): number;
+  getSessionCacheMode(): number;
+  setVerify(mode: number, cb: ((conn: Owner, cert: NativeX509 | null, errnum: number, depth: number, ok: boolean) => unknown) | null): void;
+  getVerifyMode(): number;
+  setVerifyDepth(depth: number): void;
+  getVerifyDepth(): number;
+  loadTmpDh(path: string): void;
+  setTmpEcdh(curve: string): void;
+  setCipherList(list: string): void;
+  setTls13Ciphersuites(list: string): void;
+  setClientCaList(names: NativeX509Name[]): void;
+  addClientCa(cert: NativeX509): void;
+  setTimeout(t: number): number;
+  getTimeout(): number;
+  setInfoCallback(cb: ((conn: Owner, where: number, ret: number) => void) | null): void;
+  setKeylogCallback(cb: ((conn: Owner, line: Buffer) => void) | null): void;
+  setOptions(op: number): number;
+  clearOptions(op: number): number;
+  getOptions(): number;
+  setMode(m: number): number;
+  clearMode(m: number): number;
+  getMode(): number;
+  setTlsextServernameCallback(cb: ((conn: Owner) => void) | null): void;
+  setTlsextUseSrtp(profiles: string): void;
+  setAlpnProtos(wire: Uint8Array): void;
+  setAlpnSelectCallback(cb: ((conn: Owner, offered: Buffer[]) => Uint8Array | string | null) | null): void;
+  setOcspServerCallback(cb: ((conn: Owner) => unknown) | null): void;
+  setOcspClientCallback(cb: ((conn: Owner, ocsp: Buffer) => unknown) | null): void;
+  setGroupsList(list: string): void;
+  setSigalgsList(list: string): void;
+  setNumTickets(n: number): void;
+  getNumTickets(): number;
+  setSessionCallbacks(
+    newSession: ((conn: Owner, s: NativeSession) => void) | null,
+    removeSession: ((s: NativeSession) => void) | null,
+  ): void;
+  setClientHelloCallback(cb: ((conn: Owner, hello: NativeClientHello) => unknown) | null): void;
+  setMsgCallback(cb: ((conn: Owner, direction: 'read' | 'write', version: number, contentType: number, bytes: Buffer) => void) | null): void;
+  setPskClientCallback(cb: ((conn: Owner, hint: string | null) => unknown) | null): void;
+  setPskServerCallback(cb: ((conn: Owner, identity: string) => unknown) | null): void;
+  usePskIdentityHint(hint: string): void;
+  setPskFindSessionCallback(cb: ((conn: Owner, identity: Buffer) => NativeSession | null) | null): void;
+  setPskUseSessionCallback(cb: ((conn: Owner, md: string | null) => unknown) | null): void;
+  setSecurityLevel(level: number): void;
+  getSecurityLevel(): number;
+  setHostFlags(flags: number): void;
+  flushSessions(time: number): void;
+  sessionCacheSize(): number;
+}
+
+/** @internal */
+export interface NativeSession extends NativeHandle {
+  toDER(): Buffer;
+  id(): Buffer;
+  protocolVersion(): number;
+  cipher(): string | null;
+  time(): number;
+  timeout(): number;
+  ticketLifetimeHint(): number;
+  isResumable(): boolean;
+  hasTicket(): boolean;
+  masterKey(): Buffer;
+}
+
+/** @internal Status numbers of the hot methods (common/errors.h SSLStatus). */
+export const Status = { Ok: 0, WantRead: -2, WantWrite: -3, WantX509Lookup: -4, ZeroReturn: -5, WantOther: -6 } as const;
+
+/** @internal */
+export interface NativeConnection extends NativeHandle {
+  _setOwner(owner: object): void;
+  handshake(): number;
+  read(n: number, peek?: boolean): Buffer | number;
+  readInto(buf: Uint8Array, n: number, peek?: boolean): number;
+  write(buf: Uint8Array | string): number;
+  bioRead(n: number): Buffer | null;
+  bioWrite(buf: Uint8Array | string): number;
+  bioShutdown(): void;
+  bioPending(): number;
+  pump(input: Uint8Array | null, outCap: number): Buffer | null;
+  lastStatus(): number;
+  shutdown(): boolean | number;
+  getShutdown(): number;
+  setShutdown(state: number): void;
+  pending(): number;
+  wantRead(): boolean;
+  wantWrite(): boolean;
+  renegotiate(): boolean;
+  renegotiatePending(): boolean;
+  totalRenegotiations(): number;
+  setConnectState(): void;
+  setAcceptState(): void;
+  isServer(): boolean;
+  isInitFinished(): boolean;
+  setContext(ctx: NativeContext): void;
+  /** With useHook, the owner's `_verifyHook` is called. */
+  setVerify(mode: number, useHook: boolean): void;
+  getVerifyMode(): number;
+  useCertificate(cert: NativeX509): void;
+  usePrivatekey(key: NativePKey): void;
+  setOptions(op: number): number;
+  clearOptions(op: number): number;
+  getOptions(): number;
+  setAlpnProtos(wire: Uint8Array): void;
+  getAlpnProtoNegotiated(): Buffer;
+  /** With useHook, the owner's `_infoHook` is called. */
+  setInfoCallback(useHook: boolean): void;
+  setTlsextHostName(name: string): void;
+  getServername(): string | null;
+  getPeerCertificate(): NativeX509 | null;
+  getPeerCertChain(): NativeX509[] | null;
+  getVerifiedChain(): NativeX509[] | null;
+  getCertificate(): NativeX509 | null;
+  getCipherName(): string | null;
+  getCipherBits(): number | null;
+  getCipherVersion(): string | null;
+  getCipherList(): string[];
+  getProtocolVersion(): number;
+  getProtocolVersionName(): string;
+  getGroupName(): string | null;
+  getFinished(): Buffer | null;
+  getPeerFinished(): Buffer | null;
+  clientRandom(): Buffer | null;
+  serverRandom(): Buffer | null;
+  masterKey(): Buffer | null;
+  exportKeyingMaterial(label: Uint8Array | string, olen: number, context: Uint8Array | string | null): Buffer;
+  getSession(): NativeSession | null;
+  setSession(s: NativeSession): void;
+  getClientCaList(): NativeX509Name[];
+  getStateString(): string;
+  requestOcsp(): void;
+  setHost(name: string): void;
+  setIpAddress(ip: string): void;
+  sessionReused(): boolean;
+  getPeerTmpKey(): NativePKey | null;
+  getSharedSigalgs(): string[];
+  keyUpdate(requestPeer?: boolean): void;
+  getVerifyResult(): number;
+  getSelectedSrtpProfile(): string;
+}
+
+declare module '../native.js' {
+  interface NativeBinding {
+    Context: new (method: number) => NativeContext;
+    Connection: new (ctx: NativeContext) => NativeConnection;
+    Session: new () => NativeSession;
+    sessionFromDER(buf: Uint8Array): NativeSession;
+    sessionForPsk(ctx: NativeContext, key: Uint8Array, cipher: string): NativeSession;
+    sslConstants: Record<string, number> & { X509VerificationCodes: Record<string, number> };
+  }
+}

@@ -1,0 +1,829 @@
+#include "ssl/connection.h"
+
+#include <openssl/err.h>
+#include <openssl/tls1.h>
+#include <openssl/x509v3.h>
+
+#include <climits>
+#include <cstring>
+#include <mutex>
+
+#include "common/args.h"
+#include "pkey/pkey.h"
+#include "ssl/context.h"
+#include "ssl/session.h"
+#include "x509/certificate.h"
+#include "x509/name.h"
+
+namespace ossl {
+
+namespace {
+thread_local ConnectionWrap* g_active = nullptr;
+
+// A JS call driving OpenSSL on this connection: opens the callback bridge, marks the connection
+// active (for callbacks that only get an SSL_CTX), and holds an extra SSL reference so that a
+// callback calling free() cannot pull the SSL out from under OpenSSL.
+class Drive {
+ public:
+  Drive(ConnectionWrap* c, SSL* ssl, Napi::Env env) : scope_(c->bridge, env), c_(c), saved_(g_active), ssl_(ssl) {
+    SSL_up_ref(ssl_);
+    g_active = c;
+    ++c->driving;
+  }
+  ~Drive() {
+    --c_->driving;
+    g_active = saved_;
+    SSL_free(ssl_);
+  }
+  Drive(const Drive&) = delete;
+  Drive& operator=(const Drive&) = delete;
+
+ private:
+  CallbackBridge::Scope scope_;
+  ConnectionWrap* c_;
+  ConnectionWrap* saved_;
+  SSL* ssl_;
+};
+
+Napi::Value MaybeBuffer(Napi::Env env, const unsigned char* p, size_t n) {
+  if (n == 0) return env.Null();
+  return CopyBuffer(env, p, n);
+}
+
+Napi::Value X509Stack(Napi::Env env, STACK_OF(X509) * chain) {
+  if (chain == nullptr) return env.Null();
+  const int n = sk_X509_num(chain);
+  Napi::Array out = Napi::Array::New(env, n);
+  for (int i = 0; i < n; ++i) {
+    Napi::Value v = X509Wrap::NewRef(env, sk_X509_value(chain, i));
+    if (v.IsEmpty()) return {};
+    out.Set(static_cast<uint32_t>(i), v);
+  }
+  return out;
+}
+}  // namespace
+
+ConnectionWrap* ActiveConnection() { return g_active; }
+
+int ConnectionWrap::ExIndex() {
+  static int idx = -1;
+  static std::once_flag once;
+  std::call_once(once, [] { idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr); });
+  return idx;
+}
+
+ConnectionWrap* ConnectionWrap::FromSSL(const SSL* ssl) {
+  if (ssl == nullptr) return nullptr;
+  return static_cast<ConnectionWrap*>(SSL_get_ex_data(ssl, ExIndex()));
+}
+
+ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
+  Napi::Env env = info.Env();
+  if (IsAdopting(info)) return;
+  SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
+  if (ctx == nullptr) return;
+  ERR_clear_error();
+  Reset(Handle(SSL_new(ctx)));
+  SSL* ssl = get();
+  if (ssl == nullptr) {
+    ThrowOpenSSL(env, "SSL_new");
+    return;
+  }
+  SSL_set_ex_data(ssl, ExIndex(), this);
+  SSL_set_mode(ssl, SSL_MODE_AUTO_RETRY);
+  BIO* r = BIO_new(BIO_s_mem());
+  BIO* w = BIO_new(BIO_s_mem());
+  if (r == nullptr || w == nullptr) {
+    BIO_free(r);
+    BIO_free(w);
+    ThrowOpenSSL(env, "BIO_new");
+    return;
+  }
+  SSL_set_bio(ssl, r, w);  // the SSL owns both now
+  rbio_ = r;
+  wbio_ = w;
+}
+
+void ConnectionWrap::BeforeFree() {
+  if (get() != nullptr) SSL_set_ex_data(get(), ExIndex(), nullptr);
+  rbio_ = nullptr;
+  wbio_ = nullptr;
+}
+
+ConnectionWrap::~ConnectionWrap() { BeforeFree(); }
+
+Napi::Function ConnectionWrap::OwnerHook(Napi::Env env, const char* name) const {
+  Napi::Value owner = Owner(env);
+  if (!owner.IsObject()) return Napi::Function();
+  Napi::Value fn = owner.As<Napi::Object>().Get(name);
+  if (fn.IsEmpty() || !fn.IsFunction()) return Napi::Function();
+  return fn.As<Napi::Function>();
+}
+
+Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
+  if (owner_.IsEmpty()) return env.Undefined();
+  Napi::Value v = owner_.Value();
+  return v.IsEmpty() ? env.Undefined() : v;
+}
+
+#define SSL_OR_RETURN          \
+  Napi::Env env = info.Env();  \
+  SSL* ssl = Live(env);        \
+  if (ssl == nullptr) return {};
+
+#define NOT_BUSY                                                                                              \
+  if (driving > 0)                                                                                            \
+    return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", \
+                           "ERR_OPENSSL_NAPI_REENTRANT");
+
+Napi::Value ConnectionWrap::Status(Napi::Env env, SSL* ssl, int ret, const char* op) {
+  if (bridge.RethrowPending(env)) return {};
+  switch (SSL_get_error(ssl, ret)) {
+    case SSL_ERROR_WANT_READ:
+      ERR_clear_error();
+      return Napi::Number::New(env, kSSLWantRead);
+    case SSL_ERROR_WANT_WRITE:
+      ERR_clear_error();
+      return Napi::Number::New(env, kSSLWantWrite);
+    case SSL_ERROR_WANT_X509_LOOKUP:
+      ERR_clear_error();
+      return Napi::Number::New(env, kSSLWantX509Lookup);
+    case SSL_ERROR_ZERO_RETURN:
+      ERR_clear_error();
+      return Napi::Number::New(env, kSSLZeroReturn);
+    case SSL_ERROR_WANT_ASYNC:
+    case SSL_ERROR_WANT_ASYNC_JOB:
+    case SSL_ERROR_WANT_CLIENT_HELLO_CB:
+    case SSL_ERROR_WANT_RETRY_VERIFY:
+      ERR_clear_error();
+      return Napi::Number::New(env, kSSLWantOther);
+    default:
+      return ThrowSSLError(env, ssl, ret, op);
+  }
+}
+
+Napi::Value ConnectionWrap::SetOwner(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return ThrowTypeError(env, "_setOwner needs an object");
+  owner_ = Napi::Reference<Napi::Object>::New(info[0].As<Napi::Object>(), 0);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::Handshake(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  ERR_clear_error();
+  Drive d(this, ssl, env);
+  const int ret = SSL_do_handshake(ssl);
+  if (ret == 1) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Number::New(env, kSSLOk);
+  }
+  return Status(env, ssl, ret, "SSL_do_handshake");
+}
+
+// read(n, peek) -> Buffer | status number
+Napi::Value ConnectionWrap::Read(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  int64_t n = 0;
+  bool peek = false;
+  if (!ArgInt(info, 0, "bufsiz", &n, 1, INT_MAX)) return {};
+  if (info.Length() > 1 && !ArgBool(info, 1, "peek", &peek)) return {};
+  unsigned char buf[SSL3_RT_MAX_PLAIN_LENGTH];
+  const size_t cap = static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf;
+  size_t got = 0;
+  ERR_clear_error();
+  Drive d(this, ssl, env);
+  const int ret = peek ? SSL_peek_ex(ssl, buf, cap, &got) : SSL_read_ex(ssl, buf, cap, &got);
+  if (ret == 1) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Buffer<unsigned char>::Copy(env, buf, got);
+  }
+  return Status(env, ssl, ret, peek ? "SSL_peek" : "SSL_read");
+}
+
+// readInto(buffer, nbytes, peek) -> count | status number (reads straight into the caller's memory)
+Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  ossl::Bytes b;
+  int64_t n = 0;
+  bool peek = false;
+  if (!ArgBytes(info, 0, "buffer", &b, false) || !ArgInt(info, 1, "nbytes", &n, 0, INT_MAX)) return {};
+  if (info.Length() > 2 && !ArgBool(info, 2, "peek", &peek)) return {};
+  size_t cap = static_cast<size_t>(n) < b.size ? static_cast<size_t>(n) : b.size;
+  if (cap == 0) return Napi::Number::New(env, 0);
+  size_t got = 0;
+  ERR_clear_error();
+  Drive d(this, ssl, env);
+  auto* dst = const_cast<unsigned char*>(b.data);
+  const int ret = peek ? SSL_peek_ex(ssl, dst, cap, &got) : SSL_read_ex(ssl, dst, cap, &got);
+  if (ret == 1) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Number::New(env, static_cast<double>(got));
+  }
+  return Status(env, ssl, ret, peek ? "SSL_peek" : "SSL_read");
+}
+
+// write(buf) -> bytes written (>0) | status number (<0)
+Napi::Value ConnectionWrap::Write(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "buf", &b)) return {};
+  if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
+  if (b.size == 0) return Napi::Number::New(env, 0);
+  size_t written = 0;
+  ERR_clear_error();
+  Drive d(this, ssl, env);
+  const int ret = SSL_write_ex(ssl, b.data, b.size, &written);
+  if (ret == 1) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Number::New(env, static_cast<double>(written));
+  }
+  return Status(env, ssl, ret, "SSL_write");
+}
+
+// bioRead(n) -> Buffer of exactly min(pending, n) bytes, or null when nothing is pending.
+Napi::Value ConnectionWrap::BioRead(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bufsiz", &n, 1, INT_MAX)) return {};
+  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  const size_t pending = BIO_ctrl_pending(wbio_);
+  if (pending == 0) return env.Null();
+  const size_t size = pending < static_cast<size_t>(n) ? pending : static_cast<size_t>(n);
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, size);
+  const int got = BIO_read(wbio_, out.Data(), static_cast<int>(size));
+  if (got != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
+  return out;
+}
+
+Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "buf", &b)) return {};
+  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
+  if (b.size == 0) return Napi::Number::New(env, 0);
+  ERR_clear_error();
+  const int n = BIO_write(rbio_, b.data, static_cast<int>(b.size));
+  if (n <= 0) return ThrowOpenSSL(env, "BIO_write");
+  return Napi::Number::New(env, n);
+}
+
+Napi::Value ConnectionWrap::BioShutdown(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  BIO_set_mem_eof_return(rbio_, 0);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::BioPending(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  if (wbio_ == nullptr) return Napi::Number::New(env, 0);
+  return Napi::Number::New(env, static_cast<double>(BIO_ctrl_pending(wbio_)));
+}
+
+// pump(input | null, outCap): feeds ciphertext, advances the handshake if it is not finished,
+// and returns up to outCap bytes of ciphertext to send (or null). The handshake status is kept
+// for lastStatus(): one boundary crossing per flight.
+Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  int64_t cap = 0;
+  if (!ArgInt(info, 1, "outCap", &cap, 0, INT_MAX)) return {};
+  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (!ArgIsNullish(info, 0)) {
+    ossl::Bytes b;
+    if (!ArgBytes(info, 0, "input", &b, false)) return {};
+    if (b.size > 0 && BIO_write(rbio_, b.data, static_cast<int>(b.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
+  }
+  last_status_ = kSSLOk;
+  Drive d(this, ssl, env);
+  if (SSL_is_init_finished(ssl) == 0) {
+    ERR_clear_error();
+    const int ret = SSL_do_handshake(ssl);
+    if (ret == 1) {
+      if (bridge.RethrowPending(env)) return {};
+    } else {
+      Napi::Value st = Status(env, ssl, ret, "SSL_do_handshake");
+      if (st.IsEmpty()) return {};
+      last_status_ = st.As<Napi::Number>().Int32Value();
+    }
+  }
+  if (wbio_ == nullptr) return env.Null();  // freed by a callback
+  const size_t pending = BIO_ctrl_pending(wbio_);
+  if (pending == 0 || cap == 0) return env.Null();
+  const size_t size = pending < static_cast<size_t>(cap) ? pending : static_cast<size_t>(cap);
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, size);
+  if (BIO_read(wbio_, out.Data(), static_cast<int>(size)) != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
+  return out;
+}
+
+Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  (void)ssl;
+  return Napi::Number::New(env, last_status_);
+}
+
+// shutdown() -> true (complete), false (sent, not received) | status number
+Napi::Value ConnectionWrap::Shutdown(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  ERR_clear_error();
+  Drive d(this, ssl, env);
+  const int ret = SSL_shutdown(ssl);
+  if (ret >= 0) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Boolean::New(env, ret == 1);
+  }
+  return Status(env, ssl, ret, "SSL_shutdown");
+}
+
+Napi::Value ConnectionWrap::GetShutdown(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_get_shutdown(ssl));
+}
+
+Napi::Value ConnectionWrap::SetShutdown(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t state = 0;
+  if (!ArgInt(info, 0, "state", &state, 0, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN)) return {};
+  SSL_set_shutdown(ssl, static_cast<int>(state));
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::Pending(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_pending(ssl));
+}
+
+Napi::Value ConnectionWrap::WantRead(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_want_read(ssl));
+}
+
+Napi::Value ConnectionWrap::WantWrite(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_want_write(ssl));
+}
+
+Napi::Value ConnectionWrap::Renegotiate(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  if (SSL_renegotiate_pending(ssl)) return Napi::Boolean::New(env, false);
+  ERR_clear_error();
+  if (SSL_renegotiate(ssl) != 1) return ThrowOpenSSL(env, "SSL_renegotiate");
+  return Napi::Boolean::New(env, true);
+}
+
+Napi::Value ConnectionWrap::RenegotiatePending(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_renegotiate_pending(ssl) != 0);
+}
+
+Napi::Value ConnectionWrap::TotalRenegotiations(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_total_renegotiations(ssl)));
+}
+
+Napi::Value ConnectionWrap::SetConnectState(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SSL_set_connect_state(ssl);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SetAcceptState(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SSL_set_accept_state(ssl);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::IsServer(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_is_server(ssl) == 1);
+}
+
+Napi::Value ConnectionWrap::IsInitFinished(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_is_init_finished(ssl) == 1);
+}
+
+Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
+  if (ctx == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_set_SSL_CTX(ssl, ctx) == nullptr) return ThrowOpenSSL(env, "SSL_set_SSL_CTX");
+  return env.Undefined();
+}
+
+// setVerify(mode, useHook): with useHook the TS object's _verifyHook is called.
+Napi::Value ConnectionWrap::SetVerify(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t mode = 0;
+  bool hook = false;
+  if (!ArgInt(info, 0, "mode", &mode, 0, 0xff) || !ArgBool(info, 1, "useHook", &hook)) return {};
+  verify_fn_set = hook;
+  SSL_set_verify(ssl, static_cast<int>(mode), hook ? VerifyTrampoline : nullptr);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetVerifyMode(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_get_verify_mode(ssl));
+}
+
+Napi::Value ConnectionWrap::UseCertificate(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  X509* cert = X509Wrap::Arg(info, 0, "cert");
+  if (cert == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_use_certificate(ssl, cert) != 1) return ThrowOpenSSL(env, "SSL_use_certificate");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::UsePrivatekey(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
+  if (key == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_use_PrivateKey(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_use_PrivateKey");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SetOptions(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t op = 0;
+  if (!ArgInt(info, 0, "options", &op, 0, (int64_t{1} << 53) - 1)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_set_options(ssl, static_cast<uint64_t>(op))));
+}
+
+Napi::Value ConnectionWrap::ClearOptions(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t op = 0;
+  if (!ArgInt(info, 0, "options", &op, 0, (int64_t{1} << 53) - 1)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_clear_options(ssl, static_cast<uint64_t>(op))));
+}
+
+Napi::Value ConnectionWrap::GetOptions(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_get_options(ssl)));
+}
+
+Napi::Value ConnectionWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  ossl::Bytes wire;
+  if (!ArgBytes(info, 0, "protos", &wire, false)) return {};
+  ERR_clear_error();
+  if (SSL_set_alpn_protos(ssl, wire.data, static_cast<unsigned int>(wire.size)) != 0) return ThrowOpenSSL(env, "SSL_set_alpn_protos");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetAlpnProtoNegotiated(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const unsigned char* p = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(ssl, &p, &len);
+  return CopyBuffer(env, p, p == nullptr ? 0 : len);
+}
+
+// setInfoCallback(useHook): with useHook the TS object's _infoHook is called.
+Napi::Value ConnectionWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  bool hook = false;
+  if (!ArgBool(info, 0, "useHook", &hook)) return {};
+  info_fn_set = hook;
+  SSL_set_info_callback(ssl, hook ? InfoTrampoline : nullptr);
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SetTlsextHostName(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  std::string name;
+  if (!ArgCString(info, 0, "name", &name)) return {};
+  ERR_clear_error();
+  if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_host_name");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetServername(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  return name == nullptr ? env.Null() : Napi::String::New(env, name);
+}
+
+Napi::Value ConnectionWrap::GetPeerCertificate(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return X509Wrap::New(env, X509Ptr(SSL_get1_peer_certificate(ssl)));
+}
+
+Napi::Value ConnectionWrap::GetPeerCertChain(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return X509Stack(env, SSL_get_peer_cert_chain(ssl));
+}
+
+Napi::Value ConnectionWrap::GetVerifiedChain(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return X509Stack(env, SSL_get0_verified_chain(ssl));
+}
+
+Napi::Value ConnectionWrap::GetCertificate(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  X509* cert = SSL_get_certificate(ssl);
+  return cert == nullptr ? env.Null() : X509Wrap::NewRef(env, cert);
+}
+
+Napi::Value ConnectionWrap::GetCipherName(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const SSL_CIPHER* c = SSL_get_current_cipher(ssl);
+  return c == nullptr ? env.Null() : Napi::String::New(env, SSL_CIPHER_get_name(c));
+}
+
+Napi::Value ConnectionWrap::GetCipherBits(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const SSL_CIPHER* c = SSL_get_current_cipher(ssl);
+  return c == nullptr ? env.Null() : Napi::Number::New(env, SSL_CIPHER_get_bits(c, nullptr));
+}
+
+Napi::Value ConnectionWrap::GetCipherVersion(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const SSL_CIPHER* c = SSL_get_current_cipher(ssl);
+  return c == nullptr ? env.Null() : Napi::String::New(env, SSL_CIPHER_get_version(c));
+}
+
+Napi::Value ConnectionWrap::GetCipherList(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  Napi::Array out = Napi::Array::New(env);
+  const char* name;
+  for (int i = 0; (name = SSL_get_cipher_list(ssl, i)) != nullptr; ++i) out.Set(static_cast<uint32_t>(i), name);
+  return out;
+}
+
+Napi::Value ConnectionWrap::GetProtocolVersion(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_version(ssl));
+}
+
+Napi::Value ConnectionWrap::GetProtocolVersionName(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::String::New(env, SSL_get_version(ssl));
+}
+
+Napi::Value ConnectionWrap::GetGroupName(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  if (SSL_get_session(ssl) == nullptr) return env.Null();
+  const int nid = SSL_get_negotiated_group(ssl);
+  if (nid == 0) return env.Null();
+  const char* name = SSL_group_to_name(ssl, nid);
+  return name == nullptr ? env.Null() : Napi::String::New(env, name);
+}
+
+Napi::Value ConnectionWrap::GetFinished(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  size_t n = SSL_get_finished(ssl, buf, sizeof buf);
+  return MaybeBuffer(env, buf, n < sizeof buf ? n : sizeof buf);
+}
+
+Napi::Value ConnectionWrap::GetPeerFinished(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  size_t n = SSL_get_peer_finished(ssl, buf, sizeof buf);
+  return MaybeBuffer(env, buf, n < sizeof buf ? n : sizeof buf);
+}
+
+Napi::Value ConnectionWrap::ClientRandom(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  if (SSL_get_session(ssl) == nullptr) return env.Null();
+  unsigned char buf[SSL3_RANDOM_SIZE];
+  size_t n = SSL_get_client_random(ssl, buf, sizeof buf);
+  return CopyBuffer(env, buf, n);
+}
+
+Napi::Value ConnectionWrap::ServerRandom(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  if (SSL_get_session(ssl) == nullptr) return env.Null();
+  unsigned char buf[SSL3_RANDOM_SIZE];
+  size_t n = SSL_get_server_random(ssl, buf, sizeof buf);
+  return CopyBuffer(env, buf, n);
+}
+
+Napi::Value ConnectionWrap::MasterKey(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SSL_SESSION* s = SSL_get_session(ssl);
+  if (s == nullptr) return env.Null();
+  unsigned char buf[SSL_MAX_MASTER_KEY_LENGTH];
+  size_t n = SSL_SESSION_get_master_key(s, buf, sizeof buf);
+  return CopyBuffer(env, buf, n);
+}
+
+Napi::Value ConnectionWrap::ExportKeyingMaterial(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  ossl::Bytes label, context;
+  int64_t olen = 0;
+  if (!ArgBytes(info, 0, "label", &label) || !ArgInt(info, 1, "olen", &olen, 1, 1 << 24)) return {};
+  const bool has_context = !ArgIsNullish(info, 2);
+  if (has_context && !ArgBytes(info, 2, "context", &context)) return {};
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(olen));
+  ERR_clear_error();
+  if (SSL_export_keying_material(ssl, out.Data(), out.Length(), reinterpret_cast<const char*>(label.data), label.size,
+                                 context.data, context.size, has_context ? 1 : 0) != 1)
+    return ThrowOpenSSL(env, "SSL_export_keying_material");
+  return out;
+}
+
+Napi::Value ConnectionWrap::GetSession(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return SessionWrap::New(env, SSLSessionPtr(SSL_get1_session(ssl)));
+}
+
+Napi::Value ConnectionWrap::SetSession(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SSL_SESSION* s = SessionWrap::Arg(info, 0, "session");
+  if (s == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_set_session(ssl, s) != 1) return ThrowOpenSSL(env, "SSL_set_session");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetClientCaList(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl);
+  Napi::Array out = Napi::Array::New(env);
+  const int n = names == nullptr ? 0 : sk_X509_NAME_num(names);
+  for (int i = 0; i < n; ++i) {
+    X509NamePtr copy(X509_NAME_dup(sk_X509_NAME_value(names, i)));
+    if (copy == nullptr) return ThrowOpenSSL(env, "X509_NAME_dup");
+    Napi::Value v = X509NameWrap::NewOwned(env, std::move(copy));
+    if (v.IsEmpty()) return {};
+    out.Set(static_cast<uint32_t>(i), v);
+  }
+  return out;
+}
+
+Napi::Value ConnectionWrap::GetStateString(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::String::New(env, SSL_state_string_long(ssl));
+}
+
+Napi::Value ConnectionWrap::RequestOcsp(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  ERR_clear_error();
+  if (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_status_type");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  std::string name;
+  if (!ArgCString(info, 0, "name", &name)) return {};
+  ERR_clear_error();
+  if (SSL_set1_host(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set1_host");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  std::string ip;
+  if (!ArgCString(info, 0, "ip", &ip)) return {};
+  ERR_clear_error();
+  if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {
+    ERR_clear_error();
+    return ThrowTypeError(env, "Invalid IP address: " + ip, "ERR_INVALID_ARG_VALUE");
+  }
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::SessionReused(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Boolean::New(env, SSL_session_reused(ssl) == 1);
+}
+
+Napi::Value ConnectionWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  EVP_PKEY* key = nullptr;
+  if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) {
+    ERR_clear_error();
+    return env.Null();
+  }
+  return PKeyWrap::New(env, EVPPKeyPtr(key), true);
+}
+
+Napi::Value ConnectionWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  Napi::Array out = Napi::Array::New(env);
+  const int n = SSL_get_shared_sigalgs(ssl, 0, nullptr, nullptr, nullptr, nullptr, nullptr);
+  for (int i = 0; i < n; ++i) {
+    int sign = 0, hash = 0;
+    SSL_get_shared_sigalgs(ssl, i, &sign, &hash, nullptr, nullptr, nullptr);
+    const char* sn = OBJ_nid2sn(sign);
+    const char* hn = hash == NID_undef ? nullptr : OBJ_nid2sn(hash);
+    std::string name = sn != nullptr ? sn : "UNDEF";
+    if (hn != nullptr) name += std::string("+") + hn;
+    out.Set(static_cast<uint32_t>(i), name);
+  }
+  return out;
+}
+
+Napi::Value ConnectionWrap::KeyUpdate(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  bool request_peer = false;
+  if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "requestPeer", &request_peer)) return {};
+  ERR_clear_error();
+  if (SSL_key_update(ssl, request_peer ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1)
+    return ThrowOpenSSL(env, "SSL_key_update");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetVerifyResult(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_get_verify_result(ssl)));
+}
+
+Napi::Value ConnectionWrap::GetSelectedSrtpProfile(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  SRTP_PROTECTION_PROFILE* p = SSL_get_selected_srtp_profile(ssl);
+  return Napi::String::New(env, p == nullptr ? "" : p->name);
+}
+
+void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
+  Define(env, exports,
+         {
+             InstanceMethod("_setOwner", &ConnectionWrap::SetOwner),
+             InstanceMethod("handshake", &ConnectionWrap::Handshake),
+             InstanceMethod("read", &ConnectionWrap::Read),
+             InstanceMethod("readInto", &ConnectionWrap::ReadInto),
+             InstanceMethod("write", &ConnectionWrap::Write),
+             InstanceMethod("bioRead", &ConnectionWrap::BioRead),
+             InstanceMethod("bioWrite", &ConnectionWrap::BioWrite),
+             InstanceMethod("bioShutdown", &ConnectionWrap::BioShutdown),
+             InstanceMethod("bioPending", &ConnectionWrap::BioPending),
+             InstanceMethod("pump", &ConnectionWrap::Pump),
+             InstanceMethod("lastStatus", &ConnectionWrap::LastStatus),
+             InstanceMethod("shutdown", &ConnectionWrap::Shutdown),
+             InstanceMethod("getShutdown", &ConnectionWrap::GetShutdown),
+             InstanceMethod("setShutdown", &ConnectionWrap::SetShutdown),
+             InstanceMethod("pending", &ConnectionWrap::Pending),
+             InstanceMethod("wantRead", &ConnectionWrap::WantRead),
+             InstanceMethod("wantWrite", &ConnectionWrap::WantWrite),
+             InstanceMethod("renegotiate", &ConnectionWrap::Renegotiate),
+             InstanceMethod("renegotiatePending", &ConnectionWrap::RenegotiatePending),
+             InstanceMethod("totalRenegotiations", &ConnectionWrap::TotalRenegotiations),
+             InstanceMethod("setConnectState", &ConnectionWrap::SetConnectState),
+             InstanceMethod("setAcceptState", &ConnectionWrap::SetAcceptState),
+             InstanceMethod("isServer", &ConnectionWrap::IsServer),
+             InstanceMethod("isInitFinished", &ConnectionWrap::IsInitFinished),
+             InstanceMethod("setContext", &ConnectionWrap::SetContext),
+             InstanceMethod("setVerify", &ConnectionWrap::SetVerify),
+             InstanceMethod("getVerifyMode", &ConnectionWrap::GetVerifyMode),
+             InstanceMethod("useCertificate", &ConnectionWrap::UseCertificate),
+             InstanceMethod("usePrivatekey", &ConnectionWrap::UsePrivatekey),
+             InstanceMethod("setOptions", &ConnectionWrap::SetOptions),
+             InstanceMethod("clearOptions", &ConnectionWrap::ClearOptions),
+             InstanceMethod("getOptions", &ConnectionWrap::GetOptions),
+             InstanceMethod("setAlpnProtos", &ConnectionWrap::SetAlpnProtos),
+             InstanceMethod("getAlpnProtoNegotiated", &ConnectionWrap::GetAlpnProtoNegotiated),
+             InstanceMethod("setInfoCallback", &ConnectionWrap::SetInfoCallback),
+             InstanceMethod("setTlsextHostName", &ConnectionWrap::SetTlsextHostName),
+             InstanceMethod("getServername", &ConnectionWrap::GetServername),
+             InstanceMethod("getPeerCertificate", &ConnectionWrap::GetPeerCertificate),
+             InstanceMethod("getPeerCertChain", &ConnectionWrap::GetPeerCertChain),
+             InstanceMethod("getVerifiedChain", &ConnectionWrap::GetVerifiedChain),
+             InstanceMethod("getCertificate", &ConnectionWrap::GetCertificate),
+             InstanceMethod("getCipherName", &ConnectionWrap::GetCipherName),
+             InstanceMethod("getCipherBits", &ConnectionWrap::GetCipherBits),
+             InstanceMethod("getCipherVersion", &ConnectionWrap::GetCipherVersion),
+             InstanceMethod("getCipherList", &ConnectionWrap::GetCipherList),
+             InstanceMethod("getProtocolVersion", &ConnectionWrap::GetProtocolVersion),
+             InstanceMethod("getProtocolVersionName", &ConnectionWrap::GetProtocolVersionName),
+             InstanceMethod("getGroupName", &ConnectionWrap::GetGroupName),
+             InstanceMethod("getFinished", &ConnectionWrap::GetFinished),
+             InstanceMethod("getPeerFinished", &ConnectionWrap::GetPeerFinished),
+             InstanceMethod("clientRandom", &ConnectionWrap::ClientRandom),
+             InstanceMethod("serverRandom", &ConnectionWrap::ServerRandom),
+             InstanceMethod("masterKey", &ConnectionWrap::MasterKey),
+             InstanceMethod("exportKeyingMaterial", &ConnectionWrap::ExportKeyingMaterial),
+             InstanceMethod("getSession", &ConnectionWrap::GetSession),
+             InstanceMethod("setSession", &ConnectionWrap::SetSession),
+             InstanceMethod("getClientCaList", &ConnectionWrap::GetClientCaList),
+             InstanceMethod("getStateString", &ConnectionWrap::GetStateString),
+             InstanceMethod("requestOcsp", &ConnectionWrap::RequestOcsp),
+             InstanceMethod("setHost", &ConnectionWrap::SetHost),
+             InstanceMethod("setIpAddress", &ConnectionWrap::SetIpAddress),
+             InstanceMethod("sessionReused", &ConnectionWrap::SessionReused),
+             InstanceMethod("getPeerTmpKey", &ConnectionWrap::GetPeerTmpKey),
+             InstanceMethod("getSharedSigalgs", &ConnectionWrap::GetSharedSigalgs),
+             InstanceMethod("keyUpdate", &ConnectionWrap::KeyUpdate),
+             InstanceMethod("getVerifyResult", &ConnectionWrap::GetVerifyResult),
+             InstanceMethod("getSelectedSrtpProfile", &ConnectionWrap::GetSelectedSrtpProfile),
+         });
+}
+
+namespace {
+Module registration(&ConnectionWrap::Init);
+}
+
+}  // namespace ossl

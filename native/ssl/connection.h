@@ -1,0 +1,120 @@
+// SSL: the Connection. Memory-BIO mode (two BIO_s_mem, like pyOpenSSL). The hot methods return
+// status numbers (SSLStatus in common/errors.h) instead of building exception objects; lib/ssl
+// maps them to WantReadError & co. Socket mode and DTLS build on the same object later.
+#pragma once
+#include <napi.h>
+
+#include <string>
+
+#include "common/bridge.h"
+#include "common/wrap.h"
+
+namespace ossl {
+
+class ContextWrap;
+
+class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
+ public:
+  static constexpr const char* kName = "Connection";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit ConnectionWrap(const Napi::CallbackInfo& info);
+  ~ConnectionWrap() override;
+  void BeforeFree();
+
+  static ConnectionWrap* FromSSL(const SSL* ssl);
+  static int ExIndex();
+
+  // The TS Connection object (weak), or undefined once collected.
+  Napi::Value Owner(Napi::Env env) const;
+
+  CallbackBridge bridge;
+  // Per-connection callbacks live on the TS object (fields _verifyHook/_infoHook), not here, so a
+  // callback that captures its Connection does not pin it through a strong native reference.
+  Napi::Function OwnerHook(Napi::Env env, const char* name) const;
+  bool info_fn_set = false;
+  std::string alpn_selected;          // keeps the ALPN select callback's answer alive
+  std::string psk_identity;           // keeps the TLS 1.3 PSK identity alive
+  bool verify_fn_set = false;
+  int driving = 0;                    // >0 while a JS call drives OpenSSL on this SSL
+
+ private:
+  // Opens the bridge scope and returns the SSL (null with an exception pending).
+  Napi::Value SetOwner(const Napi::CallbackInfo& info);
+  Napi::Value Handshake(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value ReadInto(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value BioRead(const Napi::CallbackInfo& info);
+  Napi::Value BioWrite(const Napi::CallbackInfo& info);
+  Napi::Value BioShutdown(const Napi::CallbackInfo& info);
+  Napi::Value BioPending(const Napi::CallbackInfo& info);
+  Napi::Value Pump(const Napi::CallbackInfo& info);
+  Napi::Value LastStatus(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  Napi::Value GetShutdown(const Napi::CallbackInfo& info);
+  Napi::Value SetShutdown(const Napi::CallbackInfo& info);
+  Napi::Value Pending(const Napi::CallbackInfo& info);
+  Napi::Value WantRead(const Napi::CallbackInfo& info);
+  Napi::Value WantWrite(const Napi::CallbackInfo& info);
+  Napi::Value Renegotiate(const Napi::CallbackInfo& info);
+  Napi::Value RenegotiatePending(const Napi::CallbackInfo& info);
+  Napi::Value TotalRenegotiations(const Napi::CallbackInfo& info);
+  Napi::Value SetConnectState(const Napi::CallbackInfo& info);
+  Napi::Value SetAcceptState(const Napi::CallbackInfo& info);
+  Napi::Value IsServer(const Napi::CallbackInfo& info);
+  Napi::Value IsInitFinished(const Napi::CallbackInfo& info);
+  Napi::Value SetContext(const Napi::CallbackInfo& info);
+  Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificate(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivatekey(const Napi::CallbackInfo& info);
+  Napi::Value SetOptions(const Napi::CallbackInfo& info);
+  Napi::Value ClearOptions(const Napi::CallbackInfo& info);
+  Napi::Value GetOptions(const Napi::CallbackInfo& info);
+  Napi::Value SetAlpnProtos(const Napi::CallbackInfo& info);
+  Napi::Value GetAlpnProtoNegotiated(const Napi::CallbackInfo& info);
+  Napi::Value SetInfoCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetTlsextHostName(const Napi::CallbackInfo& info);
+  Napi::Value GetServername(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerCertificate(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerCertChain(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifiedChain(const Napi::CallbackInfo& info);
+  Napi::Value GetCertificate(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherName(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherBits(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherList(const Napi::CallbackInfo& info);
+  Napi::Value GetProtocolVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetProtocolVersionName(const Napi::CallbackInfo& info);
+  Napi::Value GetGroupName(const Napi::CallbackInfo& info);
+  Napi::Value GetFinished(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerFinished(const Napi::CallbackInfo& info);
+  Napi::Value ClientRandom(const Napi::CallbackInfo& info);
+  Napi::Value ServerRandom(const Napi::CallbackInfo& info);
+  Napi::Value MasterKey(const Napi::CallbackInfo& info);
+  Napi::Value ExportKeyingMaterial(const Napi::CallbackInfo& info);
+  Napi::Value GetSession(const Napi::CallbackInfo& info);
+  Napi::Value SetSession(const Napi::CallbackInfo& info);
+  Napi::Value GetClientCaList(const Napi::CallbackInfo& info);
+  Napi::Value GetStateString(const Napi::CallbackInfo& info);
+  Napi::Value RequestOcsp(const Napi::CallbackInfo& info);
+  Napi::Value SetHost(const Napi::CallbackInfo& info);
+  Napi::Value SetIpAddress(const Napi::CallbackInfo& info);
+  Napi::Value SessionReused(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerTmpKey(const Napi::CallbackInfo& info);
+  Napi::Value GetSharedSigalgs(const Napi::CallbackInfo& info);
+  Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
+  Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
+
+  // Maps SSL_get_error: Want*/ZeroReturn -> a status number; a real error is thrown (returns
+  // an empty value). Rethrows a callback's exception first.
+  Napi::Value Status(Napi::Env env, SSL* ssl, int ret, const char* op);
+
+  Napi::Reference<Napi::Object> owner_;
+  BIO* rbio_ = nullptr;  // owned by the SSL
+  BIO* wbio_ = nullptr;  // owned by the SSL
+  int last_status_ = 0;
+};
+
+}  // namespace ossl

@@ -1,0 +1,1109 @@
+#include "ssl/context.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/tls1.h>
+#include <openssl/x509v3.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/args.h"
+#include "pkey/pkey.h"
+#include "ssl/connection.h"
+#include "ssl/session.h"
+#include "x509/certificate.h"
+#include "x509/name.h"
+
+namespace ossl {
+
+ConnectionWrap* ActiveConnection();
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Callback plumbing
+
+// The Connection behind ssl if JS may be called now (a JS call is driving it, nothing threw yet).
+ConnectionWrap* Active(const SSL* ssl) {
+  ConnectionWrap* c = ConnectionWrap::FromSSL(ssl);
+  if (c == nullptr || !c->bridge.CanCall()) return nullptr;
+  return c;
+}
+
+Napi::Function CtxFn(Napi::Env env, const SSL* ssl, const char* name) {
+  ContextWrap* w = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
+  if (w == nullptr) return Napi::Function();
+  return w->Hook(env, name);
+}
+
+Napi::Value Bytes(Napi::Env env, const void* p, size_t n) {
+  return CopyBuffer(env, static_cast<const unsigned char*>(p), n);
+}
+
+// Reads a Buffer/Uint8Array/string result of a callback. False if it is none of those.
+bool ResultBytes(Napi::Value v, std::string* out) {
+  if (v.IsBuffer()) {
+    auto b = v.As<Napi::Buffer<char>>();
+    out->assign(b.Data(), b.Length());
+    return true;
+  }
+  if (v.IsTypedArray()) {
+    auto ta = v.As<Napi::TypedArray>();
+    if (ta.TypedArrayType() != napi_uint8_array) return false;
+    auto ab = ta.ArrayBuffer();
+    out->assign(static_cast<const char*>(ab.Data()) + ta.ByteOffset(), ta.ByteLength());
+    return true;
+  }
+  if (v.IsString()) {
+    *out = v.As<Napi::String>().Utf8Value();
+    return true;
+  }
+  return false;
+}
+
+void StoreTypeError(CallbackBridge& b, Napi::Env env, const std::string& msg) {
+  Napi::Error e = Napi::TypeError::New(env, msg);
+  e.Set("code", Napi::String::New(env, "ERR_INVALID_RETURN_VALUE"));
+  b.StorePending(e.Value());
+}
+
+// Argument i must be a function or nullish.
+bool ArgCallback(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (ArgIsNullish(info, i) || info[i].IsFunction()) return true;
+  Napi::Function f;
+  return ArgFunction(info, i, name, &f);
+}
+
+void KeylogTrampoline(const SSL* ssl, const char* line) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "keylog");
+  if (fn.IsEmpty()) return;
+  c->bridge.Call(fn, {c->Owner(env), Bytes(env, line, std::strlen(line))});
+}
+
+int ServernameTrampoline(SSL* ssl, int* al, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return SSL_TLSEXT_ERR_OK;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "servername");
+  if (fn.IsEmpty()) return SSL_TLSEXT_ERR_OK;
+  if (c->bridge.Call(fn, {c->Owner(env)}).IsEmpty()) {
+    *al = SSL_AD_INTERNAL_ERROR;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  }
+  return SSL_TLSEXT_ERR_OK;
+}
+
+int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                         unsigned int inlen, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return SSL_TLSEXT_ERR_NOACK;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "alpnSelect");
+  if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
+  Napi::Array offered = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (unsigned int i = 0; i < inlen;) {
+    unsigned int len = in[i];
+    if (i + 1 + len > inlen) break;
+    offered.Set(n++, Bytes(env, in + i + 1, len));
+    i += 1 + len;
+  }
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), offered});
+  if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
+  if (r.IsNull() || r.IsUndefined()) return SSL_TLSEXT_ERR_NOACK;
+  std::string chosen;
+  if (!ResultBytes(r, &chosen) || chosen.size() > 255) {
+    StoreTypeError(c->bridge, env, "The ALPN select callback must return a Buffer (at most 255 bytes) or NO_OVERLAPPING_PROTOCOLS");
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  }
+  c->alpn_selected = std::move(chosen);
+  *out = reinterpret_cast<const unsigned char*>(c->alpn_selected.data());
+  *outlen = static_cast<unsigned char>(c->alpn_selected.size());
+  return SSL_TLSEXT_ERR_OK;
+}
+
+int OcspTrampoline(SSL* ssl, void*) {
+  const bool server = SSL_is_server(ssl) == 1;
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return server ? SSL_TLSEXT_ERR_NOACK : (ConnectionWrap::FromSSL(ssl) ? -1 : 1);
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  if (server) {
+    Napi::Function fn = CtxFn(env, ssl, "ocspServer");
+    if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
+    Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
+    if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
+    std::string resp;
+    if (!ResultBytes(r, &resp)) {
+      StoreTypeError(c->bridge, env, "The OCSP server callback must return a Buffer");
+      return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    if (resp.empty()) return SSL_TLSEXT_ERR_NOACK;
+    auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(resp.size()));
+    if (copy == nullptr) return SSL_TLSEXT_ERR_ALERT_FATAL;
+    std::memcpy(copy, resp.data(), resp.size());
+    if (SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(resp.size())) != 1) {
+      OPENSSL_free(copy);
+      return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    return SSL_TLSEXT_ERR_OK;
+  }
+  Napi::Function fn = CtxFn(env, ssl, "ocspClient");
+  if (fn.IsEmpty()) return 1;
+  const unsigned char* p = nullptr;
+  long len = SSL_get_tlsext_status_ocsp_resp(ssl, &p);
+  Napi::Value data = Bytes(env, p, (len < 0 || p == nullptr) ? 0 : static_cast<size_t>(len));
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), data});
+  if (r.IsEmpty()) return -1;
+  return r.ToBoolean().Value() ? 1 : 0;
+}
+
+int PasswdTrampoline(char* buf, int size, int rwflag, void* u) {
+  auto* w = static_cast<ContextWrap*>(u);
+  if (w == nullptr || size <= 0 || !w->bridge.CanCall()) return 0;
+  Napi::Env env = w->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = w->Hook(env, "passwd");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = w->bridge.Call(fn, {Napi::Number::New(env, size), Napi::Boolean::New(env, rwflag != 0)});
+  if (r.IsEmpty()) return 0;
+  std::string pass;
+  if (!ResultBytes(r, &pass)) {
+    StoreTypeError(w->bridge, env, "The passphrase callback must return a Buffer or string");
+    return 0;
+  }
+  size_t n = pass.size() > static_cast<size_t>(size) ? static_cast<size_t>(size) : pass.size();
+  std::memcpy(buf, pass.data(), n);
+  return static_cast<int>(n);
+}
+
+int NewSessionTrampoline(SSL* ssl, SSL_SESSION* sess) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "newSession");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value s = SessionWrap::NewRef(env, sess);
+  if (s.IsEmpty()) {
+    c->bridge.CapturePending();
+    return 0;
+  }
+  c->bridge.Call(fn, {c->Owner(env), s});
+  return 0;  // we never keep OpenSSL's reference
+}
+
+void RemoveSessionTrampoline(SSL_CTX* ctx, SSL_SESSION* sess) {
+  ContextWrap* w = ContextWrap::FromCtx(ctx);
+  if (w == nullptr) return;
+  CallbackBridge* bridge = nullptr;
+  ConnectionWrap* c = ActiveConnection();
+  if (c != nullptr && c->bridge.CanCall()) bridge = &c->bridge;
+  else if (w->bridge.CanCall()) bridge = &w->bridge;
+  if (bridge == nullptr) return;  // e.g. SSL_CTX_free from a finalizer: never enter JS
+  Napi::Env env = bridge->env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = w->Hook(env, "removeSession");
+  if (fn.IsEmpty()) return;
+  Napi::Value s = SessionWrap::NewRef(env, sess);
+  if (s.IsEmpty()) {
+    bridge->CapturePending();
+    return;
+  }
+  bridge->Call(fn, {s});
+}
+
+int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "clientHello");
+  if (fn.IsEmpty()) return SSL_CLIENT_HELLO_SUCCESS;
+  Napi::Object hello = Napi::Object::New(env);
+  hello.Set("version", Napi::Number::New(env, SSL_client_hello_get0_legacy_version(ssl)));
+  const unsigned char* p = nullptr;
+  size_t n = SSL_client_hello_get0_ciphers(ssl, &p);
+  Napi::Array ciphers = Napi::Array::New(env);
+  for (size_t i = 0; i + 1 < n; i += 2) ciphers.Set(static_cast<uint32_t>(i / 2), Napi::Number::New(env, (p[i] << 8) | p[i + 1]));
+  hello.Set("ciphers", ciphers);
+  int* exts = nullptr;
+  size_t next = 0;
+  Napi::Array ext_arr = Napi::Array::New(env);
+  if (SSL_client_hello_get1_extensions_present(ssl, &exts, &next) == 1) {
+    for (size_t i = 0; i < next; ++i) ext_arr.Set(static_cast<uint32_t>(i), Napi::Number::New(env, exts[i]));
+    OPENSSL_free(exts);
+  }
+  hello.Set("extensions", ext_arr);
+  Napi::Value sni = env.Null();
+  size_t len = 0;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) == 1 && len > 5) {
+    // server_name_list: u16 length, then (u8 type, u16 length, name)
+    size_t i = 2;
+    while (i + 3 <= len) {
+      unsigned type = p[i];
+      size_t nl = (static_cast<size_t>(p[i + 1]) << 8) | p[i + 2];
+      if (i + 3 + nl > len) break;
+      if (type == TLSEXT_NAMETYPE_host_name) {
+        sni = Napi::String::New(env, reinterpret_cast<const char*>(p + i + 3), nl);
+        break;
+      }
+      i += 3 + nl;
+    }
+  }
+  hello.Set("serverName", sni);
+  Napi::Array alpn = Napi::Array::New(env);
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation, &p, &len) == 1 && len > 2) {
+    uint32_t k = 0;
+    for (size_t i = 2; i < len;) {
+      size_t l = p[i];
+      if (i + 1 + l > len) break;
+      alpn.Set(k++, Napi::String::New(env, reinterpret_cast<const char*>(p + i + 1), l));
+      i += 1 + l;
+    }
+  }
+  hello.Set("alpn", alpn);
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hello});
+  if (r.IsEmpty() || (r.IsBoolean() && !r.As<Napi::Boolean>().Value())) {
+    *al = r.IsEmpty() ? SSL_AD_INTERNAL_ERROR : SSL_AD_HANDSHAKE_FAILURE;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+void MsgTrampoline(int write_p, int version, int content_type, const void* buf, size_t len, SSL* ssl, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "msg");
+  if (fn.IsEmpty()) return;
+  c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, write_p ? "write" : "read"), Napi::Number::New(env, version),
+                      Napi::Number::New(env, content_type), Bytes(env, buf, len)});
+}
+
+unsigned int PskClientTrampoline(SSL* ssl, const char* hint, char* identity, unsigned int max_identity_len,
+                                 unsigned char* psk, unsigned int max_psk_len) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "pskClient");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hint ? Napi::String::New(env, hint) : env.Null()});
+  if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
+  std::string id, key;
+  if (!r.IsObject() || !ResultBytes(r.As<Napi::Object>().Get("identity"), &id) ||
+      !ResultBytes(r.As<Napi::Object>().Get("psk"), &key) || id.size() + 1 > max_identity_len ||
+      id.find('\0') != std::string::npos || key.size() > max_psk_len || key.empty()) {
+    if (env.IsExceptionPending()) c->bridge.CapturePending();
+    StoreTypeError(c->bridge, env, "The PSK client callback must return { identity, psk } (psk 1.." +
+                                       std::to_string(max_psk_len) + " bytes) or null");
+    return 0;
+  }
+  std::memcpy(identity, id.data(), id.size());
+  identity[id.size()] = '\0';
+  std::memcpy(psk, key.data(), key.size());
+  return static_cast<unsigned int>(key.size());
+}
+
+unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* psk, unsigned int max_psk_len) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "pskServer");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, identity ? identity : "")});
+  if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
+  std::string key;
+  if (!ResultBytes(r, &key) || key.size() > max_psk_len) {
+    StoreTypeError(c->bridge, env, "The PSK server callback must return a Buffer (at most " +
+                                       std::to_string(max_psk_len) + " bytes) or null");
+    return 0;
+  }
+  std::memcpy(psk, key.data(), key.size());
+  return static_cast<unsigned int>(key.size());
+}
+
+int PskFindSessionTrampoline(SSL* ssl, const unsigned char* id, size_t idlen, SSL_SESSION** sess) {
+  *sess = nullptr;
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return ConnectionWrap::FromSSL(ssl) != nullptr ? 0 : 1;  // a pending throw fails it
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "pskFindSession");
+  if (fn.IsEmpty()) return 1;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Bytes(env, id, idlen)});
+  if (r.IsEmpty()) return 0;
+  if (r.IsNull() || r.IsUndefined()) return 1;
+  if (!SessionWrap::Is(env, r) || SessionWrap::Unwrap(r.As<Napi::Object>())->get() == nullptr) {
+    StoreTypeError(c->bridge, env, "The PSK find-session callback must return a native Session handle or null");
+    return 0;
+  }
+  *sess = UpRef(SessionWrap::Unwrap(r.As<Napi::Object>())->get()).release();
+  return 1;
+}
+
+int PskUseSessionTrampoline(SSL* ssl, const EVP_MD* md, const unsigned char** id, size_t* idlen, SSL_SESSION** sess) {
+  *sess = nullptr;
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 1;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = CtxFn(env, ssl, "pskUseSession");
+  if (fn.IsEmpty()) return 1;
+  Napi::Value mdname = md ? Napi::String::New(env, EVP_MD_get0_name(md)) : env.Null();
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), mdname});
+  if (r.IsEmpty()) return 0;
+  if (r.IsNull() || r.IsUndefined()) return 1;
+  std::string ident;
+  Napi::Value s = r.IsObject() ? r.As<Napi::Object>().Get("session") : env.Undefined();
+  if (env.IsExceptionPending()) {
+    c->bridge.CapturePending();
+    return 0;
+  }
+  if (!r.IsObject() || !ResultBytes(r.As<Napi::Object>().Get("identity"), &ident) || ident.empty() ||
+      !SessionWrap::Is(env, s) || SessionWrap::Unwrap(s.As<Napi::Object>())->get() == nullptr) {
+    if (env.IsExceptionPending()) c->bridge.CapturePending();
+    StoreTypeError(c->bridge, env, "The PSK use-session callback must return { identity, session } or null");
+    return 0;
+  }
+  c->psk_identity = std::move(ident);
+  *id = reinterpret_cast<const unsigned char*>(c->psk_identity.data());
+  *idlen = c->psk_identity.size();
+  *sess = UpRef(SessionWrap::Unwrap(s.As<Napi::Object>())->get()).release();
+  return 1;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Shared trampolines
+
+int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return ok;
+  ConnectionWrap* c = ConnectionWrap::FromSSL(ssl);
+  if (c == nullptr) return ok;
+  if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : CtxFn(env, ssl, "verify");
+  if (fn.IsEmpty()) return ok;
+  X509* cert = X509_STORE_CTX_get_current_cert(store);
+  Napi::Value certv = cert != nullptr ? X509Wrap::NewRef(env, cert) : env.Null();
+  if (certv.IsEmpty()) {
+    c->bridge.CapturePending();
+    return 0;
+  }
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), certv, Napi::Number::New(env, X509_STORE_CTX_get_error(store)),
+                                      Napi::Number::New(env, X509_STORE_CTX_get_error_depth(store)),
+                                      Napi::Boolean::New(env, ok != 0)});
+  if (r.IsEmpty()) {
+    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
+  if (r.ToBoolean().Value()) {
+    X509_STORE_CTX_set_error(store, X509_V_OK);
+    return 1;
+  }
+  if (X509_STORE_CTX_get_error(store) == X509_V_OK) X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
+void InfoTrampoline(const SSL* ssl, int where, int ret) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : CtxFn(env, ssl, "info");
+  if (fn.IsEmpty()) return;
+  c->bridge.Call(fn, {c->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ContextWrap
+
+int ContextWrap::ExIndex() {
+  static int idx = -1;
+  static std::once_flag once;
+  std::call_once(once, [] { idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr); });
+  return idx;
+}
+
+Napi::Function ContextWrap::Hook(Napi::Env env, const char* name) const {
+  if (owner.IsEmpty()) return Napi::Function();
+  Napi::Value o = owner.Value();
+  if (o.IsEmpty() || !o.IsObject()) return Napi::Function();
+  Napi::Value hooks = o.As<Napi::Object>().Get("_hooks");
+  if (hooks.IsEmpty() || !hooks.IsObject()) return Napi::Function();
+  Napi::Value fn = hooks.As<Napi::Object>().Get(name);
+  if (fn.IsEmpty() || !fn.IsFunction()) return Napi::Function();
+  return fn.As<Napi::Function>();
+}
+
+Napi::Value ContextWrap::SetOwner(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return ThrowTypeError(env, "_setOwner needs an object");
+  owner = Napi::Reference<Napi::Object>::New(info[0].As<Napi::Object>(), 0);
+  return env.Undefined();
+}
+
+ContextWrap* ContextWrap::FromCtx(const SSL_CTX* ctx) {
+  if (ctx == nullptr) return nullptr;
+  return static_cast<ContextWrap*>(SSL_CTX_get_ex_data(ctx, ExIndex()));
+}
+
+ContextWrap::ContextWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
+  Napi::Env env = info.Env();
+  if (IsAdopting(info)) return;
+  int64_t method = 0;
+  if (!ArgInt(info, 0, "method", &method, -0x7fffffff, 0x7fffffff)) return;
+  const SSL_METHOD* m = nullptr;
+  int pin = 0;
+  switch (method) {
+    case kSSLv23Method:
+    case kTLSMethod: m = TLS_method(); break;
+    case kTLSv1Method: m = TLS_method(); pin = TLS1_VERSION; break;
+    case kTLSv1_1Method: m = TLS_method(); pin = TLS1_1_VERSION; break;
+    case kTLSv1_2Method: m = TLS_method(); pin = TLS1_2_VERSION; break;
+    case kTLSServerMethod: m = TLS_server_method(); break;
+    case kTLSClientMethod: m = TLS_client_method(); break;
+    case kDTLSMethod: m = DTLS_method(); break;
+    case kDTLSServerMethod: m = DTLS_server_method(); break;
+    case kDTLSClientMethod: m = DTLS_client_method(); break;
+    default: ThrowRangeError(env, "No such protocol: " + std::to_string(method), "ERR_INVALID_ARG_VALUE"); return;
+  }
+  method_id = static_cast<int>(method);
+  ERR_clear_error();
+  Reset(Handle(SSL_CTX_new(m)));
+  SSL_CTX* ctx = get();
+  if (ctx == nullptr) {
+    ThrowOpenSSL(env, "SSL_CTX_new");
+    return;
+  }
+  SSL_CTX_set_ex_data(ctx, ExIndex(), this);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  SSL_CTX_set_dh_auto(ctx, 1);
+  SSL_CTX_set_default_passwd_cb(ctx, PasswdTrampoline);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx, this);
+  if (pin != 0 && (SSL_CTX_set_min_proto_version(ctx, pin) != 1 || SSL_CTX_set_max_proto_version(ctx, pin) != 1)) {
+    ThrowOpenSSL(env, "SSL_CTX_set_min_proto_version");
+    return;
+  }
+}
+
+void ContextWrap::BeforeFree() {
+  if (get() != nullptr) {
+    SSL_CTX_set_ex_data(get(), ExIndex(), nullptr);
+    SSL_CTX_set_default_passwd_cb_userdata(get(), nullptr);
+  }
+}
+
+ContextWrap::~ContextWrap() { BeforeFree(); }
+
+#define CTX_OR_RETURN                \
+  Napi::Env env = info.Env();        \
+  SSL_CTX* ctx = Live(env);          \
+  if (ctx == nullptr) return {};
+
+Napi::Value ContextWrap::SetMinProtoVersion(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t v = 0;
+  if (!ArgInt(info, 0, "version", &v, 0, 0xffff)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_min_proto_version(ctx, static_cast<int>(v)) != 1) return ThrowOpenSSLMessage(env, "SSL_CTX_set_min_proto_version", "invalid protocol version");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetMaxProtoVersion(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t v = 0;
+  if (!ArgInt(info, 0, "version", &v, 0, 0xffff)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_max_proto_version(ctx, static_cast<int>(v)) != 1) return ThrowOpenSSLMessage(env, "SSL_CTX_set_max_proto_version", "invalid protocol version");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetMinProtoVersion(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_min_proto_version(ctx));
+}
+
+Napi::Value ContextWrap::GetMaxProtoVersion(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_max_proto_version(ctx));
+}
+
+namespace {
+// An optional path argument: nullish -> false with *out untouched, else a C string.
+bool OptPath(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out, bool* present) {
+  *present = !ArgIsNullish(info, i);
+  if (!*present) return true;
+  return ArgCString(info, i, name, out);
+}
+}  // namespace
+
+Napi::Value ContextWrap::LoadVerifyLocations(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string file, dir;
+  bool has_file = false, has_dir = false;
+  if (!OptPath(info, 0, "cafile", &file, &has_file) || !OptPath(info, 1, "capath", &dir, &has_dir)) return {};
+  if (!has_file && !has_dir) return ThrowTypeError(env, "load_verify_locations needs a cafile or a capath", "ERR_INVALID_ARG_VALUE");
+  ERR_clear_error();
+  if (SSL_CTX_load_verify_locations(ctx, has_file ? file.c_str() : nullptr, has_dir ? dir.c_str() : nullptr) != 1)
+    return ThrowOpenSSL(env, "SSL_CTX_load_verify_locations");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetPasswdCb(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetDefaultVerifyPaths(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  ERR_clear_error();
+  if (SSL_CTX_set_default_verify_paths(ctx) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_default_verify_paths");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UseCertificateChainFile(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string path;
+  if (!ArgCString(info, 0, "certfile", &path)) return {};
+  ERR_clear_error();
+  CallbackBridge::Scope scope(bridge, env);
+  const int ok = SSL_CTX_use_certificate_chain_file(ctx, path.c_str());
+  if (bridge.RethrowPending(env)) return {};
+  if (ok != 1) return ThrowOpenSSL(env, "SSL_CTX_use_certificate_chain_file");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UseCertificateFile(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string path;
+  int type = kFiletypePEM;
+  if (!ArgCString(info, 0, "certfile", &path)) return {};
+  if (!ArgIsNullish(info, 1) && !ArgFiletype(info, 1, &type, false)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate_file(ctx, path.c_str(), type == kFiletypePEM ? SSL_FILETYPE_PEM : SSL_FILETYPE_ASN1) != 1)
+    return ThrowOpenSSL(env, "SSL_CTX_use_certificate_file");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UseCertificate(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  X509* cert = X509Wrap::Arg(info, 0, "cert");
+  if (cert == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate(ctx, cert) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_certificate");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::AddExtraChainCert(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  X509* cert = X509Wrap::Arg(info, 0, "certobj");
+  if (cert == nullptr) return {};
+  ERR_clear_error();
+  X509Ptr copy(X509_dup(cert));
+  if (copy == nullptr) return ThrowOpenSSL(env, "X509_dup");
+  if (SSL_CTX_add_extra_chain_cert(ctx, copy.get()) != 1) return ThrowOpenSSL(env, "SSL_CTX_add_extra_chain_cert");
+  copy.release();  // owned by the SSL_CTX now
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UsePrivatekeyFile(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string path;
+  int type = kFiletypePEM;
+  if (!ArgCString(info, 0, "keyfile", &path)) return {};
+  if (!ArgIsNullish(info, 1) && !ArgFiletype(info, 1, &type, false)) return {};
+  ERR_clear_error();
+  CallbackBridge::Scope scope(bridge, env);
+  const int ok = SSL_CTX_use_PrivateKey_file(ctx, path.c_str(), type == kFiletypePEM ? SSL_FILETYPE_PEM : SSL_FILETYPE_ASN1);
+  if (bridge.RethrowPending(env)) return {};
+  if (ok != 1) return ThrowOpenSSL(env, "SSL_CTX_use_PrivateKey_file");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UsePrivatekey(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
+  if (key == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_CTX_use_PrivateKey(ctx, key) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_PrivateKey");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::CheckPrivatekey(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  ERR_clear_error();
+  if (SSL_CTX_check_private_key(ctx) != 1) return ThrowOpenSSL(env, "SSL_CTX_check_private_key");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::LoadClientCa(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string path;
+  if (!ArgCString(info, 0, "cafile", &path)) return {};
+  ERR_clear_error();
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(path.c_str());
+  if (names == nullptr) return ThrowOpenSSL(env, "SSL_load_client_CA_file");
+  SSL_CTX_set_client_CA_list(ctx, names);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetSessionId(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "buf", &b)) return {};
+  if (b.size > SSL_MAX_SID_CTX_LENGTH)
+    return ThrowRangeError(env, "The session id context must be at most 32 bytes", "ERR_INVALID_ARG_VALUE");
+  ERR_clear_error();
+  if (SSL_CTX_set_session_id_context(ctx, b.data, static_cast<unsigned int>(b.size)) != 1)
+    return ThrowOpenSSL(env, "SSL_CTX_set_session_id_context");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetSessionCacheMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t mode = 0;
+  if (!ArgInt(info, 0, "mode", &mode, 0, 0xffffffffLL)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_set_session_cache_mode(ctx, static_cast<long>(mode))));
+}
+
+Napi::Value ContextWrap::GetSessionCacheMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_session_cache_mode(ctx)));
+}
+
+Napi::Value ContextWrap::SetVerify(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t mode = 0;
+  if (!ArgInt(info, 0, "mode", &mode, 0, 0xff) || !ArgCallback(info, 1, "callback")) return {};
+  SSL_CTX_set_verify(ctx, static_cast<int>(mode), ArgIsNullish(info, 1) ? nullptr : VerifyTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetVerifyMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_verify_mode(ctx));
+}
+
+Napi::Value ContextWrap::SetVerifyDepth(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t depth = 0;
+  if (!ArgInt(info, 0, "depth", &depth, 0, 0x7fffffff)) return {};
+  SSL_CTX_set_verify_depth(ctx, static_cast<int>(depth));
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetVerifyDepth(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_verify_depth(ctx));
+}
+
+Napi::Value ContextWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string path;
+  if (!ArgCString(info, 0, "dhfile", &path)) return {};
+  ERR_clear_error();
+  BIOPtr bio(BIO_new_file(path.c_str(), "r"));
+  if (bio == nullptr) return ThrowOpenSSL(env, "BIO_new_file");
+  EVPPKeyPtr dh(PEM_read_bio_Parameters(bio.get(), nullptr));
+  if (dh == nullptr) return ThrowOpenSSL(env, "PEM_read_bio_Parameters");
+  if (EVP_PKEY_get_base_id(dh.get()) != EVP_PKEY_DH)
+    return ThrowOpenSSLMessage(env, "load_tmp_dh", "the file does not hold DH parameters");
+  if (SSL_CTX_set0_tmp_dh_pkey(ctx, dh.get()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set0_tmp_dh_pkey");
+  dh.release();
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetTmpEcdh(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string curve;
+  if (!ArgCString(info, 0, "curve", &curve)) return {};
+  int nid = EC_curve_nist2nid(curve.c_str());
+  if (nid == NID_undef) nid = OBJ_sn2nid(curve.c_str());
+  if (nid == NID_undef) nid = OBJ_ln2nid(curve.c_str());
+  if (nid == NID_undef && curve == "secp256r1") nid = NID_X9_62_prime256v1;
+  if (nid == NID_undef && curve == "secp192r1") nid = NID_X9_62_prime192v1;
+  if (nid == NID_undef) return ThrowRangeError(env, "Unknown curve name: " + curve, "ERR_INVALID_ARG_VALUE");
+  ERR_clear_error();
+  if (SSL_CTX_set1_groups(ctx, &nid, 1) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_groups");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetCipherList(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string list;
+  if (!ArgCString(info, 0, "cipherList", &list)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_cipher_list");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetTls13Ciphersuites(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string list;
+  if (!ArgCString(info, 0, "ciphersuites", &list)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_ciphersuites(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_ciphersuites");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetClientCaList(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (info.Length() < 1 || !info[0].IsArray()) return ThrowTypeError(env, "The \"certificateAuthorities\" argument must be an array of X509Name");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  STACK_OF(X509_NAME)* raw = sk_X509_NAME_new_null();
+  if (raw == nullptr) return ThrowOpenSSL(env, "sk_X509_NAME_new_null");
+  struct Free {
+    void operator()(STACK_OF(X509_NAME) * s) const { sk_X509_NAME_pop_free(s, X509_NAME_free); }
+  };
+  std::unique_ptr<STACK_OF(X509_NAME), Free> names(raw);
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value v = arr.Get(i);
+    X509NameWrap* w = X509NameWrap::FromValue(env, v, "certificateAuthorities[i]");
+    if (w == nullptr) return {};
+    X509_NAME* n = w->Name(env);
+    if (n == nullptr) return {};
+    X509NamePtr copy(X509_NAME_dup(n));
+    if (copy == nullptr || sk_X509_NAME_push(names.get(), copy.get()) == 0) return ThrowOpenSSL(env, "sk_X509_NAME_push");
+    copy.release();
+  }
+  SSL_CTX_set_client_CA_list(ctx, names.release());
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::AddClientCa(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  X509* cert = X509Wrap::Arg(info, 0, "certificateAuthority");
+  if (cert == nullptr) return {};
+  ERR_clear_error();
+  if (SSL_CTX_add_client_CA(ctx, cert) != 1) return ThrowOpenSSL(env, "SSL_CTX_add_client_CA");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetTimeout(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t t = 0;
+  if (!ArgInt(info, 0, "timeout", &t, 0, 0x7fffffff)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_set_timeout(ctx, static_cast<long>(t))));
+}
+
+Napi::Value ContextWrap::GetTimeout(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_timeout(ctx)));
+}
+
+Napi::Value ContextWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_info_callback(ctx, ArgIsNullish(info, 0) ? nullptr : InfoTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetKeylogCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_keylog_callback(ctx, ArgIsNullish(info, 0) ? nullptr : KeylogTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetOptions(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t op = 0;
+  if (!ArgInt(info, 0, "options", &op, 0, (int64_t{1} << 53) - 1)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_set_options(ctx, static_cast<uint64_t>(op))));
+}
+
+Napi::Value ContextWrap::ClearOptions(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t op = 0;
+  if (!ArgInt(info, 0, "options", &op, 0, (int64_t{1} << 53) - 1)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_clear_options(ctx, static_cast<uint64_t>(op))));
+}
+
+Napi::Value ContextWrap::GetOptions(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_options(ctx)));
+}
+
+Napi::Value ContextWrap::SetMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t m = 0;
+  if (!ArgInt(info, 0, "mode", &m, 0, 0xffffffffLL)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_set_mode(ctx, static_cast<long>(m))));
+}
+
+Napi::Value ContextWrap::ClearMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t m = 0;
+  if (!ArgInt(info, 0, "mode", &m, 0, 0xffffffffLL)) return {};
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_clear_mode(ctx, static_cast<long>(m))));
+}
+
+Napi::Value ContextWrap::GetMode(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_mode(ctx)));
+}
+
+Napi::Value ContextWrap::SetServernameCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_tlsext_servername_callback(ctx, (ArgIsNullish(info, 0) ? nullptr : ServernameTrampoline));
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetTlsextUseSrtp(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string profiles;
+  if (!ArgCString(info, 0, "profiles", &profiles)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_tlsext_use_srtp(ctx, profiles.c_str()) != 0) return ThrowOpenSSL(env, "SSL_CTX_set_tlsext_use_srtp");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  ossl::Bytes wire;
+  if (!ArgBytes(info, 0, "protos", &wire, false)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set_alpn_protos(ctx, wire.data, static_cast<unsigned int>(wire.size)) != 0)
+    return ThrowOpenSSL(env, "SSL_CTX_set_alpn_protos");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetAlpnSelectCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_alpn_select_cb(ctx, ArgIsNullish(info, 0) ? nullptr : AlpnSelectTrampoline, nullptr);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetOcspServerCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_tlsext_status_cb(ctx, OcspTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetOcspClientCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_tlsext_status_cb(ctx, OcspTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetGroupsList(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string list;
+  if (!ArgCString(info, 0, "groups", &list)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set1_groups_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_groups_list");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetSigalgsList(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string list;
+  if (!ArgCString(info, 0, "sigalgs", &list)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_set1_sigalgs_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_sigalgs_list");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetNumTickets(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "count", &n, 0, 0xffff)) return {};
+  if (SSL_CTX_set_num_tickets(ctx, static_cast<size_t>(n)) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_num_tickets");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetNumTickets(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_num_tickets(ctx)));
+}
+
+Napi::Value ContextWrap::SetSessionCallbacks(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "newSession") || !ArgCallback(info, 1, "removeSession")) return {};
+  SSL_CTX_sess_set_new_cb(ctx, ArgIsNullish(info, 0) ? nullptr : NewSessionTrampoline);
+  SSL_CTX_sess_set_remove_cb(ctx, ArgIsNullish(info, 1) ? nullptr : RemoveSessionTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetClientHelloCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_client_hello_cb(ctx, ArgIsNullish(info, 0) ? nullptr : ClientHelloTrampoline, nullptr);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetMsgCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_msg_callback(ctx, ArgIsNullish(info, 0) ? nullptr : MsgTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetPskClientCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_psk_client_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskClientTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetPskServerCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_psk_server_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskServerTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::UsePskIdentityHint(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  std::string hint;
+  if (!ArgCString(info, 0, "hint", &hint)) return {};
+  ERR_clear_error();
+  if (SSL_CTX_use_psk_identity_hint(ctx, hint.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_psk_identity_hint");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetPskFindSessionCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_psk_find_session_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskFindSessionTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetPskUseSessionCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_psk_use_session_callback(ctx, ArgIsNullish(info, 0) ? nullptr : PskUseSessionTrampoline);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetSecurityLevel(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t level = 0;
+  if (!ArgInt(info, 0, "level", &level, 0, 5)) return {};
+  SSL_CTX_set_security_level(ctx, static_cast<int>(level));
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetSecurityLevel(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_security_level(ctx));
+}
+
+Napi::Value ContextWrap::SetHostFlags(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t flags = 0;
+  if (!ArgInt(info, 0, "flags", &flags, 0, 0xffffffffLL)) return {};
+  X509_VERIFY_PARAM_set_hostflags(SSL_CTX_get0_param(ctx), static_cast<unsigned int>(flags));
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::FlushSessions(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t t = 0;
+  if (!ArgInt(info, 0, "time", &t, 0, (int64_t{1} << 53) - 1)) return {};
+  CallbackBridge::Scope scope(bridge, env);
+  SSL_CTX_flush_sessions(ctx, static_cast<long>(t));
+  if (bridge.RethrowPending(env)) return {};
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SessionCacheSize(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, static_cast<double>(SSL_CTX_sess_number(ctx)));
+}
+
+void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
+  Define(env, exports,
+         {
+             InstanceMethod("_setOwner", &ContextWrap::SetOwner),
+             InstanceMethod("setMinProtoVersion", &ContextWrap::SetMinProtoVersion),
+             InstanceMethod("setMaxProtoVersion", &ContextWrap::SetMaxProtoVersion),
+             InstanceMethod("getMinProtoVersion", &ContextWrap::GetMinProtoVersion),
+             InstanceMethod("getMaxProtoVersion", &ContextWrap::GetMaxProtoVersion),
+             InstanceMethod("loadVerifyLocations", &ContextWrap::LoadVerifyLocations),
+             InstanceMethod("setPasswdCb", &ContextWrap::SetPasswdCb),
+             InstanceMethod("setDefaultVerifyPaths", &ContextWrap::SetDefaultVerifyPaths),
+             InstanceMethod("useCertificateChainFile", &ContextWrap::UseCertificateChainFile),
+             InstanceMethod("useCertificateFile", &ContextWrap::UseCertificateFile),
+             InstanceMethod("useCertificate", &ContextWrap::UseCertificate),
+             InstanceMethod("addExtraChainCert", &ContextWrap::AddExtraChainCert),
+             InstanceMethod("usePrivatekeyFile", &ContextWrap::UsePrivatekeyFile),
+             InstanceMethod("usePrivatekey", &ContextWrap::UsePrivatekey),
+             InstanceMethod("checkPrivatekey", &ContextWrap::CheckPrivatekey),
+             InstanceMethod("loadClientCa", &ContextWrap::LoadClientCa),
+             InstanceMethod("setSessionId", &ContextWrap::SetSessionId),
+             InstanceMethod("setSessionCacheMode", &ContextWrap::SetSessionCacheMode),
+             InstanceMethod("getSessionCacheMode", &ContextWrap::GetSessionCacheMode),
+             InstanceMethod("setVerify", &ContextWrap::SetVerify),
+             InstanceMethod("getVerifyMode", &ContextWrap::GetVerifyMode),
+             InstanceMethod("setVerifyDepth", &ContextWrap::SetVerifyDepth),
+             InstanceMethod("getVerifyDepth", &ContextWrap::GetVerifyDepth),
+             InstanceMethod("loadTmpDh", &ContextWrap::LoadTmpDh),
+             InstanceMethod("setTmpEcdh", &ContextWrap::SetTmpEcdh),
+             InstanceMethod("setCipherList", &ContextWrap::SetCipherList),
+             InstanceMethod("setTls13Ciphersuites", &ContextWrap::SetTls13Ciphersuites),
+             InstanceMethod("setClientCaList", &ContextWrap::SetClientCaList),
+             InstanceMethod("addClientCa", &ContextWrap::AddClientCa),
+             InstanceMethod("setTimeout", &ContextWrap::SetTimeout),
+             InstanceMethod("getTimeout", &ContextWrap::GetTimeout),
+             InstanceMethod("setInfoCallback", &ContextWrap::SetInfoCallback),
+             InstanceMethod("setKeylogCallback", &ContextWrap::SetKeylogCallback),
+             InstanceMethod("setOptions", &ContextWrap::SetOptions),
+             InstanceMethod("clearOptions", &ContextWrap::ClearOptions),
+             InstanceMethod("getOptions", &ContextWrap::GetOptions),
+             InstanceMethod("setMode", &ContextWrap::SetMode),
+             InstanceMethod("clearMode", &ContextWrap::ClearMode),
+             InstanceMethod("getMode", &ContextWrap::GetMode),
+             InstanceMethod("setTlsextServernameCallback", &ContextWrap::SetServernameCallback),
+             InstanceMethod("setTlsextUseSrtp", &ContextWrap::SetTlsextUseSrtp),
+             InstanceMethod("setAlpnProtos", &ContextWrap::SetAlpnProtos),
+             InstanceMethod("setAlpnSelectCallback", &ContextWrap::SetAlpnSelectCallback),
+             InstanceMethod("setOcspServerCallback", &ContextWrap::SetOcspServerCallback),
+             InstanceMethod("setOcspClientCallback", &ContextWrap::SetOcspClientCallback),
+             InstanceMethod("setGroupsList", &ContextWrap::SetGroupsList),
+             InstanceMethod("setSigalgsList", &ContextWrap::SetSigalgsList),
+             InstanceMethod("setNumTickets", &ContextWrap::SetNumTickets),
+             InstanceMethod("getNumTickets", &ContextWrap::GetNumTickets),
+             InstanceMethod("setSessionCallbacks", &ContextWrap::SetSessionCallbacks),
+             InstanceMethod("setClientHelloCallback", &ContextWrap::SetClientHelloCallback),
+             InstanceMethod("setMsgCallback", &ContextWrap::SetMsgCallback),
+             InstanceMethod("setPskClientCallback", &ContextWrap::SetPskClientCallback),
+             InstanceMethod("setPskServerCallback", &ContextWrap::SetPskServerCallback),
+             InstanceMethod("usePskIdentityHint", &ContextWrap::UsePskIdentityHint),
+             InstanceMethod("setPskFindSessionCallback", &ContextWrap::SetPskFindSessionCallback),
+             InstanceMethod("setPskUseSessionCallback", &ContextWrap::SetPskUseSessionCallback),
+             InstanceMethod("setSecurityLevel", &ContextWrap::SetSecurityLevel),
+             InstanceMethod("getSecurityLevel", &ContextWrap::GetSecurityLevel),
+             InstanceMethod("setHostFlags", &ContextWrap::SetHostFlags),
+             InstanceMethod("flushSessions", &ContextWrap::FlushSessions),
+             InstanceMethod("sessionCacheSize", &ContextWrap::SessionCacheSize),
+         });
+}
+
+namespace {
+Module registration(&ContextWrap::Init);
+}
+
+}  // namespace ossl

@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import { OpenSSLError, SSL, SysCallError, WantReadError, ZeroReturnError } from '../lib/index.js';
+import { clientContext, handshake, pair, pki, roundTrip, serverContext, settle, transfer } from './ssl-helpers.js';
+
+const versions = [
+  ['TLS1.2', SSL.TLS1_2_VERSION],
+  ['TLS1.3', SSL.TLS1_3_VERSION],
+] as const;
+
+describe.each(versions)('memory-BIO %s', (label, version) => {
+  for (const kind of ['rsa', 'ec'] as const) {
+    it(`handshakes with ${kind} and moves data both ways`, () => {
+      const sctx = serverContext(pki()[kind]);
+      sctx.setMinProtoVersion(version);
+      sctx.setMaxProtoVersion(version);
+      const { server, client } = pair(sctx, clientContext());
+      handshake(client, server);
+      expect(client.getProtocolVersion()).toBe(version);
+      expect(server.getProtocolVersionName()).toBe(label.replace('TLS', 'TLSv'));
+      expect(client.getCipherName()).toBe(server.getCipherName());
+      expect(client.getCipherBits()).toBeGreaterThan(0);
+      expect(client.getPeerCertificate()!.getSubject().CN).toBe('localhost');
+      expect(server.getPeerCertificate()).toBeNull();
+      expect(client.getPeerCertChain()!.length).toBeGreaterThanOrEqual(1);
+      expect(roundTrip(client, server, Buffer.from('hello server')).toString()).toBe('hello server');
+      expect(roundTrip(server, client, Buffer.from('hello client')).toString()).toBe('hello client');
+      expect(client.getGroupName()).toBeTypeOf('string');
+      expect(client.clientRandom()).toEqual(server.clientRandom());
+      expect(client.serverRandom()).toEqual(server.serverRandom());
+      expect(client.getFinished()).toEqual(server.getPeerFinished());
+      expect(client.getPeerFinished()).toEqual(server.getFinished());
+      const a = client.exportKeyingMaterial('EXPORTER-test', 32, null);
+      const b = server.exportKeyingMaterial('EXPORTER-test', 32, null);
+      expect(a).toEqual(b);
+      expect(client.exportKeyingMaterial('EXPORTER-test', 32, 'ctx')).toEqual(server.exportKeyingMaterial('EXPORTER-test', 32, 'ctx'));
+      expect(client.getPeerTmpKey()).not.toBeNull();
+      expect(server.getSharedSigalgs().length).toBeGreaterThan(0);
+      expect(server.getSharedSigalgs()[0]).toMatch(/\+SHA|ED25519|ED448/);
+      expect(client.isInitFinished()).toBe(true);
+      expect(server.isServer()).toBe(true);
+      expect(client.getStateString()).toMatch(/SSL negotiation finished|ok/i);
+    });
+  }
+
+  it('large writes are partial and all arrive', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    handshake(client, server);
+    const big = Buffer.alloc(1 << 20, 7);
+    const n = client.send(big);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(big.length);
+    expect(client.sendall(big.subarray(n))).toBe(big.length - n);
+    transfer(client, server);
+    let got = 0;
+    const into = Buffer.alloc(20000);
+    while (got < big.length) got += server.recvInto(into);
+    expect(got).toBe(big.length);
+  });
+
+  it('recv with MSG_PEEK leaves data, pending() counts it', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    handshake(client, server);
+    client.send('abcdef');
+    transfer(client, server);
+    expect(server.recv(3, SSL.MSG_PEEK).toString()).toBe('abc');
+    expect(server.pending()).toBe(6);
+    expect(server.recv(100).toString()).toBe('abcdef');
+    expect(() => server.recv(100)).toThrow(WantReadError);
+  });
+
+  it('shutdown: ZeroReturnError on the peer, then complete', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    handshake(client, server);
+    expect(client.shutdown()).toBe(false);
+    expect(client.getShutdown() & SSL.SENT_SHUTDOWN).toBe(SSL.SENT_SHUTDOWN);
+    transfer(client, server);
+    expect(() => server.recv(10)).toThrow(ZeroReturnError);
+    expect(server.getShutdown() & SSL.RECEIVED_SHUTDOWN).toBe(SSL.RECEIVED_SHUTDOWN);
+    expect(server.shutdown()).toBe(true);
+    transfer(server, client);
+    expect(client.shutdown()).toBe(true);
+  });
+
+  it('truncation: bioShutdown gives SysCallError(-1, Unexpected EOF)', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    handshake(client, server);
+    server.bioShutdown();
+    let err: unknown;
+    try {
+      server.recv(10);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SysCallError);
+    expect((err as SysCallError).errno).toBe(-1);
+    expect((err as SysCallError).message).toBe('Unexpected EOF');
+  });
+
+  it('pump() drives a handshake with one crossing per flight', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    let toServer = client.pump(null);
+    expect(client.lastStatus()).toBe(-2);
+    for (let i = 0; i < 10 && !(client.isInitFinished() && server.isInitFinished()); i++) {
+      const toClient = server.pump(toServer);
+      toServer = client.pump(toClient);
+    }
+    expect(client.isInitFinished()).toBe(true);
+    expect(server.isInitFinished()).toBe(true);
+    expect(client.lastStatus()).toBe(0);
+  });
+});
+
+describe('Connection state and bad input', () => {
+  it('before the handshake: getters are null, recv wants read', () => {
+    const c = new SSL.Connection(clientContext());
+    expect(c.getPeerCertificate()).toBeNull();
+    expect(c.getPeerCertChain()).toBeNull();
+    expect(c.getCipherName()).toBeNull();
+    expect(c.getSession()).toBeNull();
+    expect(c.getFinished()).toBeNull();
+    expect(c.clientRandom()).toBeNull();
+    expect(c.masterKey()).toBeNull();
+    expect(c.getProtocolVersionName()).toBeTypeOf('string');
+    expect(c.getAlpnProtoNegotiated()).toEqual(Buffer.alloc(0));
+    expect(() => c.bioRead(100)).toThrow(WantReadError);
+    c.setConnectState();
+    expect(() => c.recv(10)).toThrow(WantReadError);
+    expect(c.bioRead(100).length).toBeGreaterThan(0); // the ClientHello
+    expect(c.wantRead()).toBe(true);
+  });
+
+  it('wrong types and values', () => {
+    expect(() => new SSL.Context('x' as unknown as number)).toThrow(TypeError);
+    expect(() => new SSL.Context(99)).toThrow(/No such protocol/);
+    expect(() => new SSL.Connection({} as SSL.Context)).toThrow(TypeError);
+    const ctx = clientContext();
+    expect(() => new SSL.Connection(ctx, {} as never)).toThrow(/socket mode not implemented yet/);
+    const c = new SSL.Connection(ctx);
+    expect(() => c.recv('a' as unknown as number)).toThrow(TypeError);
+    expect(() => c.recv(0)).toThrow(RangeError);
+    expect(() => c.bioWrite(5 as unknown as Buffer)).toThrow(TypeError);
+    expect(() => c.send({} as unknown as Buffer)).toThrow(TypeError);
+    expect(() => c.setSession({} as SSL.Session)).toThrow(TypeError);
+    expect(() => c.setVerify(SSL.VERIFY_PEER, 5 as never)).toThrow(TypeError);
+    expect(() => c.setIpAddress('not-an-ip')).toThrow(TypeError);
+    expect(() => c.setTlsextHostName('a\0b')).toThrow(TypeError);
+    expect(() => c.setAlpnProtos([])).toThrow(RangeError);
+    expect(() => ctx.setCipherList('NOPE-NOTHING')).toThrow(OpenSSLError);
+    expect(() => ctx.setSessionId(Buffer.alloc(33))).toThrow(RangeError);
+    expect(() => ctx.useCertificate('x' as never)).toThrow(TypeError);
+    expect(() => ctx.usePrivatekeyFile('/nonexistent/key.pem')).toThrow(OpenSSLError);
+    expect(() => ctx.checkPrivatekey()).toThrow(OpenSSLError);
+    expect(() => ctx.setTmpEcdh('nonsense-curve')).toThrow(RangeError);
+    expect(() => ctx.setInfoCallback(3 as never)).toThrow(TypeError);
+    expect(ctx.getCertStore()).toBeNull();
+  });
+
+  it('freed objects throw a clear error', () => {
+    const ctx = clientContext();
+    const c = new SSL.Connection(ctx);
+    c.free();
+    expect(() => c.doHandshake()).toThrow(/Connection has been freed/);
+    expect(() => c.bioRead(10)).toThrow(/freed/);
+    ctx.free();
+    expect(() => ctx.setOptions(0)).toThrow(/Context has been freed/);
+    expect(() => new SSL.Connection(ctx)).toThrow(/freed/);
+  });
+
+  it('Context settings round-trip', () => {
+    const ctx = clientContext();
+    expect(ctx.getMode() & SSL.MODE_ENABLE_PARTIAL_WRITE).toBeTruthy();
+    expect(ctx.getMode() & SSL.MODE_ACCEPT_MOVING_WRITE_BUFFER).toBeTruthy();
+    expect(ctx.setMode(SSL.MODE_RELEASE_BUFFERS) & SSL.MODE_RELEASE_BUFFERS).toBeTruthy();
+    expect(ctx.clearMode(SSL.MODE_RELEASE_BUFFERS) & SSL.MODE_RELEASE_BUFFERS).toBe(0);
+    expect(ctx.setOptions(SSL.OP_NO_TICKET) & SSL.OP_NO_TICKET).toBeTruthy();
+    const prevTimeout = ctx.getTimeout();
+    expect(ctx.setTimeout(1234)).toBe(prevTimeout);
+    expect(ctx.getTimeout()).toBe(1234);
+    ctx.setVerifyDepth(7);
+    expect(ctx.getVerifyDepth()).toBe(7);
+    ctx.setVerify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT);
+    expect(ctx.getVerifyMode()).toBe(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT);
+    expect(ctx.setSessionCacheMode(SSL.SESS_CACHE_BOTH)).toBe(SSL.SESS_CACHE_SERVER);
+    expect(ctx.getSessionCacheMode()).toBe(SSL.SESS_CACHE_BOTH);
+    ctx.setAppData({ a: 1 });
+    expect(ctx.getAppData()).toEqual({ a: 1 });
+    ctx.setSecurityLevel(2);
+    expect(ctx.getSecurityLevel()).toBe(2);
+    ctx.setNumTickets(3);
+    expect(ctx.getNumTickets()).toBe(3);
+    ctx.setGroupsList('X25519:P-256');
+    ctx.setSigalgsList('ECDSA+SHA256:RSA-PSS+SHA256');
+    ctx.setTls13Ciphersuites('TLS_AES_128_GCM_SHA256');
+    ctx.loadVerifyLocations(pki().caFile);
+    ctx.addClientCa(pki().ca);
+    ctx.setClientCaList([pki().ca.getSubject()]);
+    ctx.loadClientCa(pki().caFile);
+    ctx.setTlsextUseSrtp('SRTP_AES128_CM_SHA1_80');
+    const c = new SSL.Connection(ctx);
+    expect(c.getClientCaList()[0]!.CN).toBe('Test CA');
+    expect(c.getCipherList()).toContain('TLS_AES_128_GCM_SHA256');
+    c.setAppData('x');
+    expect(c.getAppData()).toBe('x');
+    expect(c.getContext()).toBe(ctx);
+  });
+
+  it('constants', () => {
+    expect(SSL.SSLv23_METHOD).toBe(3);
+    expect(SSL.DTLS_CLIENT_METHOD).toBe(12);
+    expect(SSL.TLS1_3_VERSION).toBe(0x304);
+    expect(SSL.OP_NO_TICKET).toBe(0x4000);
+    expect(SSL.SESS_CACHE_NO_INTERNAL).toBe(0x300);
+    expect(SSL.VERIFY_CLIENT_ONCE).toBe(4);
+    expect(SSL.MODE_RELEASE_BUFFERS).toBe(0x10);
+    expect(SSL.SENT_SHUTDOWN).toBe(1);
+    expect(SSL.SSL_CB_HANDSHAKE_DONE).toBe(0x20);
+    expect(SSL.X509VerificationCodes.OK).toBe(0);
+    expect(SSL.X509VerificationCodes.ERR_CERT_HAS_EXPIRED).toBe(10);
+    expect(typeof SSL.NO_OVERLAPPING_PROTOCOLS).toBe('symbol');
+  });
+});
+
+describe('version pinning and mismatches', () => {
+  it('TLSv1_2_METHOD pins the version; a 1.3-only peer fails with unsupported protocol', () => {
+    const sctx = serverContext(pki().rsa, SSL.TLSv1_2_METHOD);
+    const cctx = clientContext();
+    cctx.setMinProtoVersion(SSL.TLS1_3_VERSION);
+    const { server, client } = pair(sctx, cctx);
+    expect(() => handshake(client, server)).toThrow(/unsupported protocol|no protocols available|wrong version|alert protocol version/);
+  });
+
+  it('cipher mismatch', () => {
+    const sctx = serverContext(pki().rsa, SSL.TLSv1_2_METHOD);
+    sctx.setCipherList('ECDHE-RSA-AES128-GCM-SHA256');
+    const cctx = clientContext(SSL.TLSv1_2_METHOD);
+    cctx.setCipherList('ECDHE-RSA-AES256-GCM-SHA384');
+    const { server, client } = pair(sctx, cctx);
+    let err: unknown;
+    try {
+      handshake(client, server);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OpenSSLError);
+    expect((err as OpenSSLError).message).toMatch(/no shared cipher|handshake failure/);
+  });
+
+  it('renegotiation (TLS 1.2)', () => {
+    const sctx = serverContext(pki().rsa, SSL.TLSv1_2_METHOD);
+    sctx.setOptions(SSL.OP_ALLOW_CLIENT_RENEGOTIATION);
+    const { server, client } = pair(sctx, clientContext());
+    handshake(client, server);
+    expect(client.renegotiate()).toBe(true);
+    expect(client.renegotiatePending()).toBe(true);
+    expect(client.renegotiate()).toBe(false);
+    expect(() => client.doHandshake()).toThrow(WantReadError);
+    transfer(client, server);
+    for (let i = 0; i < 6; i++) {
+      for (const [a, b] of [[server, client], [client, server]] as const) {
+        try {
+          a.recv(10);
+        } catch (e) {
+          if (!(e instanceof WantReadError)) throw e;
+        }
+        transfer(a, b);
+      }
+    }
+    expect(client.totalRenegotiations()).toBe(1);
+    expect(client.renegotiatePending()).toBe(false);
+    expect(roundTrip(client, server, Buffer.from('after')).toString()).toBe('after');
+  });
+
+  it('key update (TLS 1.3)', () => {
+    const { server, client } = pair(serverContext(), clientContext());
+    handshake(client, server);
+    client.keyUpdate(true);
+    expect(roundTrip(client, server, Buffer.from('k1')).toString()).toBe('k1');
+    settle(client, server);
+    expect(roundTrip(server, client, Buffer.from('k2')).toString()).toBe('k2');
+  });
+});
