@@ -27,3 +27,6 @@ export { Context } from './context.js';
 export type { BytesLike, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
 export { Connection } from './connection.js';
 export { Session } from './session.js';
+import './dtls.js';
+export { SRTP_EXPORTER_LABEL } from './dtls.js';
+export type { CookieGenerateCallback, CookieVerifyCallback, SrtpKeyingMaterial } from './dtls.js';

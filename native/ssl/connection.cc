@@ -11,6 +11,7 @@
 #include "common/args.h"
 #include "pkey/pkey.h"
 #include "ssl/context.h"
+#include "ssl/dtls.h"
 #include "ssl/session.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
@@ -91,8 +92,10 @@ ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   }
   SSL_set_ex_data(ssl, ExIndex(), this);
   SSL_set_mode(ssl, SSL_MODE_AUTO_RETRY);
-  BIO* r = BIO_new(BIO_s_mem());
-  BIO* w = BIO_new(BIO_s_mem());
+  // DTLS needs datagram boundaries kept (BIO_s_mem concatenates): see ssl/dtls.cc.
+  const bool dgram = SSL_is_dtls(ssl) == 1;
+  BIO* r = dgram ? NewDatagramMemBio() : BIO_new(BIO_s_mem());
+  BIO* w = dgram ? NewDatagramMemBio() : BIO_new(BIO_s_mem());
   if (r == nullptr || w == nullptr) {
     BIO_free(r);
     BIO_free(w);
