@@ -30,3 +30,5 @@ export { Session } from './session.js';
 import './dtls.js';
 export { SRTP_EXPORTER_LABEL } from './dtls.js';
 export type { CookieGenerateCallback, CookieVerifyCallback, SrtpKeyingMaterial } from './dtls.js';
+export { DTLSSocket, DTLSServer, createDTLSServer } from './dtls-socket.js';
+export type { PeerAddress, DTLSSocketOptions, DTLSServerOptions } from './dtls-socket.js';

@@ -1,0 +1,546 @@
+/**
+ * DTLS over UDP (`node:dgram`): {@link DTLSSocket} (a client, or one peer of a server) and
+ * {@link DTLSServer} ({@link createDTLSServer}). Both drive a memory-BIO DTLS
+ * {@link Connection}: every UDP datagram in is one `bioWrite`, every `bioRead` is one datagram
+ * out, and the retransmission timer runs from the event loop (`DTLSv1GetTimeout` + `setTimeout` +
+ * `DTLSv1HandleTimeout`).
+ *
+ * The server is stateless until a client proves its address: every datagram from an unknown
+ * address goes through `DTLSv1Listen` on one scratch Connection, which answers with a
+ * HelloVerifyRequest (an HMAC cookie over the address) and keeps nothing. Only a ClientHello
+ * carrying a valid cookie turns the scratch Connection into that peer's connection.
+ * @module
+ */
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { WantReadError, ZeroReturnError } from '../errors.js';
+import { Connection } from './connection.js';
+import { Context, type BytesLike } from './context.js';
+import './dtls.js';
+
+/** The address of a UDP peer. */
+export interface PeerAddress {
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+}
+
+/** Options of a client {@link DTLSSocket}. */
+export interface DTLSSocketOptions {
+  /** A DTLS Context (`DTLS_METHOD` or `DTLS_CLIENT_METHOD`). */
+  context: Context;
+  /** `'udp4'` (default) or `'udp6'`. */
+  type?: 'udp4' | 'udp6';
+  /** SNI host name to send. */
+  servername?: string;
+  /** First retransmission timeout in milliseconds (OpenSSL's default is 1000). */
+  initialTimeout?: number;
+  /** Datagram size limit (`setCiphertextMtu`, with `OP_NO_QUERY_MTU`). */
+  mtu?: number;
+}
+
+/** Options of {@link createDTLSServer}. */
+export interface DTLSServerOptions {
+  /** A DTLS Context (`DTLS_METHOD` or `DTLS_SERVER_METHOD`) with the server certificate. */
+  context: Context;
+  /** `'udp4'` (default) or `'udp6'`. */
+  type?: 'udp4' | 'udp6';
+  /**
+   * Key of the HMAC cookie (random by default). If the Context already has cookie callbacks
+   * they are used instead; they can read the peer with {@link DTLSServer.peerOf}.
+   */
+  cookieSecret?: Uint8Array;
+  /** First retransmission timeout in milliseconds for each peer. */
+  initialTimeout?: number;
+  /** Datagram size limit for each peer. */
+  mtu?: number;
+}
+
+type Transmit = (datagram: Buffer) => void;
+
+function typeError(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
+function stateError(message: string, code = 'ERR_OPENSSL_NAPI_STATE'): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function toBuffer(data: BytesLike, name: string): Buffer {
+  if (typeof data === 'string') return Buffer.from(data);
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw typeError(`The "${name}" argument must be a Buffer, Uint8Array or string`);
+}
+
+function checkContext(context: unknown): Context {
+  if (!(context instanceof Context)) throw typeError('The "context" option must be an SSL.Context');
+  return context;
+}
+
+function configure(conn: Connection, opts: { initialTimeout?: number; mtu?: number }): void {
+  if (!conn.isDtls()) throw stateError('The Context is not a DTLS Context (use DTLS_METHOD)', 'ERR_OPENSSL_NAPI_NOT_DTLS');
+  if (opts.initialTimeout != null) conn.setDtlsInitialTimeout(opts.initialTimeout);
+  if (opts.mtu != null) {
+    conn.setOptions(0x1000 /* OP_NO_QUERY_MTU */);
+    conn.setCiphertextMtu(opts.mtu);
+  }
+}
+
+/**
+ * A DTLS association over UDP. As a client: `new DTLSSocket({ context })` then
+ * {@link DTLSSocket.connect}. A server hands these out in its `'connection'` event.
+ *
+ * Events: `'secureConnect'` (handshake done), `'message'` (`(msg: Buffer, rinfo: PeerAddress)`,
+ * one per decrypted datagram), `'close'`, `'error'`.
+ */
+export class DTLSSocket extends EventEmitter {
+  /** The DTLS Connection (peer certificate, cipher, SRTP profile, keying material, ...). */
+  readonly connection: Connection;
+  /** @internal */
+  _udp: dgram.Socket | null = null;
+  /** @internal */
+  _transmit: Transmit | null = null;
+  /** @internal */
+  _remote: PeerAddress | null = null;
+  /** @internal */
+  _timer: NodeJS.Timeout | null = null;
+  /** @internal */
+  _secure = false;
+  /** @internal */
+  _closed = false;
+  /** @internal */
+  _queue: Buffer[] = [];
+  /** @internal */
+  _onClose: (() => void) | null = null;
+  /** @internal */
+  _options: DTLSSocketOptions;
+
+  /** A client socket (call {@link DTLSSocket.connect}). */
+  constructor(options: DTLSSocketOptions);
+  /** @internal A server-side peer. */
+  constructor(options: DTLSSocketOptions, conn: Connection, remote: PeerAddress, transmit: Transmit);
+  constructor(options: DTLSSocketOptions, conn?: Connection, remote?: PeerAddress, transmit?: Transmit) {
+    super();
+    if (options === null || typeof options !== 'object') throw typeError('The "options" argument must be an object');
+    this._options = options;
+    if (conn !== undefined) {
+      this.connection = conn;
+      this._remote = remote!;
+      this._transmit = transmit!;
+      return;
+    }
+    const context = checkContext(options.context);
+    if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
+      throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    this.connection = new Connection(context);
+    configure(this.connection, options);
+    if (options.servername != null) this.connection.setTlsextHostName(options.servername);
+  }
+
+  /** The peer's address, or null before {@link DTLSSocket.connect}. */
+  remoteAddress(): PeerAddress | null {
+    return this._remote;
+  }
+
+  /** The local UDP address (client sockets). */
+  address(): PeerAddress | null {
+    if (this._udp === null) return null;
+    const a = this._udp.address();
+    return { address: a.address, port: a.port, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+  }
+
+  /** Whether the handshake has completed. */
+  get secure(): boolean {
+    return this._secure;
+  }
+
+  /**
+   * Client: connects the UDP socket to `port`/`host` (`connect(port, host)` like `dgram`, or
+   * `connect(host, port)`) and starts the handshake; `callback` runs on `'secureConnect'`.
+   */
+  connect(port: number | string, host?: string | number | (() => void), callback?: () => void): this {
+    if (typeof host === 'function') {
+      callback = host;
+      host = undefined;
+    }
+    let p: unknown = port;
+    let h: unknown = host ?? '127.0.0.1';
+    if (typeof port === 'string' && typeof host === 'number') {
+      p = host;
+      h = port;
+    }
+    if (typeof p !== 'number' || !Number.isInteger(p) || p <= 0 || p > 65535) {
+      throw Object.assign(new RangeError('The "port" argument must be an integer in 1..65535'), { code: 'ERR_SOCKET_BAD_PORT' });
+    }
+    if (typeof h !== 'string') throw typeError('The "host" argument must be a string');
+    if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
+    if (this._transmit !== null || this._closed) throw stateError('The DTLSSocket is already connected or closed');
+    const udp = dgram.createSocket(this._options.type ?? 'udp4');
+    this._udp = udp;
+    this._transmit = (d) => udp.send(d);
+    if (callback) this.once('secureConnect', callback);
+    udp.on('error', (err) => this._fail(err));
+    udp.on('message', (msg) => this._receive(msg));
+    udp.connect(p, h, () => {
+      const r = udp.remoteAddress();
+      this._remote = { address: r.address, port: r.port, family: r.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+      this.connection.setConnectState();
+      this._drive();
+    });
+    return this;
+  }
+
+  /**
+   * Encrypts `data` as one DTLS record (one datagram; keep it within
+   * `connection.getCleartextMtu()` to avoid IP fragmentation). Before the handshake finishes the
+   * data is queued.
+   */
+  send(data: BytesLike, callback?: (err: Error | null) => void): void {
+    const buf = toBuffer(data, 'data');
+    if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
+    if (this._closed) throw stateError('The DTLSSocket is closed', 'ERR_SOCKET_DGRAM_NOT_RUNNING');
+    if (!this._secure) {
+      this._queue.push(buf);
+      if (callback) this.once('secureConnect', () => callback(null));
+      return;
+    }
+    try {
+      this.connection.send(buf);
+      this._flush();
+    } catch (e) {
+      if (callback) return callback(e as Error);
+      throw e;
+    }
+    if (callback) queueMicrotask(() => callback(null));
+  }
+
+  /** Sends close_notify, stops the timer and (client) closes the UDP socket. */
+  close(callback?: () => void): void {
+    if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
+    if (this._closed) {
+      if (callback) queueMicrotask(callback);
+      return;
+    }
+    if (callback) this.once('close', callback);
+    if (this._secure) {
+      try {
+        this.connection.shutdown();
+        this._flush();
+      } catch {
+        // best effort: the peer may be gone
+      }
+    }
+    this._finish();
+  }
+
+  /** @internal One datagram from the peer. */
+  _receive(msg: Buffer): void {
+    if (this._closed) return;
+    try {
+      this.connection.bioWrite(msg);
+    } catch (e) {
+      this._fail(e as Error);
+      return;
+    }
+    this._drive();
+  }
+
+  /** @internal Advances the handshake, reads records, sends output, re-arms the timer. */
+  _drive(): void {
+    if (this._closed) return;
+    try {
+      if (!this._secure) {
+        try {
+          this.connection.doHandshake();
+          this._secure = true;
+        } catch (e) {
+          if (!(e instanceof WantReadError)) throw e;
+        }
+        if (this._secure) {
+          this._flush();
+          this.emit('secureConnect');
+          const queued = this._queue;
+          this._queue = [];
+          for (const q of queued) this.connection.send(q);
+        }
+      }
+      if (this._secure) {
+        for (;;) {
+          let msg: Buffer;
+          try {
+            msg = this.connection.recv(65536);
+          } catch (e) {
+            if (e instanceof WantReadError) break;
+            if (e instanceof ZeroReturnError) {
+              // the peer sent close_notify: answer it and close
+              try {
+                this.connection.shutdown();
+              } catch {
+                // ignore
+              }
+              this._flush();
+              this._finish();
+              return;
+            }
+            throw e;
+          }
+          this.emit('message', msg, this._remote);
+          if (this._closed) return;
+        }
+      }
+      this._flush();
+      this._arm();
+    } catch (e) {
+      this._flush();
+      this._fail(e as Error);
+    }
+  }
+
+  /** @internal Sends every queued outgoing datagram. */
+  _flush(): void {
+    const t = this._transmit;
+    if (t === null) return;
+    for (;;) {
+      let d: Buffer;
+      try {
+        if (this.connection.bioPending() === 0) return;
+        d = this.connection.bioRead(65536);
+      } catch (e) {
+        if (e instanceof WantReadError) return;
+        throw e;
+      }
+      t(d);
+    }
+  }
+
+  /** @internal Re-arms the retransmission timer from DTLSv1GetTimeout. */
+  _arm(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    if (this._closed) return;
+    const t = this.connection.DTLSv1GetTimeout();
+    if (t === null) return;
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      if (this._closed) return;
+      try {
+        this.connection.DTLSv1HandleTimeout();
+        this._flush();
+        this._arm();
+      } catch (e) {
+        this._fail(e as Error);
+      }
+    }, Math.max(1, Math.ceil(t * 1000)));
+  }
+
+  /** @internal */
+  _fail(err: Error): void {
+    if (this._closed) return;
+    this._finish(err);
+  }
+
+  /** @internal */
+  _finish(err?: Error): void {
+    if (this._closed) return;
+    this._closed = true;
+    if (this._timer !== null) clearTimeout(this._timer);
+    this._timer = null;
+    const udp = this._udp;
+    this._udp = null;
+    const done = (): void => {
+      this._onClose?.();
+      if (err !== undefined) this.emit('error', err);
+      this.emit('close');
+    };
+    if (udp !== null) {
+      try {
+        udp.close(() => done());
+        return;
+      } catch {
+        // already closed
+      }
+    }
+    queueMicrotask(done);
+  }
+}
+
+const peerOfConn = new WeakMap<Connection, PeerAddress>();
+
+/**
+ * A DTLS server on one UDP socket. Events: `'listening'`, `'connection'` (a {@link DTLSSocket}
+ * whose handshake has completed), `'clientError'` (`(err, peer)`: a peer's handshake failed, or
+ * a cookie callback threw), `'error'` (UDP socket errors), `'close'`.
+ */
+export class DTLSServer extends EventEmitter {
+  /** @internal */
+  _udp: dgram.Socket;
+  /** @internal */
+  _context: Context;
+  /** @internal */
+  _options: DTLSServerOptions;
+  /** @internal Peers that proved their address (returned a valid cookie), by "address|port". */
+  _peers = new Map<string, DTLSSocket>();
+  /** @internal The stateless Connection that answers unknown addresses. */
+  _scratch: Connection;
+  /** @internal Connections allocated so far (the scratch ones included). */
+  _allocated = 0;
+  /** @internal */
+  _closed = false;
+
+  /** Use {@link createDTLSServer}. */
+  constructor(options: DTLSServerOptions, connectionListener?: (socket: DTLSSocket) => void) {
+    super();
+    if (options === null || typeof options !== 'object') throw typeError('The "options" argument must be an object');
+    this._context = checkContext(options.context);
+    if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
+      throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    if (options.cookieSecret != null && !(options.cookieSecret instanceof Uint8Array)) {
+      throw typeError('The "cookieSecret" option must be a Buffer or Uint8Array');
+    }
+    if (connectionListener != null && typeof connectionListener !== 'function') {
+      throw typeError('The "connectionListener" argument must be a function');
+    }
+    this._options = options;
+    const hooks = this._context._hooks;
+    if (typeof hooks.cookieGenerate !== 'function' || typeof hooks.cookieVerify !== 'function') {
+      const secret = Buffer.from(options.cookieSecret ?? randomBytes(32));
+      const mac = (conn: Connection): Buffer => {
+        const peer = peerOfConn.get(conn);
+        return createHmac('sha256', secret)
+          .update(peer ? `${peer.family}|${peer.address}|${peer.port}` : 'unknown')
+          .digest();
+      };
+      this._context.setCookieGenerateCallback(mac);
+      this._context.setCookieVerifyCallback((conn, cookie) => {
+        const want = mac(conn);
+        return cookie.length === want.length && timingSafeEqual(cookie, want);
+      });
+    }
+    this._scratch = this._newConnection();
+    this._udp = dgram.createSocket(options.type ?? 'udp4');
+    this._udp.on('message', (msg, rinfo) => this._receive(msg, rinfo));
+    this._udp.on('error', (err) => this.emit('error', err));
+    this._udp.on('listening', () => this.emit('listening'));
+    if (connectionListener) this.on('connection', connectionListener);
+  }
+
+  /** The peer a server-side Connection talks to (for custom cookie callbacks), or null. */
+  static peerOf(conn: Connection): PeerAddress | null {
+    return peerOfConn.get(conn) ?? null;
+  }
+
+  /** Binds the UDP socket (`port` 0 picks a free one). */
+  listen(port = 0, host = '127.0.0.1', callback?: () => void): this {
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+      throw Object.assign(new RangeError('The "port" argument must be an integer in 0..65535'), { code: 'ERR_SOCKET_BAD_PORT' });
+    }
+    if (typeof host !== 'string') throw typeError('The "host" argument must be a string');
+    if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
+    if (this._closed) throw stateError('The DTLSServer is closed', 'ERR_SOCKET_DGRAM_NOT_RUNNING');
+    if (callback) this.once('listening', callback);
+    this._udp.bind(port, host);
+    return this;
+  }
+
+  /** The bound address. */
+  address(): PeerAddress {
+    const a = this._udp.address();
+    return { address: a.address, port: a.port, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+  }
+
+  /** Number of peers holding state (those that returned a valid cookie). */
+  get peerCount(): number {
+    return this._peers.size;
+  }
+
+  /** Sends close_notify to every peer and closes the UDP socket. */
+  close(callback?: () => void): void {
+    if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
+    if (this._closed) {
+      if (callback) queueMicrotask(callback);
+      return;
+    }
+    this._closed = true;
+    if (callback) this.once('close', callback);
+    for (const p of [...this._peers.values()]) p.close();
+    this._peers.clear();
+    this._scratch.free();
+    this._udp.close(() => this.emit('close'));
+  }
+
+  /** @internal */
+  _newConnection(): Connection {
+    const c = new Connection(this._context);
+    configure(c, this._options);
+    c.setAcceptState();
+    this._allocated++;
+    return c;
+  }
+
+  /** @internal */
+  _receive(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this._closed) return;
+    const key = `${rinfo.address}|${rinfo.port}`;
+    const known = this._peers.get(key);
+    if (known !== undefined) {
+      known._receive(msg);
+      return;
+    }
+    const peer: PeerAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+    const send: Transmit = (d) => {
+      if (!this._closed) this._udp.send(d, peer.port, peer.address);
+    };
+    const scratch = this._scratch;
+    peerOfConn.set(scratch, peer);
+    let verified = false;
+    try {
+      scratch.bioWrite(msg);
+      try {
+        scratch.DTLSv1Listen();
+        verified = true;
+      } catch (e) {
+        if (!(e instanceof WantReadError)) throw e;
+      }
+    } catch (e) {
+      // a cookie callback threw, or OpenSSL failed: start over with a clean scratch Connection
+      this._scratch.free();
+      this._scratch = this._newConnection();
+      this.emit('clientError', e, peer);
+      return;
+    }
+    if (!verified) {
+      // the HelloVerifyRequest (if any): nothing about this peer is kept
+      for (;;) {
+        let d: Buffer;
+        try {
+          d = scratch.bioRead(65536);
+        } catch {
+          break;
+        }
+        send(d);
+      }
+      peerOfConn.delete(scratch);
+      return;
+    }
+    // the cookie came back: the scratch Connection becomes this peer's connection
+    this._scratch = this._newConnection();
+    const sock = new DTLSSocket({ context: this._context }, scratch, peer, send);
+    this._peers.set(key, sock);
+    sock._onClose = () => {
+      if (this._peers.get(key) === sock) this._peers.delete(key);
+    };
+    sock.once('secureConnect', () => this.emit('connection', sock));
+    sock.on('error', (err: Error) => this.emit('clientError', err, peer));
+    sock._drive();
+  }
+}
+
+/** A DTLS server over UDP; call {@link DTLSServer.listen}. */
+export function createDTLSServer(options: DTLSServerOptions, connectionListener?: (socket: DTLSSocket) => void): DTLSServer {
+  return new DTLSServer(options, connectionListener);
+}
