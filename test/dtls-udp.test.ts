@@ -322,4 +322,121 @@ describe('DTLS over UDP', () => {
     expect(connections).toBe(0);
     expect(server.peerCount).toBe(0);
   });
+
+  it('SRTP keys match openssl s_server -use_srtp -keymatexport EXTRACTOR-dtls_srtp', async () => {
+    const p = pki();
+    const port = await freeUdpPort();
+    const srv = openssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', p.rsa.certFile, '-key', p.rsa.keyFile,
+      '-use_srtp', 'SRTP_AES128_CM_SHA1_80', '-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60']);
+    await srv.waitFor(/ACCEPT/);
+    const ctx = dtlsClientContext();
+    ctx.setTlsextUseSrtp('SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80');
+    const client = new SSL.DTLSSocket({ context: ctx });
+    closers.push(() => client.close());
+    client.on('error', () => {});
+    client.connect(port, '127.0.0.1');
+    await once(client, 'secureConnect');
+    await srv.waitFor(/Keying material: [0-9A-F]{120}/);
+    const hex = /Keying material: ([0-9A-F]{120})/.exec(srv.out())![1]!;
+    const k = client.connection.getSrtpKeyingMaterial()!;
+    expect(k.profile).toBe('SRTP_AES128_CM_SHA1_80');
+    expect(Buffer.concat([k.clientKey, k.serverKey, k.clientSalt, k.serverSalt]).toString('hex').toUpperCase()).toBe(hex);
+    expect(srv.out()).toMatch(/SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80/);
+  });
+
+  it('recovers lost datagrams with event-loop retransmission timers (lossy UDP relay)', async () => {
+    const server = await startServer(serverCtx(), { initialTimeout: 50 });
+    // relay: client <-> relay <-> server, dropping the server's first flight after the cookie
+    const relay = dgram.createSocket('udp4');
+    closers.push(() => relay.close());
+    relay.bind(0, '127.0.0.1');
+    await once(relay, 'listening');
+    let clientAddr: dgram.RemoteInfo | null = null;
+    let fromServer = 0;
+    let dropped = 0;
+    const toServer = dgram.createSocket('udp4');
+    closers.push(() => toServer.close());
+    toServer.bind(0, '127.0.0.1');
+    await once(toServer, 'listening');
+    relay.on('message', (m, r) => {
+      clientAddr = r;
+      toServer.send(m, server.address().port, '127.0.0.1');
+    });
+    toServer.on('message', (m) => {
+      fromServer++;
+      if (fromServer === 2) {
+        dropped++; // ServerHello..ServerHelloDone, first transmission
+        return;
+      }
+      if (clientAddr) relay.send(m, clientAddr.port, clientAddr.address);
+    });
+    const client = new SSL.DTLSSocket({ context: dtlsClientContext(), initialTimeout: 400 });
+    closers.push(() => client.close());
+    const conn = once(server, 'connection');
+    client.connect(relay.address().port, '127.0.0.1');
+    await once(client, 'secureConnect');
+    const [peer] = (await conn) as [SSL.DTLSSocket];
+    expect(dropped).toBe(1);
+    const got = nextMessage(peer);
+    client.send('after loss');
+    expect((await got).toString()).toBe('after loss');
+  });
+
+  it('drops the state of a peer that returns a cookie but never finishes (handshakeTimeout)', async () => {
+    const server = await startServer(serverCtx(), { handshakeTimeout: 100, initialTimeout: 30 });
+    const errors: Error[] = [];
+    server.on('clientError', (e: Error) => errors.push(e));
+    const c = new SSL.Connection(dtlsClientContext());
+    c.setConnectState();
+    attemptWant(() => c.doHandshake());
+    const raw = dgram.createSocket('udp4');
+    closers.push(() => raw.close());
+    raw.bind(0, '127.0.0.1');
+    await once(raw, 'listening');
+    raw.send(drain(c)[0]!, server.address().port, '127.0.0.1');
+    const [hvr] = (await once(raw, 'message')) as [Buffer];
+    c.bioWrite(hvr);
+    attemptWant(() => c.doHandshake());
+    raw.send(drain(c)[0]!, server.address().port, '127.0.0.1'); // valid cookie
+    await once(raw, 'message'); // the server's flight: then this "client" goes silent
+    expect(server.peerCount).toBe(1);
+    await once(server, 'clientError');
+    expect(errors[0]?.message).toMatch(/timed out/);
+    expect(server.peerCount).toBe(0);
+  });
+
+  it('survives random garbage datagrams without allocating state', async () => {
+    const server = await startServer(serverCtx());
+    const raw = dgram.createSocket('udp4');
+    closers.push(() => raw.close());
+    raw.bind(0, '127.0.0.1');
+    await once(raw, 'listening');
+    const { randomBytes } = await import('node:crypto');
+    for (let i = 0; i < 200; i++) {
+      const d = randomBytes(1 + (i % 300));
+      if (i % 3 === 0) d[0] = 22; // looks like a handshake record
+      if (i % 6 === 0 && d.length > 2) {
+        d[1] = 0xfe;
+        d[2] = 0xfd;
+      }
+      raw.send(d, server.address().port, '127.0.0.1');
+    }
+    // a real client still gets through (and is the only peer)
+    const client = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    closers.push(() => client.close());
+    const conn = once(server, 'connection');
+    client.connect(server.address().port);
+    await conn;
+    expect(server.peerCount).toBe(1);
+    expect(server._allocated).toBe(2);
+  });
 });
+
+function attemptWant(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof SSL.WantReadError)) throw e;
+  }
+}
+

@@ -55,6 +55,11 @@ export interface DTLSServerOptions {
   initialTimeout?: number;
   /** Datagram size limit for each peer. */
   mtu?: number;
+  /**
+   * Milliseconds a peer that returned a valid cookie has to finish the handshake before its
+   * state is dropped (`'clientError'`). Default 30000.
+   */
+  handshakeTimeout?: number;
 }
 
 type Transmit = (datagram: Buffer) => void;
@@ -402,6 +407,12 @@ export class DTLSServer extends EventEmitter {
     if (options.cookieSecret != null && !(options.cookieSecret instanceof Uint8Array)) {
       throw typeError('The "cookieSecret" option must be a Buffer or Uint8Array');
     }
+    const ht = options.handshakeTimeout;
+    if (ht != null && (typeof ht !== 'number' || !Number.isFinite(ht) || ht <= 0)) {
+      throw Object.assign(new RangeError('The "handshakeTimeout" option must be a positive number of milliseconds'), {
+        code: 'ERR_OUT_OF_RANGE',
+      });
+    }
     if (connectionListener != null && typeof connectionListener !== 'function') {
       throw typeError('The "connectionListener" argument must be a function');
     }
@@ -534,7 +545,15 @@ export class DTLSServer extends EventEmitter {
     sock._onClose = () => {
       if (this._peers.get(key) === sock) this._peers.delete(key);
     };
-    sock.once('secureConnect', () => this.emit('connection', sock));
+    const deadline = setTimeout(() => {
+      if (!sock.secure) sock._fail(Object.assign(new Error('DTLS handshake timed out'), { code: 'ERR_OPENSSL_NAPI_HANDSHAKE_TIMEOUT' }));
+    }, this._options.handshakeTimeout ?? 30000);
+    deadline.unref();
+    sock.once('close', () => clearTimeout(deadline));
+    sock.once('secureConnect', () => {
+      clearTimeout(deadline);
+      this.emit('connection', sock);
+    });
     sock.on('error', (err: Error) => this.emit('clientError', err, peer));
     sock._drive();
   }
