@@ -157,6 +157,27 @@ describe('DTLS over UDP', () => {
     expect(() => client.send('late')).toThrow(/closed/);
   });
 
+  it('server.close() sends close_notify to every peer', async () => {
+    const server = await startServer(serverCtx());
+    const clients = [0, 1].map(() => {
+      const c = new SSL.DTLSSocket({ context: dtlsClientContext() });
+      closers.push(() => c.close());
+      return c;
+    });
+    for (const c of clients) {
+      c.connect(server.address().port);
+      await once(c, 'secureConnect');
+    }
+    await new Promise<void>((r) => setImmediate(r));
+    expect(server.peerCount).toBe(2);
+    const closed = clients.map((c) => once(c, 'close'));
+    const serverClosed = once(server, 'close');
+    server.close();
+    await Promise.all(closed);
+    await serverClosed;
+    expect(server.peerCount).toBe(0);
+  });
+
   it('queues data sent before the handshake finishes', async () => {
     const server = await startServer(serverCtx());
     const got = new Promise<Buffer>((resolve) => server.on('connection', (s: SSL.DTLSSocket) => s.once('message', resolve)));

@@ -64,6 +64,37 @@ export interface DTLSServerOptions {
 
 type Transmit = (datagram: Buffer) => void;
 
+/** Sends on `udp`, counting datagrams in flight so that a close waits for close_notify to leave. */
+class Sender {
+  inflight = 0;
+  private closeWhenIdle: (() => void) | null = null;
+  constructor(readonly udp: dgram.Socket) {}
+  send(d: Buffer, port?: number, address?: string): void {
+    this.inflight++;
+    const done = (): void => {
+      if (--this.inflight === 0 && this.closeWhenIdle) {
+        const f = this.closeWhenIdle;
+        this.closeWhenIdle = null;
+        f();
+      }
+    };
+    if (port === undefined) this.udp.send(d, done);
+    else this.udp.send(d, port, address, done);
+  }
+  /** Closes the socket once every queued datagram has been handed to the kernel. */
+  close(cb: () => void): void {
+    const f = (): void => {
+      try {
+        this.udp.close(cb);
+      } catch {
+        queueMicrotask(cb); // already closed
+      }
+    };
+    if (this.inflight === 0) f();
+    else this.closeWhenIdle = f;
+  }
+}
+
 function typeError(message: string): TypeError {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
 }
@@ -104,6 +135,8 @@ export class DTLSSocket extends EventEmitter {
   readonly connection: Connection;
   /** @internal */
   _udp: dgram.Socket | null = null;
+  /** @internal */
+  _sender: Sender | null = null;
   /** @internal */
   _transmit: Transmit | null = null;
   /** @internal */
@@ -184,7 +217,9 @@ export class DTLSSocket extends EventEmitter {
     if (this._transmit !== null || this._closed) throw stateError('The DTLSSocket is already connected or closed');
     const udp = dgram.createSocket(this._options.type ?? 'udp4');
     this._udp = udp;
-    this._transmit = (d) => udp.send(d);
+    const sender = new Sender(udp);
+    this._sender = sender;
+    this._transmit = (d) => sender.send(d);
     if (callback) this.once('secureConnect', callback);
     udp.on('error', (err) => this._fail(err));
     udp.on('message', (msg) => this._receive(msg));
@@ -354,22 +389,16 @@ export class DTLSSocket extends EventEmitter {
     this._closed = true;
     if (this._timer !== null) clearTimeout(this._timer);
     this._timer = null;
-    const udp = this._udp;
+    const sender = this._sender;
+    this._sender = null;
     this._udp = null;
     const done = (): void => {
       this._onClose?.();
       if (err !== undefined) this.emit('error', err);
       this.emit('close');
     };
-    if (udp !== null) {
-      try {
-        udp.close(() => done());
-        return;
-      } catch {
-        // already closed
-      }
-    }
-    queueMicrotask(done);
+    if (sender !== null) sender.close(done);
+    else queueMicrotask(done);
   }
 }
 
@@ -383,6 +412,8 @@ const peerOfConn = new WeakMap<Connection, PeerAddress>();
 export class DTLSServer extends EventEmitter {
   /** @internal */
   _udp: dgram.Socket;
+  /** @internal */
+  _sender: Sender;
   /** @internal */
   _context: Context;
   /** @internal */
@@ -434,6 +465,7 @@ export class DTLSServer extends EventEmitter {
     }
     this._scratch = this._newConnection();
     this._udp = dgram.createSocket(options.type ?? 'udp4');
+    this._sender = new Sender(this._udp);
     this._udp.on('message', (msg, rinfo) => this._receive(msg, rinfo));
     this._udp.on('error', (err) => this.emit('error', err));
     this._udp.on('listening', () => this.emit('listening'));
@@ -476,12 +508,12 @@ export class DTLSServer extends EventEmitter {
       if (callback) queueMicrotask(callback);
       return;
     }
-    this._closed = true;
     if (callback) this.once('close', callback);
-    for (const p of [...this._peers.values()]) p.close();
+    for (const p of [...this._peers.values()]) p.close(); // close_notify to each peer
+    this._closed = true;
     this._peers.clear();
     this._scratch.free();
-    this._udp.close(() => this.emit('close'));
+    this._sender.close(() => this.emit('close'));
   }
 
   /** @internal */
@@ -504,7 +536,7 @@ export class DTLSServer extends EventEmitter {
     }
     const peer: PeerAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4' };
     const send: Transmit = (d) => {
-      if (!this._closed) this._udp.send(d, peer.port, peer.address);
+      if (!this._closed) this._sender.send(d, peer.port, peer.address);
     };
     const scratch = this._scratch;
     peerOfConn.set(scratch, peer);
