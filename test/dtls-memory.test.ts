@@ -416,4 +416,30 @@ describe('DTLS over memory BIOs', () => {
     server.bioShutdown();
     expect(() => server.recv(10)).toThrow(SSL.SysCallError);
   });
+
+  it('a DTLS Context whose cookie callbacks capture it, and its connections, are collected', async () => {
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => {
+      collected++;
+    });
+    (() => {
+      for (let i = 0; i < 3; i++) {
+        const ctx = dtlsServerContext();
+        ctx.setCookieGenerateCallback(() => cookieFor(String(ctx.getAppData())));
+        ctx.setCookieVerifyCallback((_c, cookie) => cookie.equals(cookieFor(String(ctx.getAppData()))));
+        const { server, client } = pairOf(ctx);
+        server.setDtlsInitialTimeout(50);
+        dtlsHandshake(client, server);
+        server.setAppData(server);
+        registry.register(ctx, `ctx${i}`);
+        registry.register(server, `server${i}`);
+        registry.register(client, `client${i}`);
+      }
+    })();
+    for (let i = 0; i < 20 && collected < 9; i++) {
+      globalThis.gc!();
+      await sleep(5);
+    }
+    expect(collected).toBe(9);
+  });
 });

@@ -451,6 +451,34 @@ describe('DTLS over UDP', () => {
     expect(server.peerCount).toBe(1);
     expect(server._allocated).toBe(2);
   });
+
+  it('a closed DTLSServer and DTLSSocket are collected', async () => {
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => {
+      collected++;
+    });
+    await (async () => {
+      const server = SSL.createDTLSServer({ context: serverCtx() });
+      server.listen(0);
+      await once(server, 'listening');
+      const client = new SSL.DTLSSocket({ context: dtlsClientContext() });
+      const conn = once(server, 'connection');
+      client.connect(server.address().port);
+      await once(client, 'secureConnect');
+      const [peer] = (await conn) as [SSL.DTLSSocket];
+      registry.register(server, 'server');
+      registry.register(client, 'client');
+      registry.register(peer, 'peer');
+      registry.register(client.connection, 'client connection');
+      await new Promise<void>((r) => client.close(r));
+      await new Promise<void>((r) => server.close(r));
+    })();
+    for (let i = 0; i < 40 && collected < 4; i++) {
+      globalThis.gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(collected).toBe(4);
+  });
 });
 
 function attemptWant(f: () => void): void {
@@ -460,4 +488,3 @@ function attemptWant(f: () => void): void {
     if (!(e instanceof SSL.WantReadError)) throw e;
   }
 }
-

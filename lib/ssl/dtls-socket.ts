@@ -204,7 +204,7 @@ export class DTLSSocket extends EventEmitter {
       host = undefined;
     }
     let p: unknown = port;
-    let h: unknown = host ?? '127.0.0.1';
+    let h: unknown = host ?? (this._options.type === 'udp6' ? '::1' : '127.0.0.1');
     if (typeof port === 'string' && typeof host === 'number') {
       p = host;
       h = port;
