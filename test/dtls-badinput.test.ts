@@ -133,6 +133,22 @@ describe('DTLS bad input', () => {
     expect(() => server.recv(100)).toThrow(WantReadError);
   });
 
+  it('the datagram queue is bounded (4096 datagrams) with a clear error', () => {
+    const c = new SSL.Connection(dtlsServerContext());
+    for (let i = 0; i < 4096; i++) c.bioWrite(Buffer.alloc(4));
+    let err: { message?: string; errors?: unknown[] } | undefined;
+    try {
+      c.bioWrite(Buffer.alloc(4));
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err).toBeInstanceOf(SSL.Error);
+    expect(JSON.stringify(err) + String(err?.message)).toMatch(/queue is full/);
+    // reading them (the listen drops garbage one datagram at a time) frees room
+    expect(() => c.DTLSv1Listen()).toThrow(WantReadError);
+    expect(c.bioWrite(Buffer.alloc(4))).toBe(4);
+  });
+
   it('DTLSSocket / createDTLSServer argument checks', () => {
     expect(() => new SSL.DTLSSocket(null as never)).toThrow(TypeError);
     expect(() => new SSL.DTLSSocket({ context: 5 as never })).toThrow(/SSL.Context/);

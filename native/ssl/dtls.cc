@@ -65,7 +65,8 @@ int DgramWrite(BIO* b, const char* in, int inl) {
   BIO_clear_retry_flags(b);
   if (d == nullptr || in == nullptr || inl < 0) return -1;
   if (d->q.size() >= kMaxQueued) {
-    BIO_set_retry_write(b);
+    ERR_raise_data(ERR_LIB_BIO, BIO_R_LENGTH_TOO_LONG, "DTLS datagram queue is full (%zu datagrams): read them first",
+                   kMaxQueued);
     return -1;
   }
   d->q.emplace_back(in, static_cast<size_t>(inl));
