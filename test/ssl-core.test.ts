@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpenSSLError, SSL, SysCallError, WantReadError, ZeroReturnError } from '../lib/index.js';
+import { OpenSSLError, SSL, SysCallError, WantReadError, X509Store, ZeroReturnError } from '../lib/index.js';
 import { clientContext, handshake, pair, pki, roundTrip, serverContext, settle, transfer } from './ssl-helpers.js';
 
 const versions = [
@@ -162,7 +162,7 @@ describe('Connection state and bad input', () => {
     expect(() => ctx.checkPrivatekey()).toThrow(OpenSSLError);
     expect(() => ctx.setTmpEcdh('nonsense-curve')).toThrow(RangeError);
     expect(() => ctx.setInfoCallback(3 as never)).toThrow(TypeError);
-    expect(ctx.getCertStore()).toBeNull();
+    expect(ctx.getCertStore()).toBeInstanceOf(X509Store);
   });
 
   it('freed objects throw a clear error', () => {

@@ -50,6 +50,9 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value BioPending(const Napi::CallbackInfo& info);
   Napi::Value Pump(const Napi::CallbackInfo& info);
   Napi::Value LastStatus(const Napi::CallbackInfo& info);
+  Napi::Value Feed(const Napi::CallbackInfo& info);
+  Napi::Value Seal(const Napi::CallbackInfo& info);
+  Napi::Value LastWritten(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
   Napi::Value SetShutdown(const Napi::CallbackInfo& info);
@@ -115,6 +118,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   BIO* rbio_ = nullptr;  // owned by the SSL
   BIO* wbio_ = nullptr;  // owned by the SSL
   int last_status_ = 0;
+  size_t last_written_ = 0;
 };
 
 }  // namespace ossl
