@@ -45,30 +45,44 @@ export class OpenSSLError extends Error {
 }
 
 /** The TLS layer needs more bytes from the peer (`SSL_ERROR_WANT_READ`, or an empty memory BIO). */
+// Want-* and ZeroReturn errors are flow control, thrown several times per handshake in memory-BIO
+// loops: they are built without a stack trace, which was most of their cost.
 export class WantReadError extends OpenSSLError {
   constructor() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('The operation did not complete; more data must be read (WANT_READ)', [], 'ERR_SSL_WANT_READ', '');
+    Error.stackTraceLimit = limit;
   }
 }
 
 /** The TLS layer must write before it can continue (`SSL_ERROR_WANT_WRITE`). */
 export class WantWriteError extends OpenSSLError {
   constructor() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('The operation did not complete; data must be written (WANT_WRITE)', [], 'ERR_SSL_WANT_WRITE', '');
+    Error.stackTraceLimit = limit;
   }
 }
 
 /** A certificate callback asked to be called again (`SSL_ERROR_WANT_X509_LOOKUP`). */
 export class WantX509LookupError extends OpenSSLError {
   constructor() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('The operation did not complete; an X509 lookup is pending (WANT_X509_LOOKUP)', [], 'ERR_SSL_WANT_X509_LOOKUP', '');
+    Error.stackTraceLimit = limit;
   }
 }
 
 /** The peer closed the TLS connection cleanly with close_notify (`SSL_ERROR_ZERO_RETURN`). */
 export class ZeroReturnError extends OpenSSLError {
   constructor() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('The TLS connection was closed by the peer (close_notify)', [], 'ERR_SSL_ZERO_RETURN', '');
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -17,7 +17,10 @@
 //   (FreeEnvironment): Node-API runs the finalizer of every object still wrapped, V8 frees its heap,
 //   and then LeakSanitizer checks. A native object that its finalizer does not free is reported.
 //   If the loop does not drain, process.exit() after 20 s still runs the check.
-//   Programs a test spawns get detect_leaks=0 (their exit-time leaks are not ours).
+//   Programs a test spawns: node (a peer or an example that may load the addon) keeps the
+//   sanitizer runtimes, with detect_leaks=0 (it is usually ended by a signal anyway); anything
+//   else (openssl, curl, python3) runs without them: system programs are not built for an
+//   LD_PRELOADed ASan (curl --version deadlocks in setlocale under it), and their leaks are not ours.
 //   The worker also records "worker.<pid>" in the log dir, so test-asan.sh can prove that each
 //   worker's leak check ran (ASAN_OPTIONS=atexit=1 makes a clean check leave its exit statistics).
 'use strict';
@@ -29,11 +32,43 @@ const logDir = process.env.OPENSSL_NAPI_ASAN_LOG_DIR;
 const forksEntry = /vitest[\\/]dist[\\/]workers[\\/]forks\.js$/;
 const STOP_SIGNAL = 'SIGURG';
 
+function isNode(file) {
+  return file === process.execPath || /^(node|nodejs)$/.test(path.basename(String(file)));
+}
+
+function passRuntimesToNodeChildrenOnly() {
+  const preload = process.env.LD_PRELOAD;
+  const asanOptions = `${process.env.ASAN_OPTIONS || ''}:detect_leaks=0`;
+  delete process.env.LD_PRELOAD;
+  process.env.ASAN_OPTIONS = asanOptions;
+  if (!preload) return;
+  // Async spawns (spawn, exec, execFile, fork) all go through ChildProcess.prototype.spawn.
+  const spawn = childProcess.ChildProcess.prototype.spawn;
+  childProcess.ChildProcess.prototype.spawn = function spawnWithRuntimes(options) {
+    if (options && isNode(options.file) && Array.isArray(options.envPairs)) {
+      options.envPairs = options.envPairs.filter((kv) => !kv.startsWith('LD_PRELOAD='));
+      options.envPairs.push(`LD_PRELOAD=${preload}`);
+    }
+    return spawn.call(this, options);
+  };
+  // Sync spawns of node: spawnSync(file, [args], [options]) and execFileSync(file, [args], [options]).
+  for (const name of ['spawnSync', 'execFileSync']) {
+    const original = childProcess[name];
+    childProcess[name] = function withRuntimes(file, args, options) {
+      if (!isNode(file)) return original.apply(this, arguments);
+      if (!Array.isArray(args)) {
+        options = args;
+        args = [];
+      }
+      const env = { ...((options && options.env) || process.env), LD_PRELOAD: preload };
+      return original.call(this, file, args, { ...options, env });
+    };
+  }
+}
+
 if (logDir && typeof process.send === 'function' && forksEntry.test(process.argv[1] || '')) {
   fs.writeFileSync(path.join(logDir, `worker.${process.pid}`), `${process.argv.join(' ')}\n`);
-  // Programs the tests spawn (openssl, curl, python3, node peers) keep the sanitizer runtimes, so
-  // memory errors in them are still reported, but not their own exit-time leaks.
-  process.env.ASAN_OPTIONS = `${process.env.ASAN_OPTIONS || ''}:detect_leaks=0`;
+  passRuntimesToNodeChildrenOnly();
   let stopping = false;
   process.on(STOP_SIGNAL, () => {
     if (stopping) return;

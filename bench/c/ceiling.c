@@ -35,6 +35,11 @@ typedef struct {
 } ctxs;
 
 static const char *fixtures = ".";
+/* CEILING_OPS=N runs exactly N operations instead of a time (for instruction counts). */
+static long ops_limit = 0;
+static int keep_going(long ops, double elapsed, double seconds) {
+  return ops_limit > 0 ? ops < ops_limit : elapsed < seconds;
+}
 
 static X509 *load_cert(const char *name) {
   char path[4096];
@@ -174,7 +179,7 @@ static void run_handshakes(const char *line, int rsa, int version, int resume, i
       ops++;
     }
     t1 = now();
-  } while (t1 - t0 < seconds);
+  } while (keep_going(ops, t1 - t0, seconds));
   if (resume && reused != ops) { fprintf(stderr, "reused %ld of %ld\n", reused, ops); die("resumption did not resume"); }
   printf("{\"line\":\"%s\",\"ops\":%ld,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"handshakes/s\"}\n", line, ops, t1 - t0, ops / (t1 - t0));
   SSL_SESSION_free(sess);
@@ -291,6 +296,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (argc > 3) fixtures = argv[3];
+  if (getenv("CEILING_OPS")) ops_limit = atol(getenv("CEILING_OPS"));
   const char *line = argv[1];
   double seconds = atof(argv[2]);
   OPENSSL_init_ssl(0, NULL);

@@ -183,6 +183,13 @@ export class MemoryConnection {
     if (r === null) throw new WantReadError();
     return r;
   }
+  /**
+   * Copies pending ciphertext for the peer into `buffer` (no allocation) and returns the byte
+   * count, 0 when there is none. Beyond pyOpenSSL: the bulk-transfer form of {@link Connection.bioRead}.
+   */
+  bioReadInto(buffer: Uint8Array): number {
+    return this._h.bioReadInto(buffer);
+  }
   /** Ciphertext from the peer; returns the byte count. */
   bioWrite(buf: BytesLike): number {
     return this._h.bioWrite(buf);

@@ -113,6 +113,7 @@ export interface NativeConnection extends NativeHandle {
   readInto(buf: Uint8Array, n: number, peek?: boolean): number;
   write(buf: Uint8Array | string): number;
   bioRead(n: number): Buffer | null;
+  bioReadInto(buf: Uint8Array): number;
   bioWrite(buf: Uint8Array | string): number;
   bioShutdown(): void;
   bioPending(): number;

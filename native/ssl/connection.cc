@@ -260,6 +260,22 @@ Napi::Value ConnectionWrap::BioRead(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// bioReadInto(buffer) -> bytes copied into the caller's buffer (0 when nothing is pending): the
+// allocation-free way to move ciphertext, one record per call at bulk sizes.
+Napi::Value ConnectionWrap::BioReadInto(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "buffer", &b, false)) return {};
+  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  const size_t pending = BIO_ctrl_pending(wbio_);
+  size_t size = pending < b.size ? pending : b.size;
+  if (size > static_cast<size_t>(INT_MAX)) size = INT_MAX;
+  if (size == 0) return Napi::Number::New(env, 0);
+  const int got = BIO_read(wbio_, const_cast<unsigned char*>(b.data), static_cast<int>(size));
+  if (got != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
+  return Napi::Number::New(env, got);
+}
+
 Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes b;
@@ -861,6 +877,7 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              InstanceMethod("readInto", &ConnectionWrap::ReadInto),
              InstanceMethod("write", &ConnectionWrap::Write),
              InstanceMethod("bioRead", &ConnectionWrap::BioRead),
+             InstanceMethod("bioReadInto", &ConnectionWrap::BioReadInto),
              InstanceMethod("bioWrite", &ConnectionWrap::BioWrite),
              InstanceMethod("bioShutdown", &ConnectionWrap::BioShutdown),
              InstanceMethod("bioPending", &ConnectionWrap::BioPending),

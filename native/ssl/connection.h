@@ -45,6 +45,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);
   Napi::Value BioRead(const Napi::CallbackInfo& info);
+  Napi::Value BioReadInto(const Napi::CallbackInfo& info);
   Napi::Value BioWrite(const Napi::CallbackInfo& info);
   Napi::Value BioShutdown(const Napi::CallbackInfo& info);
   Napi::Value BioPending(const Napi::CallbackInfo& info);

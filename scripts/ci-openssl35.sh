@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Proves "npm install against a local OpenSSL build": builds OpenSSL 3.5.x from Debian's source
+# package (Debian 12 ships 3.0.x; trixie's source package is 3.5.x), builds the binding against it
+# with OPENSSL_DIR, and runs the test suite on that binding while Node itself stays on its own 3.0.x.
+#
+#   bash scripts/ci-openssl35.sh            (root or sudo is needed only to add the deb-src entry)
+#
+# Environment:
+#   OPENSSL_NAPI_CACHE   where sources and builds are kept (default ~/.cache/openssl-napi);
+#                        a built prefix openssl-<version> there is reused (building takes minutes)
+#   OPENSSL_SERIES       the upstream series to take (default 3.5)
+#   OPENSSL_NAPI_OUT     the cmake-js build dir of this binding (default build/ossl35)
+# Extra arguments go to `vitest run`.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+cache=${OPENSSL_NAPI_CACHE:-$HOME/.cache/openssl-napi}
+series=${OPENSSL_SERIES:-3.5}
+out=${OPENSSL_NAPI_OUT:-build/ossl35}
+series_re="^${series//./\\.}\\."
+mkdir -p "$cache/src"
+
+log() { echo "ci-openssl35: $*"; }
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root (or sudo) for: $*" >&2
+    return 1
+  fi
+}
+
+# A prefix is usable when its libraries, headers and openssl binary are all there and agree.
+prefix_ok() {
+  local p=$1 up=$2
+  [ -f "$p/lib/libssl.a" ] && [ -f "$p/lib/libcrypto.a" ] && [ -f "$p/include/openssl/opensslv.h" ] &&
+    [ -x "$p/bin/openssl" ] && "$p/bin/openssl" version 2>/dev/null | grep -q "^OpenSSL $up "
+}
+
+candidates() {
+  apt-cache showsrc openssl 2>/dev/null | awk '/^Version:/ {print $2}' | grep -E "$series_re" | sort -Vru || true
+}
+
+# --- 1. Debian's source index for trixie (openssl 3.5.x) ---------------------------------------
+sources_file=/etc/apt/sources.list.d/openssl-napi-trixie-src.sources
+has_trixie_src() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] && grep -qE '^[[:space:]]*deb-src[[:space:]].*[[:space:]]trixie([[:space:]]|$)' "$f" && return 0
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && grep -qE '^Types:.*deb-src' "$f" && grep -qE '^Suites:.*\btrixie\b' "$f" && return 0
+  done
+  return 1
+}
+if [ -z "$(candidates)" ]; then
+  if ! has_trixie_src; then
+    log "adding deb-src for Debian trixie ($sources_file)"
+    printf '%s\n' \
+      'Types: deb-src' \
+      'URIs: http://deb.debian.org/debian' \
+      'Suites: trixie' \
+      'Components: main' \
+      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+      as_root tee "$sources_file" >/dev/null
+  fi
+  log "apt-get update"
+  as_root apt-get update -qq || log "warning: apt-get update failed; using what is cached" >&2
+fi
+
+# --- 2. the newest 3.5.x that is built already, or that downloads --------------------------------
+prefix=""
+version=""
+for v in $(candidates); do
+  up=${v%%-*}
+  up=${up#*:}
+  if prefix_ok "$cache/openssl-$up" "$up"; then
+    prefix=$cache/openssl-$up
+    version=$v
+    log "reusing $prefix (Debian source $v)"
+    break
+  fi
+  log "downloading Debian source package openssl=$v"
+  if (cd "$cache/src" && apt-get source --download-only -qq "openssl=$v" >/dev/null 2>"$cache/src/apt-source.log"); then
+    tarball=$(find "$cache/src" -maxdepth 1 -name "openssl_${up}.orig.tar.*" ! -name '*.asc' | head -n 1)
+    if [ -n "$tarball" ]; then
+      prefix=$cache/openssl-$up
+      version=$v
+      log "building OpenSSL $up from $tarball into $prefix"
+      rm -rf "$prefix"
+      bash "$root/scripts/build-openssl.sh" "$tarball" "$prefix"
+      prefix_ok "$prefix" "$up" || { log "build of $up did not produce a usable prefix" >&2; exit 1; }
+      break
+    fi
+    log "openssl=$v downloaded but has no openssl_${up}.orig.tar.*; trying an older one" >&2
+  else
+    log "openssl=$v does not download ($(tail -n 1 "$cache/src/apt-source.log")); trying an older one" >&2
+  fi
+done
+if [ -z "$prefix" ]; then
+  # Offline or no index: the newest prefix of the series already in the cache.
+  for p in $(find "$cache" -maxdepth 1 -type d -name "openssl-${series}.*" | sort -Vr); do
+    up=${p##*/openssl-}
+    if prefix_ok "$p" "$up"; then prefix=$p; version=$up; log "no source index; reusing $p"; break; fi
+  done
+fi
+[ -n "$prefix" ] || { log "no OpenSSL $series.x source package could be downloaded or found in $cache" >&2; exit 1; }
+
+# --- 3. the binding against it ---------------------------------------------------------------
+log "building the binding against $prefix into $out"
+OPENSSL_DIR=$prefix "$root/node_modules/.bin/cmake-js" rebuild --out "$out" --parallel 2 >"$cache/cmake-js-ossl35.log" 2>&1 ||
+  { tail -n 60 "$cache/cmake-js-ossl35.log"; exit 1; }
+binding=$out/Release/openssl_napi.node
+exports=$(nm -D --defined-only "$binding" | awk '{print $3}' | sort | tr '\n' ' ')
+if [ "$exports" != "napi_register_module_v1 node_api_module_get_api_version_v1 " ]; then
+  log "the binding exports more than the two Node-API entry points: $exports" >&2
+  exit 1
+fi
+[ -f dist/index.js ] || "$root/node_modules/.bin/tsc" -p tsconfig.json
+
+# What it really runs on: OpenSSL $series from the addon itself, Node's own 3.0 beside it.
+OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_SERIES=$series node --input-type=module -e '
+  const { version } = await import(process.cwd() + "/dist/index.js");
+  const v = version();
+  console.table({ openssl: v.openssl, linkage: v.linkage, sslCtxNewFile: v.sslCtxNewFile,
+    opensslDir: v.opensslDir, nodeOpenssl: v.nodeOpenssl });
+  if (!v.openssl.startsWith(process.env.OPENSSL_NAPI_EXPECT_SERIES + ".")) {
+    console.error(`ci-openssl35: version() says ${v.openssl}, expected ${process.env.OPENSSL_NAPI_EXPECT_SERIES}.x`);
+    process.exit(1);
+  }
+  if (v.sslCtxNewFile === process.execPath) {
+    console.error("ci-openssl35: SSL_CTX_new is served by the node binary, not the addon");
+    process.exit(1);
+  }'
+
+# --- 4. the test suite on it -----------------------------------------------------------------
+log "vitest with OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_VERSION=$series (Debian source $version)"
+OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_VERSION=$series "$root/node_modules/.bin/vitest" run "$@"

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# npm run test:asan: the vitest suite against the AddressSanitizer + UndefinedBehaviorSanitizer build
+# of the addon (npm run build:asan -> build-asan/Release/openssl_napi.node), with LeakSanitizer on.
+# Extra arguments go to `vitest run` (for example a test file filter).
+#
+# How it works:
+# - node itself is not instrumented, so the gcc ASan and UBSan runtimes are LD_PRELOADed (the ASan
+#   runtime must come first in the process). LD_PRELOAD, ASAN_OPTIONS, LSAN_OPTIONS, UBSAN_OPTIONS
+#   and NODE_OPTIONS are set for the vitest command, so they reach its forked workers, which load
+#   the addon.
+# - Every report goes to a log file per process (log_path) in build-asan/asan-logs/; this script
+#   reads them afterwards and fails on any ASan/UBSan error or unsuppressed leak, in any process,
+#   whatever vitest's own exit code says.
+# - LeakSanitizer checks at exit, but vitest ends its workers with SIGTERM (then SIGKILL): the
+#   preload scripts/asan-preload.cjs turns that into a normal exit instead (Node then runs
+#   every remaining Node-API finalizer, so objects our finalizers fail to free are reported) and
+#   holds vitest's SIGKILL back. Each worker registers itself, and this script checks that each
+#   one's leak check really ran (ASAN_OPTIONS=atexit=1 leaves exit statistics after a clean check).
+# - scripts/asan-suppressions.txt suppresses only leaks of Node/V8 (and vitest's own bundler); a
+#   leak with a frame in openssl_napi.node (our code, or the OpenSSL linked into it) is never
+#   suppressed by it.
+# - Programs that tests spawn (openssl s_server, curl, python3, node) inherit the runtimes, so a
+#   memory error in them is still caught, but leak checking is off for them: their own exit-time
+#   leaks are not ours.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+binding=${OPENSSL_NAPI_ASAN_BINDING:-build-asan/Release/openssl_napi.node}
+if [ ! -f "$binding" ]; then
+  echo "test-asan: $binding does not exist; run 'npm run build:asan' first" >&2
+  exit 2
+fi
+if ! readelf -d "$binding" | grep -q 'NEEDED.*libasan'; then
+  echo "test-asan: $binding is not an ASan build (no libasan in NEEDED); run 'npm run build:asan'" >&2
+  exit 2
+fi
+
+runtime() {
+  local f
+  f=$(gcc -print-file-name="$1")
+  if [ "${f#/}" = "$f" ] || [ ! -e "$f" ]; then
+    echo "test-asan: gcc has no $1 (install gcc's sanitizer runtimes: libasan8, libubsan1)" >&2
+    exit 2
+  fi
+  readlink -f "$f"
+}
+asan_rt=$(runtime libasan.so)
+ubsan_rt=$(runtime libubsan.so)
+
+logs="$root/build-asan/asan-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# Only the node command below gets these (exported, every tool this script runs would be
+# sanitized too); from there they reach vitest's workers and what the tests spawn.
+sanitizer_env=(
+  "OPENSSL_NAPI_BINDING=$binding"
+  "OPENSSL_NAPI_ASAN_LOG_DIR=$logs"
+  "LD_PRELOAD=$asan_rt $ubsan_rt"
+  # detect_leaks=1: LeakSanitizer at exit. atexit=1: exit statistics, the proof a clean check ran.
+  # log_path: one file per process, read below. OPENSSL_NAPI_ASAN_OPTIONS adds options, e.g.
+  # fast_unwind_on_malloc=0 for complete stacks through OpenSSL's frame-pointer-less code in leak
+  # reports (about 5x slower).
+  "ASAN_OPTIONS=detect_leaks=1:atexit=1:log_path=$logs/asan${OPENSSL_NAPI_ASAN_OPTIONS:+:$OPENSSL_NAPI_ASAN_OPTIONS}"
+  "LSAN_OPTIONS=suppressions=$root/scripts/asan-suppressions.txt:print_suppressions=1"
+  # -fno-sanitize-recover=undefined already makes the first UB fatal; the stack trace goes to the log.
+  "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/asan"
+  "NODE_OPTIONS=${NODE_OPTIONS:+$NODE_OPTIONS }--require \"$root/scripts/asan-preload.cjs\""
+)
+
+echo "test-asan: binding $binding"
+echo "test-asan: LD_PRELOAD=$asan_rt $ubsan_rt"
+echo "test-asan: logs in $logs"
+
+start=$(date +%s)
+set +e
+env "${sanitizer_env[@]}" node "$root/node_modules/vitest/vitest.mjs" run "$@"
+vitest_rc=$?
+set -e
+
+# vitest may exit before its workers have (for example after a failed test file): wait until each
+# worker is gone, so its leak check has written its log.
+shopt -s nullglob
+for w in "$logs"/worker.*; do
+  pid=${w##*.}
+  case "$pid" in *[!0-9]*) continue ;; esac
+  for _ in $(seq 1 1200); do
+    grep -q 'forks.js' "/proc/$pid/cmdline" 2>/dev/null || break
+    sleep 0.1
+  done
+done
+
+status=0
+if [ "$vitest_rc" -ne 0 ]; then
+  echo "test-asan: vitest exited with $vitest_rc" >&2
+  status=1
+fi
+
+# Any sanitizer report in any process fails the run.
+bad=()
+for f in "$logs"/asan.*; do
+  if grep -q -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$f"; then
+    bad+=("$f")
+  fi
+done
+if [ ${#bad[@]} -gt 0 ]; then
+  status=1
+  for f in "${bad[@]}"; do
+    pid=${f##*.}
+    who=$( [ -f "$logs/worker.$pid" ] && echo "vitest worker" || echo "process" )
+    echo "===== sanitizer report from $who $pid ($f) =====" >&2
+    head -n 400 "$f" | grep -v -E '^(Stats:|  mallocs by size class|  [0-9]+ \(|AddressSanitizer exit stats)' >&2
+  done
+fi
+
+# Every vitest worker must have finished its leak check: a report or the exit statistics.
+workers=0
+for w in "$logs"/worker.*; do
+  case "$w" in *.no-drain) continue ;; esac
+  pid=${w##*.}
+  workers=$((workers + 1))
+  log="$logs/asan.$pid"
+  if [ -f "$logs/worker.$pid.no-drain" ]; then
+    echo "test-asan: warning: worker $pid did not drain its event loop; it ended with process.exit()" >&2
+  fi
+  if [ ! -f "$log" ] || ! grep -q -E 'AddressSanitizer exit stats|ERROR: ' "$log"; then
+    echo "test-asan: worker $pid ended without completing its leak check (it crashed, see above, or was killed)" >&2
+    status=1
+  fi
+done
+
+echo "test-asan: $workers vitest worker(s) leak-checked, ${#bad[@]} process(es) with sanitizer reports, $(( $(date +%s) - start ))s"
+if [ "$status" -ne 0 ]; then
+  echo "test-asan: FAILED (logs kept in $logs; for full stacks through OpenSSL in leak reports:" >&2
+  echo "           OPENSSL_NAPI_ASAN_OPTIONS=fast_unwind_on_malloc=0 npm run test:asan)" >&2
+else
+  echo "test-asan: OK"
+fi
+exit "$status"
