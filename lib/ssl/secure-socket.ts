@@ -282,7 +282,8 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
 /**
  * A TCP server whose connections are TLS: emits `secureConnection` with a {@link SecureSocket}
  * after each handshake, and `tlsClientError` (error, socket) when one fails (the socket is then
- * destroyed). Listen and close it as any `net.Server`.
+ * destroyed), or when an established SecureSocket fails (e.g. the client vanished without
+ * close_notify) and nobody else listens for its 'error'. Listen and close it as any `net.Server`.
  */
 export function createServer(options: ServerOptions, onSecureConnection?: (socket: SecureSocket) => void): net.Server {
   if (options === null || typeof options !== 'object') {
@@ -314,6 +315,11 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
       clearTimeout(timer);
       s.off('error', onError);
       s.off('close', onClose);
+      // A client vanishing must not crash a server whose handler did not listen for 'error':
+      // such errors go to the server's 'tlsClientError' instead.
+      s.on('error', (err) => {
+        if (s.listenerCount('error') === 1) server.emit('tlsClientError', err, s);
+      });
       server.emit('secureConnection', s);
     });
   });

@@ -367,7 +367,9 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   Drive d(this, ssl, env);
   int status = kSSLOk;
   size_t total = 0;
-  if (SSL_is_init_finished(ssl) == 0) {
+  // The first handshake is driven here; a later one (renegotiation) is driven by SSL_read, which
+  // also takes the application data that may interleave with it.
+  if (!handshake_seen_ && SSL_is_init_finished(ssl) == 0) {
     ERR_clear_error();
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
@@ -379,7 +381,8 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     }
   }
   auto* dst = const_cast<unsigned char*>(out.data);
-  if (status == kSSLOk && SSL_is_init_finished(ssl) != 0) {
+  if (SSL_is_init_finished(ssl) != 0) handshake_seen_ = true;
+  if (status == kSSLOk && handshake_seen_) {
     while (total < out.size) {
       size_t got = 0;
       ERR_clear_error();
@@ -396,7 +399,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     }
   }
   last_status_ = status;
-  const bool finished = get() != nullptr && SSL_is_init_finished(get()) != 0;
+  const bool finished = handshake_seen_;
   const bool out_pending = wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0;
   const double code = static_cast<double>(total) * 32.0 + (finished ? 16 : 0) + (out_pending ? 8 : 0) + (-status);
   return Napi::Number::New(env, code);

@@ -120,6 +120,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   BIO* wbio_ = nullptr;  // owned by the SSL
   int last_status_ = 0;
   size_t last_written_ = 0;
+  bool handshake_seen_ = false;  // feed(): the first handshake has completed
 };
 
 }  // namespace ossl
