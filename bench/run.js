@@ -3,7 +3,7 @@
 // node:crypto, and a C loop over the same OpenSSL the addon links (the ceiling). Several runs after
 // a warm-up; the median with min-max; ratios binding/C and binding/node computed pair by pair.
 // Usage: npm run bench [-- --quick] [--lines a,b] [--runs N] [--seconds S]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ export const LINES = [
   { id: 'resume12-ticket', title: 'TLS 1.2 ticket resumption, in memory', goal: 0.75 },
   { id: 'bulk-aesgcm', title: 'AES-128-GCM bulk, 16 KiB records, in memory', goal: 0.85 },
   { id: 'bulk-chacha', title: 'ChaCha20-Poly1305 bulk, 16 KiB records, in memory', goal: 0.85 },
-  { id: 'tcp-hs13', title: 'loopback TCP TLS 1.3 handshakes, SecureSocket', goal: null, vsNode: true },
+  { id: 'tcp-hs13', title: 'loopback TCP TLS 1.3 handshakes, SecureSocket', goal: null, vsNode: true, stime: true },
   { id: 'tcp-bulk', title: 'loopback TCP bulk AES-GCM, SecureSocket', goal: 0.95 },
   { id: 'parse-pem', title: 'parse PEM certificate', goal: 0.9 },
   { id: 'selfsigned-p256', title: 'self-signed P-256 certificate', goal: 0.9 },
@@ -59,7 +59,28 @@ function pinned(cmd, argv) {
   return hasTaskset ? ['taskset', ['-c', String(os.cpus().length - 1), cmd, ...argv]] : [cmd, argv];
 }
 
+/** `openssl s_time -new` against `openssl s_server` (the same OpenSSL CLI as the binding when it has one). */
+function runStime(seconds, ceiling) {
+  const cli = fs.existsSync(path.join(ceiling.cfg.libdir, '..', 'bin', 'openssl')) ? path.join(ceiling.cfg.libdir, '..', 'bin', 'openssl') : 'openssl';
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const [scmd, sargs] = pinned(cli, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', path.join(fixturesDir, 'ec-cert.pem'), '-key', path.join(fixturesDir, 'ec-key.pem'), '-tls1_3', '-naccept', '1000000', '-quiet']);
+  const server = spawn(scmd, sargs, { stdio: 'ignore' });
+  try {
+    spawnSync('sleep', ['0.3']);
+    const [cmd, argv] = pinned(cli, ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-tls1_3', '-time', String(Math.max(1, Math.round(seconds)))]);
+    const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 120_000 });
+    const m = /(\d+) connections in ([\d.]+)s;/.exec(r.stdout) ?? /(\d+) connections in ([\d.]+) real seconds/.exec(r.stdout);
+    if (!m) return { error: `s_time: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' | ')}` };
+    const ops = Number(m[1]);
+    const secs = Number(m[2]);
+    return { line: 'tcp-hs13', ops, seconds: secs, rate: ops / secs, unit: 'handshakes/s' };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
 function runImpl(impl, line, seconds, ceiling) {
+  if (impl === 'stime') return runStime(seconds, ceiling);
   const [cmd, argv] =
     impl === 'c'
       ? pinned(ceiling.bin, [line, String(seconds), fixturesDir])
@@ -79,6 +100,12 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** Ratios pair by pair (run r of `a` over run r of `b`), then the median of those. */
+function pairRatioOf(samples, a, b) {
+  const rs = samples[a].map((s, i) => (s.rate && samples[b][i]?.rate ? s.rate / samples[b][i].rate : null)).filter((x) => x !== null);
+  return rs.length ? median(rs) : null;
+}
 
 function summarize(samples) {
   const rates = samples.filter((s) => typeof s.rate === 'number').map((s) => s.rate);
@@ -104,8 +131,8 @@ function main() {
   const started = Date.now();
   process.stderr.write(`openssl-napi bench: ${runs} runs x ${seconds}s per implementation after a warm-up; OpenSSL ${ceiling.cfg.version} (${ceiling.cfg.linkage}); node:tls on ${process.versions.openssl}\n`);
   for (const line of lines) {
-    const samples = { binding: [], node: [], c: [] };
-    const impls = line.memory ? ['binding', 'node'] : ['binding', 'node', 'c'];
+    const samples = { binding: [], node: [], c: [], stime: [] };
+    const impls = line.memory ? ['binding', 'node'] : line.stime ? ['binding', 'node', 'c', 'stime'] : ['binding', 'node', 'c'];
     for (const impl of impls) runImpl(impl, line.id, Math.min(seconds, 0.2), ceiling); // warm-up (disk cache, CPU clocks)
     for (let r = 0; r < runs; r++) {
       for (const impl of impls) {
@@ -114,19 +141,19 @@ function main() {
       }
     }
     const entry = { ...line, binding: summarize(samples.binding), node: summarize(samples.node), c: summarize(samples.c) };
+    if (line.stime) {
+      entry.stime = summarize(samples.stime);
+      entry.ratioStime = pairRatioOf(samples, 'binding', 'stime');
+    }
     if (line.memory) entry.memory = { binding: samples.binding.at(-1), node: samples.node.at(-1) };
-    // Ratios pair by pair (run r of the binding over run r of C), then the median of those.
-    const pairRatio = (a, b) => {
-      const rs = samples[a].map((s, i) => (s.rate && samples[b][i]?.rate ? s.rate / samples[b][i].rate : null)).filter((x) => x !== null);
-      return rs.length ? median(rs) : null;
-    };
+    const pairRatio = (a, b) => pairRatioOf(samples, a, b);
     entry.ratioC = pairRatio('binding', 'c');
     entry.ratioNode = pairRatio('binding', 'node');
     entry.nodeRatioC = pairRatio('node', 'c');
     entry.met = line.memory
       ? entry.memory?.binding?.flat ?? null
       : line.vsNode
-        ? entry.ratioNode !== null && entry.ratioNode >= 1
+        ? entry.ratioNode !== null && entry.ratioNode >= 1 && (!line.stime || (entry.ratioStime ?? 0) >= 1)
         : entry.ratioC !== null && entry.goal !== null && entry.ratioC >= entry.goal;
     results.push(entry);
     process.stderr.write(`\r  ${line.id.padEnd(16)} binding ${fmt(entry.binding.median)} ${entry.binding.unit ?? ''}  x${fmt(entry.ratioC)} of C  x${fmt(entry.ratioNode)} of node${' '.repeat(10)}\n`);
@@ -161,7 +188,7 @@ function row(r) {
     return [r.title, b.rssMB ? `${b.rssMB.map((x) => x.toFixed(0)).join('→')} MB (${b.growthPct?.toFixed(1)}%)` : (b.error ?? '—'), n.rssMB ? `${n.rssMB.map((x) => x.toFixed(0)).join('→')} MB (${n.growthPct?.toFixed(1)}%)` : (n.error ?? '—'), '—', '—', '—', 'flat ±10%', r.met === null ? '—' : r.met ? 'yes' : 'NO'];
   }
   const cell = (s) => (s.median !== undefined ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : s.unsupported ? 'n/a' : `error: ${String(s.error).slice(0, 60)}`);
-  const goal = r.vsNode ? '≥ node:tls' : r.goal !== null ? `≥ ${r.goal.toFixed(2)}x C` : '—';
+  const goal = r.vsNode ? `≥ node:tls${r.stime ? ` and s_time (${r.stime?.median !== undefined ? fmt(r.stime.median) : '?'}; x${fmt(r.ratioStime)})` : ''}` : r.goal !== null ? `≥ ${r.goal.toFixed(2)}x C` : '—';
   return [`${r.title} [${r.binding.unit ?? r.c.unit ?? ''}]`, cell(r.binding), cell(r.node), cell(r.c), fmt(r.ratioC), fmt(r.ratioNode), goal, r.met ? 'yes' : 'NO'];
 }
 

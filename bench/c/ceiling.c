@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static double now(void) {
   struct timespec ts;
@@ -290,6 +296,110 @@ static void run_verify(double seconds) {
   X509_STORE_free(store);
 }
 
+/* Loopback TCP: a forked server process and this process as the client, both on the same core
+ * when the runner pins us. */
+static int tcp_listen(int *port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 128) != 0) die("bind/listen");
+  socklen_t len = sizeof a;
+  getsockname(fd, (struct sockaddr *)&a, &len);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+static int tcp_connect(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) die("connect");
+  return fd;
+}
+
+static void run_tcp(const char *line, int bulk, double seconds) {
+  ctxs cx = make_ctxs(0, TLS1_3_VERSION);
+  SSL_CTX_set_ciphersuites(cx.server, "TLS_AES_128_GCM_SHA256");
+  int port = 0;
+  signal(SIGPIPE, SIG_IGN); /* a peer that closed first must not kill us */
+  int lfd = tcp_listen(&port);
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (;;) {
+      int fd = accept(lfd, NULL, NULL);
+      if (fd < 0) _exit(0);
+      SSL *ssl = SSL_new(cx.server);
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) == 1) {
+        if (bulk) {
+          static unsigned char buf[1 << 16];
+          unsigned long long total = 0;
+          int n;
+          /* count until the client's end marker ('!'), then report the total over TLS */
+          while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) {
+            total += n;
+            if (buf[n - 1] == '!') break;
+          }
+          SSL_write(ssl, &total, sizeof total);
+        } else {
+          SSL_shutdown(ssl);
+        }
+      }
+      SSL_free(ssl);
+      close(fd);
+    }
+  }
+  close(lfd);
+  long ops = 0;
+  unsigned long long total = 0;
+  double t0 = now(), t1;
+  if (bulk) {
+    int fd = tcp_connect(port);
+    SSL *ssl = SSL_new(cx.client);
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) != 1) die("SSL_connect");
+    static unsigned char chunk[256 * 1024];
+    memset(chunk, 'x', sizeof chunk);
+    t0 = now();
+    do {
+      int off = 0;
+      while (off < (int)sizeof chunk) {
+        int n = SSL_write(ssl, chunk + off, sizeof chunk - off);
+        if (n <= 0) die("SSL_write");
+        off += n;
+      }
+      t1 = now();
+    } while (t1 - t0 < seconds);
+    if (SSL_write(ssl, "!", 1) != 1) die("SSL_write");
+    if (SSL_read(ssl, &total, sizeof total) != sizeof total) die("total");
+    t1 = now();
+    SSL_free(ssl);
+    close(fd);
+    printf("{\"line\":\"%s\",\"ops\":%llu,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"MB/s\"}\n", line, total, t1 - t0, total / (t1 - t0) / 1e6);
+  } else {
+    do {
+      int fd = tcp_connect(port);
+      SSL *ssl = SSL_new(cx.client);
+      SSL_set_fd(ssl, fd);
+      if (SSL_connect(ssl) != 1) die("SSL_connect");
+      SSL_free(ssl);
+      close(fd);
+      ops++;
+      t1 = now();
+    } while (keep_going(ops, t1 - t0, seconds));
+    printf("{\"line\":\"%s\",\"ops\":%ld,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"handshakes/s\"}\n", line, ops, t1 - t0, ops / (t1 - t0));
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: ceiling LINE SECONDS [FIXTURES_DIR]\n");
@@ -307,6 +417,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(line, "resume12-ticket")) run_handshakes(line, 0, TLS1_2_VERSION, 1, 1, seconds);
   else if (!strcmp(line, "bulk-aesgcm")) run_bulk(line, "TLS_AES_128_GCM_SHA256", seconds);
   else if (!strcmp(line, "bulk-chacha")) run_bulk(line, "TLS_CHACHA20_POLY1305_SHA256", seconds);
+  else if (!strcmp(line, "tcp-hs13")) run_tcp(line, 0, seconds);
+  else if (!strcmp(line, "tcp-bulk")) run_tcp(line, 1, seconds);
   else if (!strcmp(line, "parse-pem")) run_parse(seconds);
   else if (!strcmp(line, "selfsigned-p256")) run_selfsigned(seconds);
   else if (!strcmp(line, "verify-chain")) run_verify(seconds);

@@ -1,6 +1,6 @@
 // openssl-napi side of each benchmark line: the public API, used the way a user would.
 import { SSL, crypto } from '../../dist/index.js';
-import { chain as chainFixture, identity, report, timedSync } from './common.js';
+import { chain as chainFixture, identity, report, timed, timedSync } from './common.js';
 
 const PEM = crypto.FILETYPE_PEM;
 
@@ -176,7 +176,66 @@ function memory(s) {
   console.log(JSON.stringify({ line: 'memory', handshakes: total, rssMB, growthPct, flat: Math.abs(growthPct) <= 10, rate: rssMB.at(-1), unit: 'MB' }));
 }
 
+function tlsContexts(kind) {
+  const sctx = context(kind, SSL.TLS1_3_VERSION, { server: true });
+  const cctx = context(kind, SSL.TLS1_3_VERSION, {});
+  return { sctx, cctx };
+}
+
+async function listen(server) {
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server.address().port;
+}
+
+async function tcpHandshakes(s) {
+  const { sctx, cctx } = tlsContexts('ec');
+  const server = SSL.createServer({ context: sctx }, (sock) => {
+    sock.on('error', () => {});
+    sock.end();
+  });
+  const port = await listen(server);
+  const r = await timed(s, 1, () =>
+    new Promise((resolve, reject) => {
+      const c = SSL.connect({ context: cctx, port }, () => {
+        c.destroy();
+        resolve();
+      });
+      c.on('error', reject);
+    }),
+  );
+  server.close();
+  report('tcp-hs13', 'handshakes/s', r);
+}
+
+async function tcpBulk(s) {
+  const { sctx, cctx } = tlsContexts('ec');
+  sctx.setTls13Ciphersuites('TLS_AES_128_GCM_SHA256');
+  let received = 0;
+  const server = SSL.createServer({ context: sctx }, (sock) => {
+    sock.on('data', (d) => (received += d.length));
+    sock.on('error', () => {});
+  });
+  const port = await listen(server);
+  const c = SSL.connect({ context: cctx, port });
+  await new Promise((r) => c.once('secureConnect', r));
+  const chunk = Buffer.alloc(256 * 1024, 'x');
+  const t0 = process.hrtime.bigint();
+  const deadline = t0 + BigInt(Math.round(s * 1e9));
+  while (process.hrtime.bigint() < deadline) {
+    if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
+  }
+  const sent = c.writableLength;
+  void sent;
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const got = received;
+  c.destroy();
+  server.close();
+  report('tcp-bulk', 'MB/s', { ops: got, seconds: elapsed }, 1e-6);
+}
+
 const lines = {
+  'tcp-hs13': tcpHandshakes,
+  'tcp-bulk': tcpBulk,
   'hs13-ecdsa': (s) => handshakes('hs13-ecdsa', 'ec', SSL.TLS1_3_VERSION, s),
   'hs12-rsa': (s) => handshakes('hs12-rsa', 'rsa', SSL.TLS1_2_VERSION, s),
   resume13: (s) => resumptions('resume13', SSL.TLS1_3_VERSION, true, s),

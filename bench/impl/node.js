@@ -53,7 +53,53 @@ async function handshakeOnce(cx, version, session) {
   return { reused, session: newSession ?? client.getSession() };
 }
 
+async function listen(server) {
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server.address().port;
+}
+
 const lines = {
+  async 'tcp-hs13'(s) {
+    const id = identity('ec');
+    const server = tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3' }, (sock) => {
+      sock.on('error', () => {});
+      sock.end();
+    });
+    const port = await listen(server);
+    const r = await timed(s, 1, () =>
+      new Promise((resolve, reject) => {
+        const c = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3' }, () => {
+          c.destroy();
+          resolve();
+        });
+        c.on('error', reject);
+      }),
+    );
+    server.close();
+    report('tcp-hs13', 'handshakes/s', r);
+  },
+  async 'tcp-bulk'(s) {
+    const id = identity('ec');
+    let received = 0;
+    const server = tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' }, (sock) => {
+      sock.on('data', (d) => (received += d.length));
+      sock.on('error', () => {});
+    });
+    const port = await listen(server);
+    const c = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3' });
+    await new Promise((r) => c.once('secureConnect', r));
+    const chunk = Buffer.alloc(256 * 1024, 'x');
+    const t0 = process.hrtime.bigint();
+    const deadline = t0 + BigInt(Math.round(s * 1e9));
+    while (process.hrtime.bigint() < deadline) {
+      if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
+    }
+    const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+    const got = received;
+    c.destroy();
+    server.close();
+    report('tcp-bulk', 'MB/s', { ops: got, seconds: elapsed }, 1e-6);
+  },
   async 'hs13-ecdsa'(s) {
     const cx = contexts('ec', 'TLSv1.3', true);
     report('hs13-ecdsa', 'handshakes/s', await timed(s, 1, () => handshakeOnce(cx, 'TLSv1.3')));

@@ -158,6 +158,13 @@ export class X509Store extends VerifyParams {
     this._h = new native.X509Store();
   }
 
+  /** @internal Wraps an existing native store (e.g. a Context's). */
+  static _wrap(h: NativeX509Store): X509Store {
+    const s = Object.create(X509Store.prototype) as X509Store;
+    s._h = h;
+    return s;
+  }
+
   /** Trusts `cert`. */
   addCert(cert: X509): void {
     this._h.addCert(handleOf(cert, X509, 'cert'));

@@ -1,6 +1,7 @@
 /**
- * `Connection`: an `SSL` object. Memory-BIO mode (`new Connection(ctx)`) for now; the socket mode
- * and DTLS build on the same class.
+ * `Connection`: an `SSL` object. `new Connection(ctx)` is the memory-BIO mode (synchronous, as
+ * pyOpenSSL's); `new Connection(ctx, socket)` is the socket mode ({@link SocketConnection}: the same
+ * method names, I/O returning Promises). Both are `instanceof Connection`.
  * @module
  */
 import type net from 'node:net';
@@ -12,6 +13,7 @@ import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
 import { Context, alpnWire, type BytesLike, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
+import type { SocketConnection } from './socket-connection.js';
 import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
 import { MSG_PEEK } from './constants.js';
@@ -36,12 +38,28 @@ function peekFlag(flags: number | null | undefined): boolean {
   return (flags & MSG_PEEK) !== 0;
 }
 
-/** A TLS connection. */
-export class Connection {
+/** The socket-mode factory, registered by socket-connection.ts. @internal */
+let socketFactory: ((context: Context, socket: net.Socket, server: boolean) => SocketConnection) | null = null;
+/** @internal */
+export function _registerSocketMode(f: (context: Context, socket: net.Socket, server: boolean) => SocketConnection): void {
+  socketFactory = f;
+}
+function makeSocketConnection(context: Context, socket: net.Socket, server: boolean): SocketConnection {
+  if (socketFactory === null) throw new Error('socket mode is not loaded (import openssl-napi/ssl)');
+  return socketFactory(context, socket, server);
+}
+
+/**
+ * A TLS connection in memory-BIO mode: synchronous methods that throw WantReadError/WantWriteError
+ * as pyOpenSSL's do; move ciphertext with {@link MemoryConnection.bioRead} / {@link MemoryConnection.bioWrite}.
+ * This is the type of `new SSL.Connection(context)`; `new SSL.Connection(context, socket)` gives a
+ * {@link SocketConnection}.
+ */
+export class MemoryConnection {
   /** @internal */
-  _h: NativeConnection;
+  _h!: NativeConnection;
   /** @internal */
-  _context: Context;
+  _context!: Context;
   /** @internal */
   _appData: unknown = null;
   /** @internal Per-connection callbacks, called by the native side through these fields (no strong native refs). */
@@ -57,7 +75,10 @@ export class Connection {
   constructor(context: Context, socket?: net.Socket | null) {
     const ctx = handleOf(context, Context, 'context');
     if (socket != null) {
-      throw Object.assign(new Error('socket mode not implemented yet'), { code: 'ERR_OPENSSL_NAPI_NOT_IMPLEMENTED' });
+      if (new.target === MemoryConnection) {
+        // Socket mode: a SocketConnection (whose prototype chain includes this class).
+        return makeSocketConnection(context, socket, false) as unknown as MemoryConnection;
+      }
     }
     this._h = new native.Connection(ctx);
     this._context = context;
@@ -414,3 +435,26 @@ export class Connection {
     this.free();
   }
 }
+
+Object.defineProperty(MemoryConnection, 'name', { value: 'Connection' });
+
+/** The `SSL.Connection` constructor: memory-BIO mode without a socket, socket mode with one. */
+export interface ConnectionConstructor {
+  /** Memory-BIO mode: synchronous I/O, ciphertext through bioRead/bioWrite. */
+  new (context: Context, socket?: null): MemoryConnection;
+  /** Socket mode over a `net.Socket` (connected or connecting): I/O methods return Promises. */
+  new (context: Context, socket: net.Socket): SocketConnection;
+  readonly prototype: MemoryConnection;
+  /** A server-side socket-mode connection on an accepted socket (`setAcceptState` done). */
+  accept(context: Context, socket: net.Socket): SocketConnection;
+}
+
+/** A TLS connection: {@link MemoryConnection} (memory-BIO mode) or, with a socket, {@link SocketConnection}. */
+export type Connection = MemoryConnection;
+/** `SSL.Connection`: `new Connection(ctx)` (memory mode) or `new Connection(ctx, socket)` (socket mode). */
+export const Connection: ConnectionConstructor = Object.assign(MemoryConnection, {
+  accept(context: Context, socket: net.Socket): SocketConnection {
+    handleOf(context, Context, 'context');
+    return makeSocketConnection(context, socket, true);
+  },
+}) as unknown as ConnectionConstructor;

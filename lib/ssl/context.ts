@@ -11,6 +11,7 @@ import type { NativeContext, NativeClientHello, NativeSession } from './native-t
 import { NO_OVERLAPPING_PROTOCOLS } from './constants.js';
 import { Session } from './session.js';
 import type { Connection } from './connection.js';
+import { X509Store } from '../crypto/x509store.js';
 
 /** Binary input. */
 export type BytesLike = Uint8Array | string;
@@ -239,11 +240,14 @@ export class Context {
     this._appData = data;
   }
   /**
-   * The context's trust store. NOT IMPLEMENTED YET: returns null until `crypto.X509Store` lands
-   * (use {@link Context.loadVerifyLocations} meanwhile).
+   * The context's own trust store (`SSL_CTX_get_cert_store`): certificates, CRLs and flags added to
+   * it (`addCert`, `addCrl`, `setFlags(X509StoreFlags.CRL_CHECK)`, ...) apply to this context's
+   * handshakes. The X509Store holds its own reference, so it stays valid after the Context is
+   * freed. Null only if OpenSSL has no store for the context.
    */
-  getCertStore(): null {
-    return null;
+  getCertStore(): X509Store | null {
+    const h = this._h.getCertStore();
+    return h ? X509Store._wrap(h) : null;
   }
   /** ORs in `OP_*` options; returns the new mask. */
   setOptions(options: number): number {

@@ -15,7 +15,7 @@
  */
 import { native } from '../native.js';
 import { WantReadError } from '../errors.js';
-import { Connection } from './connection.js';
+import { MemoryConnection, type Connection } from './connection.js';
 import { Context } from './context.js';
 import { Status, type NativeConnection, type NativeContext } from './native-types.js';
 
@@ -75,7 +75,8 @@ function typeError(message: string): TypeError {
 }
 
 declare module './connection.js' {
-  interface Connection {
+  // `Connection` is the memory-BIO class (MemoryConnection); DTLS runs over its datagram BIOs.
+  interface MemoryConnection {
     /**
      * Server: the stateless cookie exchange (`DTLSv1_listen`). Feed the client's datagram with
      * {@link Connection.bioWrite}, call this, and send whatever {@link Connection.bioRead} gives
@@ -137,36 +138,36 @@ Context.prototype.setCookieVerifyCallback = function (this: Context, callback: C
   setCookieHook(this, 'cookieVerify', callback ? (c: unknown, cookie: Buffer) => callback(c as Connection, cookie) : null);
 };
 
-Connection.prototype.DTLSv1Listen = function (this: Connection): void {
+MemoryConnection.prototype.DTLSv1Listen = function (this: Connection): void {
   const r = native.dtlsListen(this._h);
   if (r !== Status.Ok) throw new WantReadError();
 };
 
-Connection.prototype.DTLSv1GetTimeout = function (this: Connection): number | null {
+MemoryConnection.prototype.DTLSv1GetTimeout = function (this: Connection): number | null {
   return native.dtlsGetTimeout(this._h);
 };
 
-Connection.prototype.DTLSv1HandleTimeout = function (this: Connection): boolean {
+MemoryConnection.prototype.DTLSv1HandleTimeout = function (this: Connection): boolean {
   return native.dtlsHandleTimeout(this._h);
 };
 
-Connection.prototype.setCiphertextMtu = function (this: Connection, mtu: number): void {
+MemoryConnection.prototype.setCiphertextMtu = function (this: Connection, mtu: number): void {
   native.dtlsSetMtu(this._h, mtu);
 };
 
-Connection.prototype.getCleartextMtu = function (this: Connection): number {
+MemoryConnection.prototype.getCleartextMtu = function (this: Connection): number {
   return native.dtlsGetDataMtu(this._h);
 };
 
-Connection.prototype.setDtlsInitialTimeout = function (this: Connection, ms: number | null): void {
+MemoryConnection.prototype.setDtlsInitialTimeout = function (this: Connection, ms: number | null): void {
   native.dtlsSetInitialTimeout(this._h, ms ?? null);
 };
 
-Connection.prototype.isDtls = function (this: Connection): boolean {
+MemoryConnection.prototype.isDtls = function (this: Connection): boolean {
   return native.dtlsIsDtls(this._h);
 };
 
-Connection.prototype.getSrtpKeyingMaterial = function (this: Connection): SrtpKeyingMaterial | null {
+MemoryConnection.prototype.getSrtpKeyingMaterial = function (this: Connection): SrtpKeyingMaterial | null {
   const profile = this.getSelectedSrtpProfile();
   if (profile === '') return null;
   const lengths = SRTP_LENGTHS[profile];

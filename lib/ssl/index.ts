@@ -25,8 +25,12 @@ export {
 export * from './constants.js';
 export { Context } from './context.js';
 export type { BytesLike, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
-export { Connection } from './connection.js';
+export { Connection, MemoryConnection } from './connection.js';
+export type { ConnectionConstructor } from './connection.js';
 export { Session } from './session.js';
+export { SocketConnection } from './socket-connection.js';
+export { SecureSocket, connect, createServer } from './secure-socket.js';
+export type { SecureSocketOptions, ConnectOptions, ServerOptions } from './secure-socket.js';
 import './dtls.js';
 export { SRTP_EXPORTER_LABEL } from './dtls.js';
 export type { CookieGenerateCallback, CookieVerifyCallback, SrtpKeyingMaterial } from './dtls.js';

@@ -85,6 +85,7 @@ export interface NativeContext extends NativeHandle {
   setHostFlags(flags: number): void;
   flushSessions(time: number): void;
   sessionCacheSize(): number;
+  getCertStore(): import('../crypto/trust-native.js').NativeX509Store | null;
 }
 
 /** @internal */
@@ -117,6 +118,11 @@ export interface NativeConnection extends NativeHandle {
   bioShutdown(): void;
   bioPending(): number;
   pump(input: Uint8Array | null, outCap: number): Buffer | null;
+  /** count * 32 + (init finished ? 16 : 0) + (output pending ? 8 : 0) + (-status). */
+  feed(input: Uint8Array | null, out: Uint8Array): number;
+  /** All the ciphertext of `data`, or a status number when SSL_write stopped (see lastWritten). */
+  seal(data: Uint8Array | string): Buffer | null | number;
+  lastWritten(): number;
   lastStatus(): number;
   shutdown(): boolean | number;
   getShutdown(): number;

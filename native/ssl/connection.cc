@@ -347,6 +347,112 @@ Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, last_status_);
 }
 
+// feed(input | null, out) -> one number: count * 32 + (init finished ? 16 : 0)
+//   + (ciphertext pending for the peer ? 8 : 0) + (-status).
+// The socket pump's inbound step in one crossing: writes `input` into the read BIO, advances the
+// handshake if it is not finished, then decrypts straight into `out` until it is full or OpenSSL
+// stops (status: 0 = out is full or handshake in progress and fine, -2 want read, -5 close_notify,
+// ...). A fatal error throws (the alert, if any, stays in the write BIO for bioRead).
+Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  ossl::Bytes out;
+  if (!ArgBytes(info, 1, "out", &out, false)) return {};
+  if (out.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"out\" argument must be smaller than 2 GiB");
+  if (!ArgIsNullish(info, 0)) {
+    ossl::Bytes in;
+    if (!ArgBytes(info, 0, "input", &in, false)) return {};
+    if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
+    ERR_clear_error();
+    if (in.size > 0 && BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
+  }
+  Drive d(this, ssl, env);
+  int status = kSSLOk;
+  size_t total = 0;
+  // The first handshake is driven here; a later one (renegotiation) is driven by SSL_read, which
+  // also takes the application data that may interleave with it.
+  if (!handshake_seen_ && SSL_is_init_finished(ssl) == 0) {
+    ERR_clear_error();
+    const int ret = SSL_do_handshake(ssl);
+    if (ret == 1) {
+      if (bridge.RethrowPending(env)) return {};
+    } else {
+      Napi::Value st = Status(env, ssl, ret, "SSL_do_handshake");
+      if (st.IsEmpty()) return {};
+      status = st.As<Napi::Number>().Int32Value();
+    }
+  }
+  auto* dst = const_cast<unsigned char*>(out.data);
+  if (SSL_is_init_finished(ssl) != 0) handshake_seen_ = true;
+  if (status == kSSLOk && handshake_seen_) {
+    while (total < out.size) {
+      size_t got = 0;
+      ERR_clear_error();
+      const int ret = SSL_read_ex(ssl, dst + total, out.size - total, &got);
+      if (ret == 1) {
+        if (bridge.RethrowPending(env)) return {};
+        total += got;
+        continue;
+      }
+      Napi::Value st = Status(env, ssl, ret, "SSL_read");
+      if (st.IsEmpty()) return {};
+      status = st.As<Napi::Number>().Int32Value();
+      break;
+    }
+  }
+  last_status_ = status;
+  const bool finished = handshake_seen_;
+  const bool out_pending = wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0;
+  const double code = static_cast<double>(total) * 32.0 + (finished ? 16 : 0) + (out_pending ? 8 : 0) + (-status);
+  return Napi::Number::New(env, code);
+}
+
+// seal(data) -> the ciphertext of all of `data` in one Buffer (null if none), or a status number
+// (< 0) when SSL_write stopped (renegotiation): lastWritten() then tells how much was taken and
+// the ciphertext produced so far waits in the write BIO.
+Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "data", &b)) return {};
+  if (b.size > static_cast<size_t>(INT_MAX) / 2) return ThrowRangeError(env, "The \"data\" argument must be smaller than 1 GiB");
+  Drive d(this, ssl, env);
+  size_t off = 0;
+  int status = kSSLOk;
+  while (off < b.size) {
+    size_t w = 0;
+    ERR_clear_error();
+    const int ret = SSL_write_ex(ssl, b.data + off, b.size - off, &w);
+    if (ret == 1) {
+      if (bridge.RethrowPending(env)) return {};
+      off += w;
+      continue;
+    }
+    Napi::Value st = Status(env, ssl, ret, "SSL_write");
+    if (st.IsEmpty()) return {};
+    status = st.As<Napi::Number>().Int32Value();
+    break;
+  }
+  last_written_ = off;
+  if (status != kSSLOk) return Napi::Number::New(env, status);
+  if (wbio_ == nullptr) return env.Null();
+  const size_t pending = BIO_ctrl_pending(wbio_);
+  if (pending == 0) return env.Null();
+  if (pending > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "too much pending ciphertext");
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, pending);
+  ERR_clear_error();
+  if (BIO_read(wbio_, out.Data(), static_cast<int>(pending)) != static_cast<int>(pending)) return ThrowOpenSSL(env, "BIO_read");
+  return out;
+}
+
+Napi::Value ConnectionWrap::LastWritten(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  (void)ssl;
+  return Napi::Number::New(env, static_cast<double>(last_written_));
+}
+
 // shutdown() -> true (complete), false (sent, not received) | status number
 Napi::Value ConnectionWrap::Shutdown(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
@@ -783,6 +889,9 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              InstanceMethod("bioPending", &ConnectionWrap::BioPending),
              InstanceMethod("pump", &ConnectionWrap::Pump),
              InstanceMethod("lastStatus", &ConnectionWrap::LastStatus),
+             InstanceMethod("feed", &ConnectionWrap::Feed),
+             InstanceMethod("seal", &ConnectionWrap::Seal),
+             InstanceMethod("lastWritten", &ConnectionWrap::LastWritten),
              InstanceMethod("shutdown", &ConnectionWrap::Shutdown),
              InstanceMethod("getShutdown", &ConnectionWrap::GetShutdown),
              InstanceMethod("setShutdown", &ConnectionWrap::SetShutdown),

@@ -51,6 +51,9 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value BioPending(const Napi::CallbackInfo& info);
   Napi::Value Pump(const Napi::CallbackInfo& info);
   Napi::Value LastStatus(const Napi::CallbackInfo& info);
+  Napi::Value Feed(const Napi::CallbackInfo& info);
+  Napi::Value Seal(const Napi::CallbackInfo& info);
+  Napi::Value LastWritten(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
   Napi::Value SetShutdown(const Napi::CallbackInfo& info);
@@ -116,6 +119,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   BIO* rbio_ = nullptr;  // owned by the SSL
   BIO* wbio_ = nullptr;  // owned by the SSL
   int last_status_ = 0;
+  size_t last_written_ = 0;
+  bool handshake_seen_ = false;  // feed(): the first handshake has completed
 };
 
 }  // namespace ossl

@@ -16,6 +16,7 @@
 #include "ssl/session.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
+#include "x509/store.h"
 
 namespace ossl {
 
@@ -809,6 +810,18 @@ Napi::Value ContextWrap::GetTimeout(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_timeout(ctx)));
 }
 
+// getCertStore() -> the context's own X509_STORE (one more reference), so that trust anchors,
+// CRLs and flags added to it apply to this context's handshakes.
+Napi::Value ContextWrap::GetCertStore(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  if (store == nullptr) return env.Null();
+  ERR_clear_error();
+  X509StorePtr ref = UpRef(store);
+  if (ref == nullptr) return ThrowOpenSSL(env, "X509_STORE_up_ref");
+  return X509StoreWrap::Adopt(env, std::move(ref));
+}
+
 Napi::Value ContextWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
@@ -1068,6 +1081,7 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
              InstanceMethod("addClientCa", &ContextWrap::AddClientCa),
              InstanceMethod("setTimeout", &ContextWrap::SetTimeout),
              InstanceMethod("getTimeout", &ContextWrap::GetTimeout),
+             InstanceMethod("getCertStore", &ContextWrap::GetCertStore),
              InstanceMethod("setInfoCallback", &ContextWrap::SetInfoCallback),
              InstanceMethod("setKeylogCallback", &ContextWrap::SetKeylogCallback),
              InstanceMethod("setOptions", &ContextWrap::SetOptions),

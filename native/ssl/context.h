@@ -81,6 +81,7 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   Napi::Value AddClientCa(const Napi::CallbackInfo& info);
   Napi::Value SetTimeout(const Napi::CallbackInfo& info);
   Napi::Value GetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value GetCertStore(const Napi::CallbackInfo& info);
   Napi::Value SetInfoCallback(const Napi::CallbackInfo& info);
   Napi::Value SetKeylogCallback(const Napi::CallbackInfo& info);
   Napi::Value SetOptions(const Napi::CallbackInfo& info);

@@ -1,0 +1,328 @@
+/**
+ * `SSL.SecureSocket`: a `stream.Duplex` over a socket-bound Connection, with `SSL.connect()` and
+ * `SSL.createServer()`: the Node-native way in.
+ * @module
+ */
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import type { Context, BytesLike } from './context.js';
+import type { Session } from './session.js';
+import { SocketConnection } from './socket-connection.js';
+import type { TlsEngine } from './tls-engine.js';
+
+/** Options of {@link SecureSocket}. */
+export interface SecureSocketOptions {
+  /** The Context to use (certificates, verification, ALPN, ...). */
+  context: Context;
+  /** Server side (accept) instead of client side (connect). */
+  isServer?: boolean;
+  /** Client: SNI host name to send. */
+  servername?: string;
+  /**
+   * Client: also check the peer certificate against this name (or IP) during the handshake
+   * (`Connection.setHost` / `setIpAddress`); the Context must use `VERIFY_PEER` for a mismatch to
+   * fail the handshake. `true` means `servername` or else `host`.
+   */
+  checkHost?: boolean | string;
+  /** Client: a session to resume (from `getConnection().getSession()` of an earlier connection). */
+  session?: Session | null;
+  /** Client: ALPN protocols to offer (per connection; `Context.setAlpnProtos` sets them for all). */
+  alpnProtocols?: BytesLike[];
+  /** Keep the writable side open after the peer's close_notify/FIN (default false, as `net`). */
+  allowHalfOpen?: boolean;
+}
+
+/** Options of {@link connect}. */
+export interface ConnectOptions extends Omit<SecureSocketOptions, 'isServer'> {
+  /** Host to connect to (default `127.0.0.1`). */
+  host?: string;
+  /** Port to connect to (required unless `socket` is given). */
+  port?: number;
+  /** An existing socket (connected or connecting) to run TLS over instead of connecting. */
+  socket?: net.Socket;
+  /** Idle timeout in milliseconds (emits 'timeout', as `net.Socket#setTimeout`). */
+  timeout?: number;
+}
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** The Context for accepted connections. */
+  context: Context;
+  /** Handshake timeout in milliseconds (default 30 s): a client that stalls is dropped. */
+  handshakeTimeout?: number;
+  /** Keep accepted streams writable after the client's close_notify (default false). */
+  allowHalfOpen?: boolean;
+}
+
+/**
+ * A TLS stream over a socket. Emits `secureConnect` (client) or `secure` (server) once the
+ * handshake is done, then `data`/`end`/`close` as any Duplex; a failed handshake is an `error`
+ * carrying the OpenSSLError, a peer vanishing without close_notify a SysCallError(-1, 'Unexpected
+ * EOF'). Writes before the handshake are queued. `end()` sends close_notify then FIN; the peer's
+ * close_notify ends the readable side. Backpressure is honoured both ways (the socket is paused
+ * while the reader is full; writes wait for the socket's 'drain').
+ */
+export class SecureSocket extends Duplex {
+  /** The underlying TCP socket. */
+  readonly socket: net.Socket;
+  /** Always true (as `tls.TLSSocket#encrypted`). */
+  readonly encrypted = true;
+  /** Whether the handshake is complete (as `tls.TLSSocket#secureConnecting`, inverted). */
+  secureConnected = false;
+  private readonly conn: SocketConnection;
+  private readonly engine: TlsEngine;
+  private readonly isServer: boolean;
+
+  /** Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`. */
+  constructor(socket: net.Socket, options: SecureSocketOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true });
+    this.socket = socket;
+    this.isServer = options.isServer === true;
+    this.conn = SocketConnection._create(options.context, socket, this.isServer, () => ({
+      onSecure: () => this.onSecure(),
+      onPlaintext: (buf) => this.push(buf),
+      onCloseNotify: () => this.push(null),
+      onError: (err) => this.destroy(err),
+      onClose: () => {
+        if (!this.destroyed) this.destroy();
+      },
+    }));
+    this.conn._stream = this;
+    this.engine = this.conn._engine;
+    if (!this.isServer) {
+      if (options.servername) this.conn.setTlsextHostName(options.servername);
+      if (options.alpnProtocols) this.conn.setAlpnProtos(options.alpnProtocols);
+      if (options.session) this.conn.setSession(options.session);
+      this.conn.setConnectState();
+    }
+    socket.on('timeout', () => this.emit('timeout'));
+    if (socket.connecting) socket.once('connect', () => this.emit('connect'));
+    this.engine.start();
+  }
+
+  private onSecure(): void {
+    this.secureConnected = true;
+    this.emit(this.isServer ? 'secure' : 'secureConnect');
+  }
+
+  /** The Connection behind this stream, for every low-level query (peer certificate, cipher, ALPN, session, ...). */
+  getConnection(): SocketConnection {
+    return this.conn;
+  }
+
+  /** The negotiated ALPN protocol, or false (as `tls.TLSSocket#alpnProtocol`). */
+  get alpnProtocol(): string | false {
+    const p = this.conn.getAlpnProtoNegotiated();
+    return p.length ? p.toString('latin1') : false;
+  }
+
+  /** True while the TCP connection is being made (as `net.Socket#connecting`). */
+  get connecting(): boolean {
+    return this.socket.connecting;
+  }
+
+  /** Remote address of the socket. */
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  /** Remote port of the socket. */
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  /** Remote address family of the socket. */
+  get remoteFamily(): string | undefined {
+    return this.socket.remoteFamily;
+  }
+
+  /** Local address of the socket. */
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  /** Local port of the socket. */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  /** As `net.Socket#address`. */
+  address(): net.AddressInfo | object {
+    return this.socket.address();
+  }
+
+  /** As `net.Socket#setTimeout`: emits 'timeout' after `ms` idle (0 disables). */
+  setTimeout(ms: number, cb?: () => void): this {
+    this.socket.setTimeout(ms);
+    if (cb) {
+      if (ms === 0) this.off('timeout', cb);
+      else this.once('timeout', cb);
+    }
+    return this;
+  }
+
+  /** As `net.Socket#setNoDelay`. */
+  setNoDelay(noDelay?: boolean): this {
+    this.socket.setNoDelay(noDelay);
+    return this;
+  }
+
+  /** As `net.Socket#setKeepAlive`. */
+  setKeepAlive(enable?: boolean, delay?: number): this {
+    this.socket.setKeepAlive(enable, delay);
+    return this;
+  }
+
+  /** As `net.Socket#ref`. */
+  ref(): this {
+    this.socket.ref();
+    return this;
+  }
+
+  /** As `net.Socket#unref`. */
+  unref(): this {
+    this.socket.unref();
+    return this;
+  }
+
+  /** Ends (close_notify, FIN) and destroys once everything is written (used by `http.Server`). */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.engine.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    try {
+      this.engine.write(chunk, cb);
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    let total = 0;
+    for (const c of chunks) total += c.chunk.length;
+    if (total <= 64 * 1024) {
+      // Small writes: one seal, fewer and fuller records.
+      this._write(Buffer.concat(chunks.map((c) => c.chunk), total), 'binary', cb);
+      return;
+    }
+    // Large writes: no concatenation copy; one seal per chunk, corked into few socket writes.
+    this.socket.cork();
+    try {
+      for (let i = 0; i < chunks.length - 1; i++) this.engine.write(chunks[i]!.chunk);
+      this.engine.write(chunks[chunks.length - 1]!.chunk, cb);
+    } catch (err) {
+      cb(err as Error);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    const finish = () => {
+      try {
+        this.engine.shutdown();
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      if (this.socket.destroyed) cb();
+      else this.socket.end(() => cb());
+    };
+    if (this.engine.handshakeDone) finish();
+    else {
+      // Let queued writes go first: close_notify after the handshake.
+      this.engine.write(Buffer.alloc(0), (err) => (err ? cb(err) : finish()));
+    }
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    // After a TLS failure the engine already ended the socket with the alert (destroySoon).
+    if (!this.engine.failed || !(this.socket.writableEnded)) this.engine.destroy();
+    cb(err);
+  }
+}
+
+/** Connects to a TLS server and returns the stream; `secureConnect` fires after the handshake. */
+export function connect(options: ConnectOptions, onSecureConnect?: () => void): SecureSocket {
+  if (options === null || typeof options !== 'object') {
+    throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (!options.socket && typeof options.port !== 'number') {
+    throw Object.assign(new TypeError('The "options.port" property must be a number'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  const host = options.host ?? '127.0.0.1';
+  const socket = options.socket ?? net.connect({ host, port: options.port!, allowHalfOpen: true });
+  let s: SecureSocket;
+  try {
+    s = new SecureSocket(socket, { ...options, isServer: false });
+    if (options.checkHost) {
+      const name = typeof options.checkHost === 'string' ? options.checkHost : (options.servername ?? host);
+      if (net.isIP(name)) s.getConnection().setIpAddress(name);
+      else s.getConnection().setHost(name);
+    }
+  } catch (err) {
+    if (!options.socket) socket.destroy();
+    throw err;
+  }
+  if (options.timeout !== undefined) s.setTimeout(options.timeout);
+  if (onSecureConnect) s.once('secureConnect', onSecureConnect);
+  return s;
+}
+
+/**
+ * A TCP server whose connections are TLS: emits `secureConnection` with a {@link SecureSocket}
+ * after each handshake, and `tlsClientError` (error, socket) when one fails (the socket is then
+ * destroyed), or when an established SecureSocket fails (e.g. the client vanished without
+ * close_notify) and nobody else listens for its 'error'. Listen and close it as any `net.Server`.
+ */
+export function createServer(options: ServerOptions, onSecureConnection?: (socket: SecureSocket) => void): net.Server {
+  if (options === null || typeof options !== 'object') {
+    throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (onSecureConnection != null && typeof onSecureConnection !== 'function') {
+    throw Object.assign(new TypeError('The "onSecureConnection" argument must be a function'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  const context = options.context;
+  const server = net.createServer({ allowHalfOpen: true }, (raw) => {
+    let s: SecureSocket;
+    try {
+      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false });
+    } catch (err) {
+      raw.destroy();
+      server.emit('tlsClientError', err, raw);
+      return;
+    }
+    const timer = setTimeout(() => s.destroy(Object.assign(new Error('TLS handshake timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })),
+      options.handshakeTimeout ?? 30_000);
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      server.emit('tlsClientError', err, s);
+    };
+    const onClose = () => clearTimeout(timer);
+    s.once('error', onError);
+    s.once('close', onClose);
+    s.once('secure', () => {
+      clearTimeout(timer);
+      s.off('error', onError);
+      s.off('close', onClose);
+      // A client vanishing must not crash a server whose handler did not listen for 'error':
+      // such errors go to the server's 'tlsClientError' instead.
+      s.on('error', (err) => {
+        if (s.listenerCount('error') === 1) server.emit('tlsClientError', err, s);
+      });
+      server.emit('secureConnection', s);
+    });
+  });
+  if (onSecureConnection) server.on('secureConnection', onSecureConnection);
+  return server;
+}

@@ -1,0 +1,319 @@
+/**
+ * `SocketConnection`: the socket mode of `SSL.Connection` (`new SSL.Connection(context, socket)`).
+ * The same method names as the memory-BIO mode; the I/O methods return Promises, driven by socket
+ * events (the event loop never blocks).
+ * @module
+ */
+import net from 'node:net';
+import { SysCallError, ZeroReturnError } from '../errors.js';
+import { MemoryConnection, _registerSocketMode } from './connection.js';
+import type { BytesLike, Context } from './context.js';
+import { MSG_PEEK } from './constants.js';
+import { TlsEngine, type EngineSink } from './tls-engine.js';
+
+/** The memory-mode methods whose socket-mode twins differ (Promises) or do not exist (BIO access). */
+type IOKeys =
+  | 'send'
+  | 'write'
+  | 'sendall'
+  | 'recv'
+  | 'read'
+  | 'recvInto'
+  | 'doHandshake'
+  | 'renegotiate'
+  | 'shutdown'
+  | 'bioRead'
+  | 'bioWrite'
+  | 'bioShutdown'
+  | 'pump'
+  | 'lastStatus'
+  | 'bioPending';
+
+/** Plaintext buffered ahead of recv() before the socket is paused (backpressure). */
+const HIGH_WATER = 1 << 20;
+
+function notNone(): TypeError {
+  return Object.assign(new TypeError('Connection sock was not None'), { code: 'ERR_OPENSSL_NAPI_STATE' });
+}
+
+function bytes(buf: BytesLike, name: string): Uint8Array {
+  if (typeof buf === 'string') return Buffer.from(buf);
+  if (!(buf instanceof Uint8Array)) {
+    throw Object.assign(new TypeError(`The "${name}" argument must be a Buffer, Uint8Array or string`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  return buf;
+}
+
+function peekFlag(flags: number | null | undefined): boolean {
+  if (flags == null) return false;
+  if (typeof flags !== 'number') throw Object.assign(new TypeError('The "flags" argument must be a number'), { code: 'ERR_INVALID_ARG_TYPE' });
+  return (flags & MSG_PEEK) !== 0;
+}
+
+function positiveInt(n: unknown, name: string, min: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw Object.assign(new TypeError(`The "${name}" argument must be an integer`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (n < min || n > 0x7fffffff) throw Object.assign(new RangeError(`The "${name}" argument is out of range`), { code: 'ERR_OUT_OF_RANGE' });
+  return n;
+}
+
+/** Every non-I/O method of the memory mode (queries and settings) works the same on a socket. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SocketConnection extends Omit<MemoryConnection, IOKeys> {}
+
+/**
+ * A Connection bound to a `net.Socket` (from `new SSL.Connection(context, socket)` or
+ * `SSL.Connection.accept(context, socket)`). `instanceof SSL.Connection` holds. `doHandshake`,
+ * `send`, `sendall`, `recv`, `recvInto`, `shutdown` and `renegotiate` return Promises; `recv` and
+ * `send` start the handshake if it has not been done. `bioRead`/`bioWrite` throw a TypeError.
+ */
+export class SocketConnection {
+  /** @internal */
+  declare _engine: TlsEngine;
+  /** @internal */
+  declare _socket: net.Socket;
+  /** @internal Decrypted data not yet taken by recv. */
+  declare _queue: Buffer[];
+  /** @internal */
+  declare _queued: number;
+  /** @internal */
+  declare _waiters: Array<() => void>;
+  /** @internal */
+  declare _error: Error | null;
+  /** @internal Set when a SecureSocket drives this connection: the Promise I/O is then unavailable. */
+  declare _stream: object | null;
+
+  /** Not constructible directly: use `new SSL.Connection(context, socket)`. @internal */
+  private constructor() {
+    throw new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)');
+  }
+
+  /** @internal Builds a socket-mode connection (runs the Connection constructor with this prototype). */
+  static _create(context: Context, socket: net.Socket, server: boolean, sink?: (c: SocketConnection) => EngineSink): SocketConnection {
+    if (!(socket instanceof net.Socket)) {
+      throw Object.assign(new TypeError('The "socket" argument must be a net.Socket or null'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    const c = Reflect.construct(MemoryConnection, [context, null], SocketConnection) as SocketConnection;
+    c._socket = socket;
+    c._queue = [];
+    c._queued = 0;
+    c._waiters = [];
+    c._error = null;
+    c._stream = null;
+    if (server) c.setAcceptState();
+    c._engine = new TlsEngine(c._h, socket, sink ? sink(c) : c._sink());
+    return c;
+  }
+
+  /** @internal */
+  _sink(): EngineSink {
+    return {
+      onSecure: () => this._wake(),
+      onPlaintext: (buf) => {
+        this._queue.push(buf);
+        this._queued += buf.length;
+        this._wake();
+        return this._queued < HIGH_WATER;
+      },
+      onCloseNotify: () => this._wake(),
+      onError: (err) => {
+        this._error ??= err;
+        this._wake();
+      },
+      onClose: () => this._wake(),
+    };
+  }
+
+  /** @internal */
+  _wake(): void {
+    const w = this._waiters;
+    this._waiters = [];
+    for (const f of w) f();
+  }
+
+  /** @internal */
+  _wait(): Promise<void> {
+    return new Promise((resolve) => this._waiters.push(resolve));
+  }
+
+  /** @internal */
+  _checkIo(): void {
+    if (this._stream !== null) {
+      throw Object.assign(new Error('This Connection is driven by a SecureSocket: use the stream for I/O'), {
+        code: 'ERR_OPENSSL_NAPI_STATE',
+      });
+    }
+  }
+
+  /** The socket this connection runs over. */
+  getSocket(): net.Socket {
+    return this._socket;
+  }
+
+  /** Runs the handshake over the socket; resolves once it is complete, rejects with the OpenSSLError. */
+  async doHandshake(): Promise<void> {
+    this._checkIo();
+    this._engine.start();
+    while (!this._engine.handshakeDone) {
+      if (this._error) throw this._error;
+      if (this._engine.closed) throw new SysCallError(-1, 'Unexpected EOF');
+      await this._wait();
+    }
+  }
+
+  /** Encrypts and sends all of `buf` (after the handshake); resolves with its length once written to the socket. */
+  async send(buf: BytesLike, flags?: number): Promise<number> {
+    void flags;
+    const data = bytes(buf, 'buf');
+    await this.doHandshake();
+    if (this._error) throw this._error;
+    await new Promise<void>((resolve, reject) => {
+      this._engine.write(data, (err) => (err ? reject(this._error ?? err) : resolve()));
+    });
+    return data.length;
+  }
+
+  /** Alias of {@link SocketConnection.send}. */
+  write(buf: BytesLike, flags?: number): Promise<number> {
+    return this.send(buf, flags);
+  }
+
+  /** Sends all of `buf`; resolves with its length. */
+  sendall(buf: BytesLike, flags?: number): Promise<number> {
+    return this.send(buf, flags);
+  }
+
+  /**
+   * Resolves with up to `bufsiz` decrypted bytes as soon as some are available (`MSG_PEEK` leaves
+   * them buffered). Rejects with ZeroReturnError after the peer's close_notify, SysCallError(-1,
+   * 'Unexpected EOF') when the socket ends without one, or the OpenSSLError of a TLS failure.
+   */
+  async recv(bufsiz: number, flags?: number | null): Promise<Buffer> {
+    this._checkIo();
+    positiveInt(bufsiz, 'bufsiz', 1);
+    const peek = peekFlag(flags);
+    await this._available();
+    const first = this._queue[0]!;
+    const n = Math.min(bufsiz, first.length);
+    const out = first.subarray(0, n);
+    if (!peek) this._consume(n);
+    return out;
+  }
+
+  /** Alias of {@link SocketConnection.recv}. */
+  read(bufsiz: number, flags?: number | null): Promise<Buffer> {
+    return this.recv(bufsiz, flags);
+  }
+
+  /** Like {@link SocketConnection.recv}, but copies into `buffer` (up to `nbytes`); resolves with the count. */
+  async recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): Promise<number> {
+    this._checkIo();
+    if (!(buffer instanceof Uint8Array)) {
+      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    const cap = Math.min(buffer.length, nbytes == null ? buffer.length : positiveInt(nbytes, 'nbytes', 0));
+    const peek = peekFlag(flags);
+    if (cap === 0) return 0;
+    await this._available();
+    let got = 0;
+    for (const chunk of this._queue) {
+      if (got >= cap) break;
+      const n = Math.min(cap - got, chunk.length);
+      buffer.set(chunk.subarray(0, n), got);
+      got += n;
+    }
+    if (!peek) this._consume(got);
+    return got;
+  }
+
+  /** @internal Waits until plaintext is queued, or throws the reason there will be none. */
+  async _available(): Promise<void> {
+    this._engine.start();
+    for (;;) {
+      if (this._queued > 0) return;
+      if (this._error) throw this._error;
+      if (this._engine.closeNotifyReceived) throw new ZeroReturnError();
+      if (this._engine.closed) throw new SysCallError(-1, 'Unexpected EOF');
+      await this._wait();
+    }
+  }
+
+  /** @internal */
+  _consume(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const head = this._queue[0]!;
+      if (head.length <= left) {
+        this._queue.shift();
+        left -= head.length;
+      } else {
+        this._queue[0] = head.subarray(left);
+        left = 0;
+      }
+    }
+    this._queued -= n;
+    if (this._queued < HIGH_WATER / 2) this._engine.resume();
+  }
+
+  /**
+   * Sends close_notify; resolves once it is written to the socket, with true when the peer's
+   * close_notify had already been received (the shutdown is then complete), false otherwise.
+   */
+  async shutdown(): Promise<boolean> {
+    this._checkIo();
+    if (this._error) throw this._error;
+    let done = false;
+    await new Promise<void>((resolve, reject) => {
+      done = this._engine.shutdown((err) => (err ? reject(err) : resolve()));
+    });
+    return done;
+  }
+
+  /** Starts a TLS 1.2 renegotiation and sends its first flight; resolves with whether one was started. */
+  async renegotiate(): Promise<boolean> {
+    this._checkIo();
+    await this.doHandshake();
+    const started = this._h.renegotiate();
+    if (started) {
+      this._h.handshake();
+      await new Promise<void>((resolve, reject) => this._engine.flush((err) => (err ? reject(err) : resolve())));
+    }
+    return started;
+  }
+
+  /** Closes the socket (without close_notify: call {@link SocketConnection.shutdown} first for a clean close). */
+  close(): void {
+    this._engine.destroy();
+    this._wake();
+  }
+
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  bioRead(bufsiz: number): never {
+    void bufsiz;
+    throw notNone();
+  }
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  bioWrite(buf: BytesLike): never {
+    void buf;
+    throw notNone();
+  }
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  bioShutdown(): never {
+    throw notNone();
+  }
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  pump(input: Uint8Array | null, outCap?: number): never {
+    void input;
+    void outCap;
+    throw notNone();
+  }
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  bioPending(): never {
+    throw notNone();
+  }
+}
+
+Object.setPrototypeOf(SocketConnection.prototype, MemoryConnection.prototype);
+Object.setPrototypeOf(SocketConnection, MemoryConnection);
+_registerSocketMode((context, socket, server) => SocketConnection._create(context, socket, server));

@@ -1,0 +1,296 @@
+/**
+ * The socket pump: moves ciphertext between a memory-BIO native connection and a `net.Socket`,
+ * driven by socket events so the event loop never blocks.
+ *
+ * Per inbound socket chunk there is ONE native call (`feed`: write the ciphertext into the read
+ * BIO, advance the handshake, decrypt straight into a slab the JS side owns), plus one `bioRead`
+ * only when OpenSSL queued bytes for the peer. Per outbound write there is ONE native call
+ * (`seal`: encrypt everything and return all the ciphertext as one Buffer) and one `socket.write`.
+ * @internal
+ * @module
+ */
+import type net from 'node:net';
+import { OpenSSLError, SysCallError } from '../errors.js';
+import { Status, type NativeConnection } from './native-types.js';
+
+/** Plaintext slab size: one feed decrypts up to this much (four full records). */
+const SLAB = 64 * 1024;
+/** A slab tail smaller than this is dropped rather than reused (less than a full record). */
+const MIN_TAIL = 16 * 1024 + 256;
+const EMPTY = Buffer.alloc(0);
+const FLUSH_CAP = 0x3fffffff;
+
+/** What the engine reports to its owner (a SocketConnection or a SecureSocket). @internal */
+export interface EngineSink {
+  /** The handshake finished. */
+  onSecure(): void;
+  /** Decrypted bytes (the Buffer is the sink's to keep). Return false to pause reading. */
+  onPlaintext(buf: Buffer): boolean;
+  /** The peer sent close_notify. */
+  onCloseNotify(): void;
+  /** A fatal error: TLS (OpenSSLError), transport (SysCallError), or truncation (unexpected EOF). */
+  onError(err: Error): void;
+  /** The socket closed. */
+  onClose(): void;
+}
+
+/** Maps a socket error to pyOpenSSL's SysCallError(errno, message), keeping the original as cause. */
+export function sysCallError(err: Error & { errno?: number; code?: string }): SysCallError {
+  if (err instanceof OpenSSLError) return err as SysCallError;
+  const e = new SysCallError(typeof err.errno === 'number' ? Math.abs(err.errno) : 0, err.message);
+  Object.defineProperty(e, 'cause', { value: err, configurable: true, writable: true });
+  if (err.code) Object.defineProperty(e, 'syscallCode', { value: err.code, enumerable: true });
+  return e;
+}
+
+interface Stalled {
+  data: Uint8Array;
+  cb: ((err?: Error | null) => void) | undefined;
+}
+
+/** @internal */
+export class TlsEngine {
+  handshakeDone = false;
+  closeNotifyReceived = false;
+  started = false;
+  failed = false;
+  /** The error that stopped the engine. */
+  error: Error | null = null;
+  /** The socket is gone (closed or destroyed). */
+  closed = false;
+  /** We sent close_notify (a FIN without the peer's close_notify is then tolerated). */
+  shutdownSent = false;
+  private destroying = false;
+  private paused = false;
+  private slab: Buffer<ArrayBufferLike> = EMPTY;
+  /** Writes waiting for the handshake (or for a renegotiation) to finish. */
+  private stalled: Stalled[] = [];
+
+  constructor(
+    readonly h: NativeConnection,
+    readonly socket: net.Socket,
+    private readonly sink: EngineSink,
+  ) {
+    // Errors and close must be observed from the start (an 'error' without a listener crashes).
+    socket.on('error', (err) => this.fail(sysCallError(err)));
+    socket.on('close', () => {
+      this.closed = true;
+      if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
+        // Closed under us without close_notify and without a socket error.
+        this.fail(new SysCallError(-1, 'Unexpected EOF'));
+      }
+      this.release(this.error ?? new SysCallError(-1, 'The connection is closed'));
+      this.sink.onClose();
+    });
+  }
+
+  /** Starts pumping: the client's first flight goes out now (or on connect). Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const socket = this.socket;
+    // TLS decides when to send FIN (after close_notify), not net's auto-end.
+    socket.allowHalfOpen = true;
+    if (socket.destroyed) {
+      queueMicrotask(() => this.fail(new SysCallError(-1, 'Unexpected EOF')));
+      return;
+    }
+    socket.on('data', (chunk: Buffer) => this.drive(chunk));
+    socket.on('end', () => this.onEnd());
+    if (socket.connecting) socket.once('connect', () => this.drive(null));
+    else this.drive(null);
+  }
+
+  /** One inbound step (`input` may be null: continue with what OpenSSL already holds). */
+  drive(input: Buffer | null): void {
+    if (this.failed) return;
+    let inp: Buffer | null = input;
+    try {
+      for (;;) {
+        let out: Buffer<ArrayBufferLike> = EMPTY;
+        if (!this.paused && !this.closeNotifyReceived) {
+          if (this.slab.length < MIN_TAIL) this.slab = Buffer.allocUnsafeSlow(SLAB);
+          out = this.slab;
+        }
+        const code = this.h.feed(inp, out);
+        inp = null;
+        const status = -(code % 8);
+        const pendingOut = Math.floor(code / 8) % 2 === 1;
+        const finished = Math.floor(code / 16) % 2 === 1;
+        const n = Math.floor(code / 32);
+        if (pendingOut) this.flush();
+        if (finished && !this.handshakeDone) {
+          this.handshakeDone = true;
+          this.sink.onSecure();
+          this.retryStalled();
+          if (this.failed) return;
+        }
+        if (n > 0) {
+          const chunk = out.subarray(0, n);
+          this.slab = out.subarray(n);
+          if (!this.sink.onPlaintext(chunk)) this.pause();
+          if (this.failed) return;
+        }
+        if (status === Status.ZeroReturn) {
+          this.closeNotifyReceived = true;
+          this.flush();
+          this.sink.onCloseNotify();
+          return;
+        }
+        // Stop when OpenSSL has nothing more (status != Ok), when reading is paused, or when the
+        // handshake waits; loop only when the slab filled up.
+        if (status !== Status.Ok || out.length === 0 || n < out.length) break;
+      }
+      if (this.handshakeDone && this.stalled.length > 0) this.retryStalled();
+    } catch (err) {
+      // Send the alert OpenSSL queued (if any), then give up.
+      this.fatal(err as Error);
+    }
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.started || this.failed) return;
+    this.socket.resume();
+    // Decrypt what was left in OpenSSL's buffers when we paused.
+    this.drive(null);
+  }
+
+  /**
+   * Encrypts all of `data` and writes it to the socket (one native call, one socket.write).
+   * Before the handshake finishes the data waits. `cb` is called once the socket accepted the bytes
+   * without backpressure (at once), after its 'drain' otherwise, or with the error that stopped it.
+   */
+  write(data: Uint8Array, cb?: (err?: Error | null) => void): void {
+    if (this.failed || this.closed) {
+      if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
+      return;
+    }
+    if (!this.handshakeDone || this.stalled.length > 0) {
+      this.stalled.push({ data, cb });
+      return;
+    }
+    this.seal(data, cb);
+  }
+
+  /** Returns false when the write stalled (and was queued again). */
+  private seal(data: Uint8Array, cb?: (err?: Error | null) => void): boolean {
+    if (data.length === 0) {
+      if (cb) cb();
+      return true;
+    }
+    const r = this.h.seal(data);
+    if (typeof r === 'number') {
+      // SSL_write stopped (a renegotiation is under way): keep the rest for after it.
+      const taken = this.h.lastWritten();
+      this.flush();
+      this.stalled.unshift({ data: data.subarray(taken), cb });
+      return false;
+    }
+    if (r === null || this.socket.write(r)) {
+      if (cb) cb();
+    } else if (cb) {
+      if (this.drainWaiters.length === 0) this.socket.once('drain', this.onDrain);
+      this.drainWaiters.push(cb);
+    }
+    return true;
+  }
+
+  private drainWaiters: Array<(err?: Error | null) => void> = [];
+  private readonly onDrain = (): void => {
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of w) f();
+  };
+
+  private retryStalled(): void {
+    while (this.stalled.length > 0 && !this.failed) {
+      const w = this.stalled.shift()!;
+      let r: boolean;
+      try {
+        r = this.seal(w.data, w.cb);
+      } catch (err) {
+        if (w.cb) process.nextTick(w.cb, err as Error);
+        this.fatal(err as Error);
+        return;
+      }
+      if (!r) return; // stalled again (renegotiation)
+    }
+  }
+
+  /** Sends close_notify (flushed to the socket). Returns true when the peer's was already received. */
+  shutdown(cb?: (err?: Error | null) => void): boolean {
+    const r = this.h.shutdown();
+    this.shutdownSent = true;
+    this.flush(cb);
+    return r === true;
+  }
+
+  /** Writes everything OpenSSL queued for the peer to the socket in one write. */
+  flush(cb?: (err?: Error | null) => void): boolean {
+    const out = this.closed ? null : this.h.bioRead(FLUSH_CAP);
+    if (out === null) {
+      if (cb) process.nextTick(cb);
+      return true;
+    }
+    return this.socket.write(out, cb);
+  }
+
+  private onEnd(): void {
+    if (this.failed || this.closeNotifyReceived) return;
+    if (this.shutdownSent) {
+      // We closed first; a peer that answers with a bare FIN is tolerated.
+      this.sink.onCloseNotify();
+      return;
+    }
+    // The transport ended without close_notify: mid-handshake or mid-stream, that is a truncation.
+    this.fail(new SysCallError(-1, 'Unexpected EOF'));
+  }
+
+  /** A TLS error: flush the alert, close the socket once it is written, report. */
+  private fatal(err: Error): void {
+    if (this.failed) return;
+    try {
+      if (!this.closed && !this.socket.destroyed) {
+        const alert = this.h.bioRead(FLUSH_CAP);
+        if (alert !== null) this.socket.end(alert);
+        else this.socket.end();
+        this.socket.destroySoon();
+      }
+    } catch {
+      this.socket.destroy();
+    }
+    this.fail(err);
+  }
+
+  fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.error = err;
+    this.release(err);
+    this.sink.onError(err);
+  }
+
+  /** Fails every write still waiting. */
+  private release(err: Error): void {
+    const stalled = this.stalled;
+    this.stalled = [];
+    for (const w of stalled) if (w.cb) process.nextTick(w.cb, err);
+    const drains = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of drains) process.nextTick(f, err);
+  }
+
+  /** Drops the socket now. */
+  destroy(): void {
+    this.destroying = true;
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+}

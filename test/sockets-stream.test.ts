@@ -1,0 +1,229 @@
+// SSL.SecureSocket / SSL.connect / SSL.createServer: stream semantics (backpressure, half-close,
+// destroy, timeout, close_notify), and the Node HTTP stack on top (http.Server, https.request).
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenSSLError, SSL, SysCallError } from '../lib/index.js';
+import { pki, serverContext } from './ssl-helpers.js';
+import { collect } from './sockets-helpers.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function listen(server: net.Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  return (server.address() as net.AddressInfo).port;
+}
+
+function trustingClient(method = SSL.TLS_METHOD): SSL.Context {
+  const ctx = new SSL.Context(method);
+  ctx.setVerify(SSL.VERIFY_PEER);
+  ctx.loadVerifyLocations(pki().caFile, null);
+  return ctx;
+}
+
+describe('SecureSocket', () => {
+  it('echo: secureConnect/secureConnection, data, end, close; close_notify both ways', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      s.pipe(s);
+    });
+    const port = await listen(server);
+    const c = SSL.connect({ context: trustingClient(), port, servername: 'localhost', checkHost: true });
+    expect(c).toBeInstanceOf(SSL.SecureSocket);
+    await once(c, 'secureConnect');
+    expect(c.getConnection()).toBeInstanceOf(SSL.Connection);
+    expect(c.getConnection().getPeerCertificate()!.getSubject().CN).toBe('localhost');
+    expect(c.getConnection().getServername()).toBe('localhost');
+    expect(c.encrypted).toBe(true);
+    // The Promise I/O of the Connection is the stream's.
+    await expect(c.getConnection().recv(10)).rejects.toThrow(/driven by a SecureSocket/);
+    const closed = once(c, 'close');
+    c.end('hello over tls');
+    const got = await collect(c);
+    expect(got.toString()).toBe('hello over tls');
+    await closed;
+    // Both close_notify were sent and received.
+    expect(c.getConnection().getShutdown()).toBe(SSL.SENT_SHUTDOWN | SSL.RECEIVED_SHUTDOWN);
+  });
+
+  it('backpressure both ways: 16 MiB through a slow reader', async () => {
+    const total = 16 * 1024 * 1024;
+    const chunk = Buffer.alloc(256 * 1024, 0x5a);
+    let serverSide: SSL.SecureSocket | null = null;
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      serverSide = s;
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!s.write(chunk)) {
+            s.once('drain', pump);
+            return;
+          }
+        }
+        s.end();
+      };
+      pump();
+    });
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    await once(c, 'secureConnect');
+    let got = 0;
+    let maxBuffered = 0;
+    let sawBackpressure = false;
+    c.pause();
+    // Slow reader: let the sender hit backpressure before reading.
+    await new Promise((r) => setTimeout(r, 100));
+    sawBackpressure = serverSide!.writableNeedDrain || serverSide!.writableLength > 0;
+    for await (const d of c) {
+      got += (d as Buffer).length;
+      maxBuffered = Math.max(maxBuffered, c.readableLength);
+      if (got % (4 * 1024 * 1024) < (d as Buffer).length) await new Promise((r) => setImmediate(r));
+    }
+    expect(got).toBe(total);
+    expect(sawBackpressure).toBe(true);
+    // The reader side never buffered much more than its high-water mark plus one slab.
+    expect(maxBuffered).toBeLessThan(1024 * 1024);
+  });
+
+  it('half-close: the client ends its side and still reads the reply', async () => {
+    const server = SSL.createServer({ context: serverContext(), allowHalfOpen: true }, async (s) => {
+      const req = await collect(s); // until the client's close_notify
+      s.end(Buffer.concat([Buffer.from('got:'), req]));
+    });
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, allowHalfOpen: true });
+    c.end('request');
+    const reply = await collect(c);
+    expect(reply.toString()).toBe('got:request');
+  });
+
+  it('destroy(): the peer sees an unexpected EOF; nothing leaks', async () => {
+    const serverErr = new Promise<Error>((resolve) => {
+      const server = SSL.createServer({ context: serverContext() }, (s) => {
+        s.on('error', resolve);
+        s.write('hi');
+      });
+      void listen(server).then((port) => {
+        const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+        c.once('data', () => c.destroy());
+      });
+    });
+    const err = await serverErr;
+    expect(err).toBeInstanceOf(SysCallError);
+  });
+
+  it('timeout: emits timeout after idle, destroy then closes', async () => {
+    const server = SSL.createServer({ context: serverContext() }, () => {});
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, timeout: 50 });
+    await once(c, 'timeout');
+    c.destroy();
+    await once(c, 'close');
+    expect(c.destroyed).toBe(true);
+  });
+
+  it('a handshake failure is an error event carrying the OpenSSLError; the server sees tlsClientError', async () => {
+    const server = SSL.createServer({ context: serverContext() }, () => {});
+    const port = await listen(server);
+    const clientErr = once(server, 'tlsClientError');
+    const c = SSL.connect({ context: trustingClient(), port, servername: 'wrong.example', checkHost: true });
+    const [err] = (await once(c, 'error').catch((e) => [e])) as [Error];
+    expect(err).toBeInstanceOf(OpenSSLError);
+    expect(err.message).toMatch(/certificate verify failed/);
+    expect(c.getConnection().getVerifyResult()).toBe(62); // X509_V_ERR_HOSTNAME_MISMATCH
+    const [serr] = (await clientErr) as [Error];
+    expect(serr).toBeInstanceOf(OpenSSLError);
+  });
+
+  it('handshake timeout on the server drops a silent client', async () => {
+    const server = SSL.createServer({ context: serverContext(), handshakeTimeout: 50 }, () => {});
+    const port = await listen(server);
+    const err = once(server, 'tlsClientError');
+    const raw = net.connect({ host: '127.0.0.1', port });
+    const [e] = (await err) as [Error & { code?: string }];
+    expect(e.code).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
+    await once(raw, 'close');
+  });
+
+  it('writes before the handshake are queued; bad options throw', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    c.write('early');
+    const [d] = (await once(c, 'data')) as [Buffer];
+    expect(d.toString()).toBe('early');
+    c.destroy();
+    expect(() => SSL.connect(null as never)).toThrow(TypeError);
+    expect(() => SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD) })).toThrow(TypeError);
+    expect(() => SSL.connect({ context: 'x' as never, port })).toThrow(TypeError);
+    expect(() => SSL.createServer(null as never)).toThrow(TypeError);
+  });
+});
+
+describe('HTTP over SecureSocket', () => {
+  it('http.Server gets SecureSockets via emit("connection"); https.request uses SSL.connect as createConnection', async () => {
+    const httpServer = http.createServer((req, res) => {
+      res.setHeader('content-type', 'text/plain');
+      res.end(`hello ${req.url} over ${(req.socket as unknown as SSL.SecureSocket).getConnection().getProtocolVersionName()}`);
+    });
+    const tlsServer = SSL.createServer({ context: serverContext() }, (s) => httpServer.emit('connection', s));
+    const port = await listen(tlsServer);
+    cleanups.push(() => httpServer.close());
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/x',
+          createConnection: () => SSL.connect({ context: trustingClient(), port, servername: 'localhost', checkHost: true }) as unknown as net.Socket,
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => resolve(b));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body).toBe('hello /x over TLSv1.3');
+  });
+
+  it('https.request against a node https server', async () => {
+    const srv = https.createServer({ cert: pki().rsa.certPem, key: pki().rsa.keyPem }, (req, res) => res.end(`node https ${req.method}`));
+    srv.listen(0, '127.0.0.1');
+    await once(srv, 'listening');
+    cleanups.push(() => new Promise((r) => srv.close(r)));
+    const port = (srv.address() as net.AddressInfo).port;
+    const ctx = trustingClient();
+    ctx.setAlpnProtos([Buffer.from('http/1.1')]);
+    let sock: SSL.SecureSocket | null = null;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        {
+          method: 'POST',
+          host: '127.0.0.1',
+          port,
+          createConnection: () => (sock = SSL.connect({ context: ctx, port, servername: 'localhost', checkHost: true })) as unknown as net.Socket,
+        },
+        (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => resolve(b));
+        },
+      );
+      req.on('error', reject);
+      req.end('payload');
+    });
+    expect(body).toBe('node https POST');
+    expect(sock!.alpnProtocol).toBe('http/1.1');
+  });
+});
