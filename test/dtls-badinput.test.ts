@@ -1,5 +1,6 @@
 // Bad input for every DTLS method: wrong types and values, wrong state (TLS connection, client
 // role, handshake started, re-entrance), freed objects; DTLSSocket/DTLSServer argument checks.
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SSL, WantReadError } from '../lib/index.js';
 import { attempt, drain, dtlsClientContext, dtlsHandshake, dtlsServerContext, feed } from './dtls-helpers.js';
@@ -178,5 +179,17 @@ describe('DTLS bad input', () => {
     expect(() => srv.listen(0, 5 as never)).toThrow(TypeError);
     srv.close();
     expect(() => srv.listen(0)).toThrow(/closed/);
+  });
+});
+
+describe('DTLS contexts and stream sockets', () => {
+  it('refuses a DTLS Context in socket mode with a clear TypeError', () => {
+    const sock = new net.Socket();
+    for (const m of [SSL.DTLS_METHOD, SSL.DTLS_SERVER_METHOD, SSL.DTLS_CLIENT_METHOD]) {
+      const ctx = new SSL.Context(m);
+      expect(() => new SSL.Connection(ctx, sock)).toThrow(/DTLS Context cannot run over a stream socket/);
+      expect(() => SSL.Connection.accept(ctx, sock)).toThrow(TypeError);
+    }
+    sock.destroy();
   });
 });

@@ -16,7 +16,7 @@ import { Session } from './session.js';
 import type { SocketConnection } from './socket-connection.js';
 import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
-import { MSG_PEEK } from './constants.js';
+import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
 
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
 export function raiseStatus(code: number): never {
@@ -46,6 +46,12 @@ export function _registerSocketMode(f: (context: Context, socket: net.Socket, se
 }
 function makeSocketConnection(context: Context, socket: net.Socket, server: boolean): SocketConnection {
   if (socketFactory === null) throw new Error('socket mode is not loaded (import openssl-napi/ssl)');
+  if (context instanceof Context && [DTLS_METHOD, DTLS_SERVER_METHOD, DTLS_CLIENT_METHOD].includes(context._method)) {
+    // A stream socket cannot carry DTLS's datagrams: that is SSL.DTLSSocket's job.
+    throw Object.assign(new TypeError('A DTLS Context cannot run over a stream socket; use SSL.DTLSSocket or SSL.createDTLSServer'), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
   return socketFactory(context, socket, server);
 }
 

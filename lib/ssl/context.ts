@@ -102,7 +102,11 @@ export class Context {
   constructor(method: number) {
     this._h = new native.Context(method);
     this._h._setOwner(this);
+    this._method = method;
   }
+
+  /** @internal The pyOpenSSL method number this Context was made with. */
+  _method: number;
 
   /** Minimum protocol version (`TLS1_2_VERSION`, ...; 0 = lowest supported). */
   setMinProtoVersion(version: number): void {
