@@ -4,6 +4,7 @@
 #include <openssl/pkcs7.h>
 
 #include "common/args.h"
+#include "common/codec.h"
 #include "common/wrap.h"
 #include "x509/certificate.h"
 
@@ -66,26 +67,19 @@ class PKCS7Wrap : public Wrapper<PKCS7Wrap, PKCS7, PKCS7_free> {
     Napi::Env env = info.Env();
     PKCS7* p = Live(env);
     if (p == nullptr) return {};
-    ERR_clear_error();
-    BIOPtr bio(BIO_new(BIO_s_mem()));
-    if (bio == nullptr || i2d_PKCS7_bio(bio.get(), p) != 1) return ThrowOpenSSL(env, "i2d_PKCS7_bio");
-    return BioToBuffer(env, bio.get());
+    return DumpToBuffer(env, "i2d_PKCS7_bio", [p](BIO* bio) { return i2d_PKCS7_bio(bio, p); });
   }
 };
 
 Napi::Value LoadPkcs7Data(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int type = 0;
-  Bytes data;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new_mem_buf(data.data, static_cast<int>(data.size)));
-  if (bio == nullptr) return ThrowOpenSSL(env, "load_pkcs7_data");
-  Ptr<PKCS7, PKCS7_free> p7(type == kFiletypePEM ? PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr)
-                                                 : d2i_PKCS7_bio(bio.get(), nullptr));
-  if (p7 == nullptr) return ThrowOpenSSL(env, "load_pkcs7_data");
-  ERR_clear_error();
-  return PKCS7Wrap::Adopt(env, std::move(p7));
+  using PKCS7Ptr = Ptr<PKCS7, PKCS7_free>;
+  return LoadObject<PKCS7Ptr>(
+      info, "load_pkcs7_data",
+      [](int type, BIO* bio) {
+        return type == kFiletypePEM ? PEM_read_bio_PKCS7(bio, nullptr, nullptr, const_cast<char*>(""))
+                                    : d2i_PKCS7_bio(bio, nullptr);
+      },
+      [](Napi::Env env, PKCS7Ptr p7) { return PKCS7Wrap::Adopt(env, std::move(p7)); });
 }
 
 void Init(Napi::Env env, Napi::Object exports) {

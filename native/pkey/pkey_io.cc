@@ -3,25 +3,20 @@
 #include <openssl/pem.h>
 
 #include "common/args.h"
+#include "common/codec.h"
 #include "common/passphrase.h"
 #include "pkey/pkey.h"
 
 namespace ossl {
 namespace {
 
-BIOPtr ReadBio(const Bytes& b) { return BIOPtr(BIO_new_mem_buf(b.data, static_cast<int>(b.size))); }
-
 Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int type = 0;
   Bytes data;
   Passphrase pass;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data) ||
-      !pass.Read(info, 2, "passphrase"))
-    return {};
-  ERR_clear_error();
-  BIOPtr bio = ReadBio(data);
-  if (bio == nullptr) return ThrowOpenSSL(env, "load_privatekey");
+  BIOPtr bio = ArgLoadSource(info, &type, &data, "load_privatekey");
+  if (bio == nullptr || !pass.Read(info, 2, "passphrase")) return {};
   EVP_PKEY* key = nullptr;
   {
     CallbackBridge::Scope scope(pass.bridge(), env);
@@ -39,18 +34,13 @@ Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value LoadPublickey(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int type = 0;
-  Bytes data;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
-  ERR_clear_error();
-  BIOPtr bio = ReadBio(data);
-  if (bio == nullptr) return ThrowOpenSSL(env, "load_publickey");
-  EVPPKeyPtr key(type == kFiletypePEM ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, const_cast<char*>(""))
-                                      : d2i_PUBKEY_bio(bio.get(), nullptr));
-  if (key == nullptr) return ThrowOpenSSL(env, "load_publickey");
-  ERR_clear_error();
-  return PKeyWrap::New(env, std::move(key), true);
+  return LoadObject<EVPPKeyPtr>(
+      info, "load_publickey",
+      [](int type, BIO* bio) {
+        return type == kFiletypePEM ? PEM_read_bio_PUBKEY(bio, nullptr, nullptr, const_cast<char*>(""))
+                                    : d2i_PUBKEY_bio(bio, nullptr);
+      },
+      [](Napi::Env env, EVPPKeyPtr key) { return PKeyWrap::New(env, std::move(key), true); });
 }
 
 Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
@@ -96,19 +86,15 @@ Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value DumpPublickey(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   int type = 0;
   if (!ArgFiletype(info, 0, &type, true)) return {};
   EVP_PKEY* key = PKeyArg(info, 1, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr) return ThrowOpenSSL(env, "dump_publickey");
-  int ok = type == kFiletypePEM    ? PEM_write_bio_PUBKEY(bio.get(), key)
-           : type == kFiletypeASN1 ? i2d_PUBKEY_bio(bio.get(), key)
-                                   : EVP_PKEY_print_public(bio.get(), key, 0, nullptr);
-  if (ok != 1) return ThrowOpenSSL(env, "dump_publickey");
-  return BioToBuffer(env, bio.get());
+  return DumpToBuffer(info.Env(), "dump_publickey", [&](BIO* bio) {
+    return type == kFiletypePEM    ? PEM_write_bio_PUBKEY(bio, key)
+           : type == kFiletypeASN1 ? i2d_PUBKEY_bio(bio, key)
+                                   : EVP_PKEY_print_public(bio, key, 0, nullptr);
+  });
 }
 
 void Init(Napi::Env env, Napi::Object exports) {

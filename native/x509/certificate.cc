@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "common/args.h"
+#include "common/codec.h"
 #include "pkey/pkey.h"
 #include "x509/extension.h"
 
@@ -303,17 +304,13 @@ Napi::Value X509Wrap::Copy(const Napi::CallbackInfo& info) {
 namespace {
 
 Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
-  int type = 0;
-  Bytes data;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new_mem_buf(data.data, static_cast<int>(data.size)));
-  if (bio == nullptr) return ThrowOpenSSL(info.Env(), "load_certificate");
-  X509Ptr cert(type == kFiletypePEM ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, const_cast<char*>(""))
-                                    : d2i_X509_bio(bio.get(), nullptr));
-  if (cert == nullptr) return ThrowOpenSSL(info.Env(), "load_certificate");
-  ERR_clear_error();
-  return X509Wrap::New(info.Env(), std::move(cert));
+  return LoadObject<X509Ptr>(
+      info, "load_certificate",
+      [](int type, BIO* bio) {
+        return type == kFiletypePEM ? PEM_read_bio_X509(bio, nullptr, nullptr, const_cast<char*>(""))
+                                    : d2i_X509_bio(bio, nullptr);
+      },
+      X509Wrap::New);
 }
 
 Napi::Value DumpCertificate(const Napi::CallbackInfo& info) {
@@ -321,14 +318,9 @@ Napi::Value DumpCertificate(const Napi::CallbackInfo& info) {
   if (!ArgFiletype(info, 0, &type, true)) return {};
   X509* x = X509Wrap::Arg(info, 1, "cert");
   if (x == nullptr) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr) return ThrowOpenSSL(info.Env(), "dump_certificate");
-  const int ok = type == kFiletypePEM    ? PEM_write_bio_X509(bio.get(), x)
-                 : type == kFiletypeASN1 ? i2d_X509_bio(bio.get(), x)
-                                         : X509_print_ex(bio.get(), x, 0, 0);
-  if (ok != 1) return ThrowOpenSSL(info.Env(), "dump_certificate");
-  return BioToBuffer(info.Env(), bio.get());
+  return DumpToBuffer(info.Env(), "dump_certificate", [&](BIO* bio) {
+    return type == kFiletypePEM ? PEM_write_bio_X509(bio, x) : type == kFiletypeASN1 ? i2d_X509_bio(bio, x) : X509_print_ex(bio, x, 0, 0);
+  });
 }
 
 }  // namespace

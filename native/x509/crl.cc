@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/args.h"
+#include "common/codec.h"
 #include "pkey/pkey.h"
 #include "x509/certificate.h"
 #include "x509/revoked.h"
@@ -24,14 +25,11 @@ Napi::Value AsnTimeString(Napi::Env env, const ASN1_TIME* t) {
 }
 
 Napi::Value DumpCrlTo(Napi::Env env, int type, X509_CRL* crl) {
-  ERR_clear_error();
-  BIOPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr) return ThrowOpenSSL(env, "dump_crl");
-  const int ok = type == kFiletypePEM    ? PEM_write_bio_X509_CRL(bio.get(), crl)
-                 : type == kFiletypeASN1 ? i2d_X509_CRL_bio(bio.get(), crl)
-                                         : X509_CRL_print(bio.get(), crl);
-  if (ok != 1) return ThrowOpenSSL(env, "dump_crl");
-  return BioToBuffer(env, bio.get());
+  return DumpToBuffer(env, "dump_crl", [&](BIO* bio) {
+    return type == kFiletypePEM    ? PEM_write_bio_X509_CRL(bio, crl)
+           : type == kFiletypeASN1 ? i2d_X509_CRL_bio(bio, crl)
+                                   : X509_CRL_print(bio, crl);
+  });
 }
 
 CRLWrap::CRLWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
@@ -228,18 +226,13 @@ void CRLWrap::Init(Napi::Env env, Napi::Object exports) {
 namespace {
 
 Napi::Value LoadCrl(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int type = 0;
-  Bytes data;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new_mem_buf(data.data, static_cast<int>(data.size)));
-  if (bio == nullptr) return ThrowOpenSSL(env, "load_crl");
-  X509CrlPtr crl(type == kFiletypePEM ? PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)
-                                      : d2i_X509_CRL_bio(bio.get(), nullptr));
-  if (crl == nullptr) return ThrowOpenSSL(env, "load_crl");
-  ERR_clear_error();
-  return CRLWrap::Adopt(env, std::move(crl));
+  return LoadObject<X509CrlPtr>(
+      info, "load_crl",
+      [](int type, BIO* bio) {
+        return type == kFiletypePEM ? PEM_read_bio_X509_CRL(bio, nullptr, nullptr, const_cast<char*>(""))
+                                    : d2i_X509_CRL_bio(bio, nullptr);
+      },
+      [](Napi::Env env, X509CrlPtr crl) { return CRLWrap::Adopt(env, std::move(crl)); });
 }
 
 Napi::Value DumpCrl(const Napi::CallbackInfo& info) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/args.h"
+#include "common/codec.h"
 #include "pkey/pkey.h"
 #include "x509/certificate.h"
 #include "x509/extension.h"
@@ -169,17 +170,13 @@ Napi::Value X509ReqWrap::ToDER(const Napi::CallbackInfo& info) {
 namespace {
 
 Napi::Value LoadCertificateRequest(const Napi::CallbackInfo& info) {
-  int type = 0;
-  Bytes data;
-  if (!ArgFiletype(info, 0, &type, false) || !ArgBytes(info, 1, "buffer", &data)) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new_mem_buf(data.data, static_cast<int>(data.size)));
-  if (bio == nullptr) return ThrowOpenSSL(info.Env(), "load_certificate_request");
-  X509ReqPtr req(type == kFiletypePEM ? PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, const_cast<char*>(""))
-                                      : d2i_X509_REQ_bio(bio.get(), nullptr));
-  if (req == nullptr) return ThrowOpenSSL(info.Env(), "load_certificate_request");
-  ERR_clear_error();
-  return X509ReqWrap::New(info.Env(), std::move(req));
+  return LoadObject<X509ReqPtr>(
+      info, "load_certificate_request",
+      [](int type, BIO* bio) {
+        return type == kFiletypePEM ? PEM_read_bio_X509_REQ(bio, nullptr, nullptr, const_cast<char*>(""))
+                                    : d2i_X509_REQ_bio(bio, nullptr);
+      },
+      X509ReqWrap::New);
 }
 
 Napi::Value DumpCertificateRequest(const Napi::CallbackInfo& info) {
@@ -187,15 +184,11 @@ Napi::Value DumpCertificateRequest(const Napi::CallbackInfo& info) {
   if (!ArgFiletype(info, 0, &type, true)) return {};
   X509_REQ* r = X509ReqWrap::Arg(info, 1, "req");
   if (r == nullptr) return {};
-  ERR_clear_error();
-  BIOPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr) return ThrowOpenSSL(info.Env(), "dump_certificate_request");
-  const int ok = type == kFiletypePEM    ? PEM_write_bio_X509_REQ(bio.get(), r)
-                 : type == kFiletypeASN1 ? i2d_X509_REQ_bio(bio.get(), r)
-                                         : X509_REQ_print_ex(bio.get(), r, 0, 0);
-  if (ok != 1) return ThrowOpenSSL(info.Env(), "dump_certificate_request");
-  ERR_clear_error();
-  return BioToBuffer(info.Env(), bio.get());
+  return DumpToBuffer(info.Env(), "dump_certificate_request", [&](BIO* bio) {
+    return type == kFiletypePEM    ? PEM_write_bio_X509_REQ(bio, r)
+           : type == kFiletypeASN1 ? i2d_X509_REQ_bio(bio, r)
+                                   : X509_REQ_print_ex(bio, r, 0, 0);
+  });
 }
 
 }  // namespace
