@@ -27,8 +27,7 @@
         "OPENSSL_API_COMPAT=30000",
         "<(openssl_defines)"
       ],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags": ["-isystem", "<(napi_headers)", "-isystem", "<(napi_include)"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden", "-fno-exceptions"],
       "ldflags": ["-Wl,--version-script=<(module_root_dir)/native/exports.map"],

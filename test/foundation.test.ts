@@ -235,7 +235,8 @@ describe('ownership', () => {
     }
     gc!();
     const after = process.memoryUsage().rss;
-    expect(after - before).toBeLessThan(40 * 1024 * 1024);
+    // Under ASan, freed memory sits in its quarantine and LeakSanitizer does this check instead.
+    if (process.env.OPENSSL_NAPI_ASAN !== '1') expect(after - before).toBeLessThan(40 * 1024 * 1024);
   });
 
   it('a name view outlives its certificate and keeps it alive', async () => {

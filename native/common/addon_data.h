@@ -15,6 +15,8 @@ struct AddonData {
   Napi::FunctionReference syscall_error;
   // Wrapper constructors, keyed by each wrapper class's type tag.
   std::unordered_map<const void*, Napi::FunctionReference> constructors;
+  // The one argument that tells a wrapper constructor "the OpenSSL object arrives after you".
+  Napi::ObjectReference adopt_token;
 };
 
 inline AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }

@@ -44,7 +44,9 @@ class Wrapper : public Napi::ObjectWrap<Self> {
 
   // True when this constructor call comes from Adopt(): the object arrives afterwards.
   static bool IsAdopting(const Napi::CallbackInfo& info) {
-    return info.Length() == 1 && info[0].IsExternal() && info[0].As<Napi::External<void>>().Data() == AdoptKey();
+    if (info.Length() != 1 || !info[0].IsObject()) return false;
+    AddonData* data = GetAddonData(info.Env());
+    return !data->adopt_token.IsEmpty() && info[0].StrictEquals(data->adopt_token.Value());
   }
 
   // Wraps an owned OpenSSL object in a new JS instance.
@@ -53,7 +55,8 @@ class Wrapper : public Napi::ObjectWrap<Self> {
     AddonData* data = GetAddonData(env);
     auto it = data->constructors.find(&TypeTag());
     if (it == data->constructors.end()) return ThrowStateError(env, std::string(Self::kName) + " is not registered");
-    Napi::Object obj = it->second.New({Napi::External<void>::New(env, AdoptKey())});
+    if (data->adopt_token.IsEmpty()) data->adopt_token = Napi::Persistent(Napi::Object::New(env));
+    Napi::Object obj = it->second.New({data->adopt_token.Value()});
     if (obj.IsEmpty()) return Napi::Value();
     Self::Unwrap(obj)->handle_ = std::move(h);
     return obj;
@@ -110,10 +113,6 @@ class Wrapper : public Napi::ObjectWrap<Self> {
     static const char marker = 0;
     const auto bits = reinterpret_cast<uintptr_t>(&marker);
     return napi_type_tag{0x6f70656e73736c00ULL ^ static_cast<uint64_t>(bits), static_cast<uint64_t>(bits)};
-  }
-  static void* AdoptKey() {
-    static char key = 0;
-    return &key;
   }
 
   Napi::Value FreeMethod(const Napi::CallbackInfo& info) {
