@@ -176,7 +176,7 @@ function main() {
   };
   const outDir = path.join(here, 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const stem = quick ? 'quick' : 'latest';
+  const stem = only ? 'partial' : quick ? 'quick' : 'latest';
   fs.writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify({ meta, results }, null, 2) + '\n');
   fs.writeFileSync(path.join(outDir, `${stem}.md`), markdown(meta, results));
   fs.writeFileSync(path.join(outDir, `${stem}.svg`), svg(meta, results));

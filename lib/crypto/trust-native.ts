@@ -33,12 +33,12 @@ export interface NativeX509Store extends NativeHandle, NativeVerifyParams {
 
 /** @internal */
 export type NativeVerifyResult =
-  | { ok: true; chain: NativeX509[] }
+  | { ok: true; chain?: NativeX509[] }
   | { ok: false; code: number; depth: number; message: string; codeName: string; certificate: NativeX509 | null };
 
 /** @internal */
 export interface NativeX509StoreContext extends NativeHandle, NativeVerifyParams {
-  verify(): NativeVerifyResult;
+  verify(wantChain?: boolean): NativeVerifyResult;
   setStore(store: NativeX509Store): void;
   setCertificate(cert: NativeX509): void;
   setChain(chain: NativeX509[] | null): void;

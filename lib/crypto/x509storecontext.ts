@@ -83,21 +83,21 @@ export class X509StoreContext extends VerifyParams {
     this._h.setCrls(crls.map((c, i) => handleOf(c, CRL, `crls[${i}]`)));
   }
 
-  private run(): X509[] {
-    const r = this._h.verify();
-    if (r.ok) return r.chain.map((h) => X509._wrap(h));
+  private run(wantChain: boolean): X509[] {
+    const r = this._h.verify(wantChain);
+    if (r.ok) return r.chain ? r.chain.map((h) => X509._wrap(h)) : [];
     const cert = r.certificate ? X509._wrap(r.certificate) : null;
     throw new X509StoreContextError(r.message, [r.code, r.depth, r.message], cert, r.codeName);
   }
 
   /** Verifies; throws {@link X509StoreContextError} if the certificate is not valid. */
   verifyCertificate(): void {
-    this.run();
+    this.run(false);
   }
 
   /** Verifies and returns the chain built, leaf first, trust anchor last. */
   getVerifiedChain(): X509[] {
-    return this.run();
+    return this.run(true);
   }
 
   /** Releases the context now. */

@@ -121,11 +121,14 @@ Napi::Value X509StoreContextWrap::Param(const Napi::CallbackInfo& info) {
   return ApplyParam(info, p, static_cast<ParamOp>(op));
 }
 
-// verify(): {ok: true, chain: X509[]} or {ok: false, code, depth, message, codeName, certificate}.
+// verify(wantChain): {ok: true, chain?: X509[]} or {ok: false, code, depth, message, codeName,
+// certificate}. Without wantChain no chain objects are made (verifyCertificate needs none).
 Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_VERIFY_PARAM* mine = Live(env);
   if (mine == nullptr) return {};
+  bool want_chain = true;
+  if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "wantChain", &want_chain)) return {};
   if (store_ == nullptr || cert_ == nullptr) return ThrowStateError(env, "The X509StoreContext has no store or certificate");
   ERR_clear_error();
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
@@ -137,6 +140,12 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   if (X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(ctx.get()), mine) != 1)
     return ThrowOpenSSL(env, "X509_VERIFY_PARAM_set1");
   const int r = X509_verify_cert(ctx.get());
+  if (r == 1 && !want_chain) {
+    ERR_clear_error();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("ok", Napi::Boolean::New(env, true));
+    return o;
+  }
   if (r == 1) {
     ERR_clear_error();
     STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
