@@ -1,10 +1,12 @@
 #include "args.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 
 #include <cmath>
 
 #include "errors.h"
+#include "ptr.h"
 
 namespace ossl {
 namespace {
@@ -124,6 +126,17 @@ bool ArgFiletype(const Napi::CallbackInfo& info, size_t i, int* out, bool allow_
   }
   *out = static_cast<int>(t);
   return true;
+}
+
+Napi::Value AsnTimeString(Napi::Env env, const ASN1_TIME* t) {
+  if (t == nullptr || ASN1_STRING_length(t) == 0) return env.Null();
+  ASN1TimePtr gen(ASN1_TIME_to_generalizedtime(t, nullptr));
+  if (gen == nullptr) {
+    ERR_clear_error();
+    return env.Null();
+  }
+  return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(gen.get())),
+                           static_cast<size_t>(ASN1_STRING_length(gen.get())));
 }
 
 Napi::Buffer<unsigned char> CopyBuffer(Napi::Env env, const unsigned char* data, size_t size) {

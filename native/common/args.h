@@ -3,6 +3,7 @@
 #pragma once
 #include <napi.h>
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 
 #include <cstdint>
@@ -35,6 +36,9 @@ constexpr int kFiletypeASN1 = 2;
 constexpr int kFiletypeText = 65535;
 // A FILETYPE_* argument (FILETYPE_TEXT only where allow_text).
 bool ArgFiletype(const Napi::CallbackInfo& info, size_t i, int* out, bool allow_text);
+
+// ASN1_TIME as "YYYYMMDDhhmmssZ" (GeneralizedTime), or null when unset or unreadable.
+Napi::Value AsnTimeString(Napi::Env env, const ASN1_TIME* t);
 
 // Copies OpenSSL-owned bytes into a new Buffer.
 Napi::Buffer<unsigned char> CopyBuffer(Napi::Env env, const unsigned char* data, size_t size);

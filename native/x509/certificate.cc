@@ -11,21 +11,6 @@
 #include "x509/extension.h"
 
 namespace ossl {
-namespace {
-
-// ASN1_TIME -> "YYYYMMDDhhmmssZ" (GeneralizedTime), or null.
-Napi::Value TimeString(Napi::Env env, const ASN1_TIME* t) {
-  if (t == nullptr || ASN1_STRING_length(t) == 0) return env.Null();
-  ASN1TimePtr gen(ASN1_TIME_to_generalizedtime(t, nullptr));
-  if (gen == nullptr) {
-    ERR_clear_error();
-    return env.Null();
-  }
-  return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(gen.get())),
-                           static_cast<size_t>(ASN1_STRING_length(gen.get())));
-}
-
-}  // namespace
 
 bool DigestForKey(Napi::Env env, const std::string& name, bool nullish, EVP_PKEY* key, const EVP_MD** out) {
   const int id = key == nullptr ? EVP_PKEY_NONE : EVP_PKEY_get_base_id(key);
@@ -119,7 +104,7 @@ Napi::Value X509Wrap::GetTime(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   int64_t which = 0;
   if (x == nullptr || !ArgInt(info, 0, "which", &which, 0, 1)) return {};
-  return TimeString(info.Env(), which == 0 ? X509_get0_notBefore(x) : X509_get0_notAfter(x));
+  return AsnTimeString(info.Env(), which == 0 ? X509_get0_notBefore(x) : X509_get0_notAfter(x));
 }
 
 Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {

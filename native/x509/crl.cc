@@ -13,17 +13,6 @@
 
 namespace ossl {
 
-Napi::Value AsnTimeString(Napi::Env env, const ASN1_TIME* t) {
-  if (t == nullptr || ASN1_STRING_length(t) == 0) return env.Null();
-  ASN1TimePtr gen(ASN1_TIME_to_generalizedtime(t, nullptr));
-  if (gen == nullptr) {
-    ERR_clear_error();
-    return env.Null();
-  }
-  return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(gen.get())),
-                           static_cast<size_t>(ASN1_STRING_length(gen.get())));
-}
-
 Napi::Value DumpCrlTo(Napi::Env env, int type, X509_CRL* crl) {
   return DumpToBuffer(env, "dump_crl", [&](BIO* bio) {
     return type == kFiletypePEM    ? PEM_write_bio_X509_CRL(bio, crl)

@@ -34,8 +34,6 @@ class CRLWrap : public Wrapper<CRLWrap, X509_CRL, X509_CRL_free>, public NameOwn
   uint64_t generation_ = 0;
 };
 
-// ASN1_TIME -> "YYYYMMDDhhmmssZ", or null.
-Napi::Value AsnTimeString(Napi::Env env, const ASN1_TIME* t);
 // Writes a CRL as PEM, DER or text into a Buffer.
 Napi::Value DumpCrlTo(Napi::Env env, int type, X509_CRL* crl);
 
