@@ -24,10 +24,7 @@ struct SignOptions {
 // Reads (digest, padding, saltLength, mgf1Digest) from info[first..].
 bool ReadOptions(const Napi::CallbackInfo& info, size_t first, EVP_PKEY* key, SignOptions* o) {
   Napi::Env env = info.Env();
-  std::string digest;
-  const bool nullish = ArgIsNullish(info, first);
-  if (!nullish && !ArgCString(info, first, "digest", &digest)) return false;
-  if (!DigestForKey(env, digest, nullish, key, &o->md)) return false;
+  if (!ArgDigestFor(info, first, key, &o->md)) return false;
   if (!ArgIsNullish(info, first + 1)) {
     int64_t p = 0;
     if (!ArgInt(info, first + 1, "padding", &p, 0, 64)) return false;

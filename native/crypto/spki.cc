@@ -29,11 +29,8 @@ class NetscapeSPKIWrap : public Wrapper<NetscapeSPKIWrap, NETSCAPE_SPKI, NETSCAP
     if (s == nullptr) return {};
     EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
     if (key == nullptr) return {};
-    std::string digest;
-    const bool nullish = ArgIsNullish(info, 1);
-    if (!nullish && !ArgCString(info, 1, "digest", &digest)) return {};
     const EVP_MD* md = nullptr;
-    if (!DigestForKey(env, digest, nullish, key, &md)) return {};
+    if (!ArgDigestFor(info, 1, key, &md)) return {};
     ERR_clear_error();
     if (NETSCAPE_SPKI_sign(s, key, md) <= 0) return ThrowOpenSSL(env, "NETSCAPE_SPKI_sign");
     return env.Undefined();

@@ -22,6 +22,22 @@ struct KeygenSpec {
   std::string curve;
 };
 
+// DSA and DH: parameters first (size set by `size`), then a key from them.
+template <class SetSize>
+EVPPKeyPtr GenerateFromParams(const char* alg, SetSize size) {
+  EVPPKeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, alg, nullptr));
+  EVP_PKEY* params = nullptr;
+  if (pctx == nullptr || EVP_PKEY_paramgen_init(pctx.get()) != 1 || size(pctx.get()) != 1 ||
+      EVP_PKEY_paramgen(pctx.get(), &params) != 1)
+    return nullptr;
+  EVPPKeyPtr owned_params(params);
+  EVPPKeyCtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
+  EVP_PKEY* out = nullptr;
+  if (kctx == nullptr || EVP_PKEY_keygen_init(kctx.get()) != 1 || EVP_PKEY_keygen(kctx.get(), &out) != 1)
+    return nullptr;
+  return EVPPKeyPtr(out);
+}
+
 EVPPKeyPtr Generate(const KeygenSpec& spec) {
   EVP_PKEY* out = nullptr;
   switch (spec.type) {
@@ -32,32 +48,10 @@ EVPPKeyPtr Generate(const KeygenSpec& spec) {
         return nullptr;
       return EVPPKeyPtr(out);
     }
-    case EVP_PKEY_DSA: {
-      EVPPKeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
-      EVP_PKEY* params = nullptr;
-      if (pctx == nullptr || EVP_PKEY_paramgen_init(pctx.get()) != 1 ||
-          EVP_PKEY_CTX_set_dsa_paramgen_bits(pctx.get(), spec.bits) != 1 ||
-          EVP_PKEY_paramgen(pctx.get(), &params) != 1)
-        return nullptr;
-      EVPPKeyPtr owned_params(params);
-      EVPPKeyCtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
-      if (kctx == nullptr || EVP_PKEY_keygen_init(kctx.get()) != 1 || EVP_PKEY_keygen(kctx.get(), &out) != 1)
-        return nullptr;
-      return EVPPKeyPtr(out);
-    }
-    case EVP_PKEY_DH: {
-      EVPPKeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
-      EVP_PKEY* params = nullptr;
-      if (pctx == nullptr || EVP_PKEY_paramgen_init(pctx.get()) != 1 ||
-          EVP_PKEY_CTX_set_dh_paramgen_prime_len(pctx.get(), spec.bits) != 1 ||
-          EVP_PKEY_paramgen(pctx.get(), &params) != 1)
-        return nullptr;
-      EVPPKeyPtr owned_params(params);
-      EVPPKeyCtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
-      if (kctx == nullptr || EVP_PKEY_keygen_init(kctx.get()) != 1 || EVP_PKEY_keygen(kctx.get(), &out) != 1)
-        return nullptr;
-      return EVPPKeyPtr(out);
-    }
+    case EVP_PKEY_DSA:
+      return GenerateFromParams("DSA", [&](EVP_PKEY_CTX* c) { return EVP_PKEY_CTX_set_dsa_paramgen_bits(c, spec.bits); });
+    case EVP_PKEY_DH:
+      return GenerateFromParams("DH", [&](EVP_PKEY_CTX* c) { return EVP_PKEY_CTX_set_dh_paramgen_prime_len(c, spec.bits); });
     case EVP_PKEY_EC:
       return EVPPKeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec.curve.c_str()));
     case EVP_PKEY_ED25519:

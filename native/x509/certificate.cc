@@ -33,6 +33,13 @@ bool DigestForKey(Napi::Env env, const std::string& name, bool nullish, EVP_PKEY
   return true;
 }
 
+bool ArgDigestFor(const Napi::CallbackInfo& info, size_t i, EVP_PKEY* key, const EVP_MD** out) {
+  std::string digest;
+  const bool nullish = ArgIsNullish(info, i);
+  if (!nullish && !ArgCString(info, i, "digest", &digest)) return false;
+  return DigestForKey(info.Env(), digest, nullish, key, out);
+}
+
 X509Wrap::X509Wrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   if (IsAdopting(info)) return;
   Reset(Handle(X509_new()));
@@ -180,11 +187,8 @@ Napi::Value X509Wrap::Sign(const Napi::CallbackInfo& info) {
   if (x == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
   if (key == nullptr) return {};
-  std::string digest;
-  const bool nullish = ArgIsNullish(info, 1);
-  if (!nullish && !ArgCString(info, 1, "digest", &digest)) return {};
   const EVP_MD* md = nullptr;
-  if (!DigestForKey(env, digest, nullish, key, &md)) return {};
+  if (!ArgDigestFor(info, 1, key, &md)) return {};
   ERR_clear_error();
   if (X509_sign(x, key, md) <= 0) return ThrowOpenSSL(env, "X509_sign");
   return env.Undefined();

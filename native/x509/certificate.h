@@ -53,5 +53,7 @@ class X509Wrap : public Wrapper<X509Wrap, X509, X509_free>, public NameOwner {
 // Resolves a digest name (pyOpenSSL accepts "sha256", "SHA256", ...); null digest where the
 // key type signs without one (Ed25519/Ed448). Returns false with an exception pending.
 bool DigestForKey(Napi::Env env, const std::string& name, bool nullish, EVP_PKEY* key, const EVP_MD** out);
+// The digest argument i (a name, or nullish for Ed25519/Ed448) resolved for signing with `key`.
+bool ArgDigestFor(const Napi::CallbackInfo& info, size_t i, EVP_PKEY* key, const EVP_MD** out);
 
 }  // namespace ossl

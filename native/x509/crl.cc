@@ -109,11 +109,8 @@ Napi::Value CRLWrap::SetTime(const Napi::CallbackInfo& info) {
 
 bool CRLWrap::DoSign(Napi::Env env, X509* cert, EVP_PKEY* key, const Napi::CallbackInfo& info, size_t digest_arg) {
   X509_CRL* c = get();
-  std::string digest;
-  const bool nullish = ArgIsNullish(info, digest_arg);
-  if (!nullish && !ArgCString(info, digest_arg, "digest", &digest)) return false;
   const EVP_MD* md = nullptr;
-  if (!DigestForKey(env, digest, nullish, key, &md)) return false;
+  if (!ArgDigestFor(info, digest_arg, key, &md)) return false;
   ERR_clear_error();
   if (X509_CRL_set_issuer_name(c, X509_get_subject_name(cert)) != 1) {
     ThrowOpenSSL(env, "X509_CRL_set_issuer_name");

@@ -125,11 +125,8 @@ Napi::Value X509ReqWrap::Sign(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
   if (key == nullptr) return {};
-  std::string digest;
-  const bool nullish = ArgIsNullish(info, 1);
-  if (!nullish && !ArgCString(info, 1, "digest", &digest)) return {};
   const EVP_MD* md = nullptr;
-  if (!DigestForKey(env, digest, nullish, key, &md)) return {};
+  if (!ArgDigestFor(info, 1, key, &md)) return {};
   ERR_clear_error();
   if (X509_REQ_sign(r, key, md) <= 0) return ThrowOpenSSL(env, "X509_REQ_sign");
   return env.Undefined();
