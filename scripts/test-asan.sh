@@ -128,11 +128,24 @@ for w in "$logs"/worker.*; do
   if [ -f "$logs/worker.$pid.no-drain" ]; then
     echo "test-asan: warning: worker $pid did not drain its event loop; it ended with process.exit()" >&2
   fi
-  if [ ! -f "$log" ] || ! grep -q -E 'AddressSanitizer exit stats|ERROR: ' "$log"; then
+  if [ -f "$log" ] && grep -q 'LeakSanitizer has encountered a fatal error' "$log" && grep -q '^Tracer caught signal' "$log"; then
+    # LeakSanitizer's own tracer thread crashed while stopping V8's threads (a known LSan flake,
+    # not a finding): this worker's leak check did not run, so the whole run is repeated once.
+    echo "test-asan: worker $pid: LeakSanitizer's tracer crashed; its leak check did not run" >&2
+    tracer_crash=1
+    status=1
+  elif [ ! -f "$log" ] || ! grep -q -E 'AddressSanitizer exit stats|ERROR: ' "$log"; then
     echo "test-asan: worker $pid ended without completing its leak check (it crashed, see above, or was killed)" >&2
     status=1
+    other_failure=1
   fi
 done
+
+if [ "${tracer_crash:-0}" = 1 ] && [ "${other_failure:-0}" = 0 ] && [ ${#bad[@]} -eq 0 ] && [ "$vitest_rc" -eq 0 ] &&
+  [ -z "${OPENSSL_NAPI_ASAN_RETRIED:-}" ]; then
+  echo "test-asan: only LeakSanitizer's tracer failed; running the suite once more" >&2
+  OPENSSL_NAPI_ASAN_RETRIED=1 exec bash "$0" "$@"
+fi
 
 echo "test-asan: $workers vitest worker(s) leak-checked, ${#bad[@]} process(es) with sanitizer reports, $(( $(date +%s) - start ))s"
 if [ "$status" -ne 0 ]; then
