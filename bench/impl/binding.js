@@ -1,4 +1,5 @@
 // openssl-napi side of each benchmark line: the public API, used the way a user would.
+// BENCH_OPS=N runs exactly N operations instead of SECONDS (see common.js), for instruction counts.
 import { SSL, crypto } from '../../dist/index.js';
 import { chain as chainFixture, identity, report, timed, timedSync } from './common.js';
 

@@ -4,7 +4,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Runs `step` (which does `batch` operations, possibly async) until `seconds` elapse. */
+/**
+ * BENCH_OPS=N runs exactly N operations (whole batches: N rounded up to the line's batch; for the
+ * MB/s lines an operation is a byte) instead of `seconds`, like ceiling.c's CEILING_OPS: a
+ * deterministic amount of work, for instruction counts (valgrind --tool=callgrind).
+ */
+const opsLimit = Number(process.env.BENCH_OPS ?? 0);
+if (!Number.isSafeInteger(opsLimit) || opsLimit < 0) throw new Error(`BENCH_OPS must be a non-negative integer, not ${process.env.BENCH_OPS}`);
+function keepGoing(ops, elapsed, seconds) {
+  return opsLimit > 0 ? ops < opsLimit : elapsed < seconds;
+}
+
+/** Runs `step` (which does `batch` operations, possibly async) until `seconds` elapse (or BENCH_OPS ops). */
 export async function timed(seconds, batch, step) {
   let ops = 0;
   const t0 = process.hrtime.bigint();
@@ -13,7 +24,7 @@ export async function timed(seconds, batch, step) {
     await step();
     ops += batch;
     elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  } while (elapsed < seconds);
+  } while (keepGoing(ops, elapsed, seconds));
   return { ops, seconds: elapsed };
 }
 
@@ -26,7 +37,7 @@ export function timedSync(seconds, batch, step) {
     step();
     ops += batch;
     elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  } while (elapsed < seconds);
+  } while (keepGoing(ops, elapsed, seconds));
   return { ops, seconds: elapsed };
 }
 
