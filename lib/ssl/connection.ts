@@ -88,7 +88,8 @@ export class MemoryConnection {
     }
     this._h = new native.Connection(ctx);
     this._context = context;
-    this._h._setOwner(this);
+    // Callbacks get this object from the handle's own property: no native call, no napi reference.
+    this._h._owner = this;
   }
 
   /** The Context (the one set by {@link Connection.setContext} after an SNI switch). */

@@ -107,7 +107,8 @@ export const Status = { Ok: 0, WantRead: -2, WantWrite: -3, WantX509Lookup: -4, 
 
 /** @internal */
 export interface NativeConnection extends NativeHandle {
-  _setOwner(owner: object): void;
+  /** The TS Connection, read by the native side when a callback fires. */
+  _owner?: object;
   handshake(): number;
   read(n: number, peek?: boolean): Buffer | number;
   readInto(buf: Uint8Array, n: number, peek?: boolean): number;

@@ -124,8 +124,9 @@ Napi::Function ConnectionWrap::OwnerHook(Napi::Env env, const char* name) const 
 }
 
 Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
-  if (owner_.IsEmpty()) return env.Undefined();
-  Napi::Value v = owner_.Value();
+  Napi::Object self = Value();
+  if (self.IsEmpty()) return env.Undefined();
+  Napi::Value v = self.Get("_owner");
   return v.IsEmpty() ? env.Undefined() : v;
 }
 
@@ -163,13 +164,6 @@ Napi::Value ConnectionWrap::Status(Napi::Env env, SSL* ssl, int ret, const char*
     default:
       return ThrowSSLError(env, ssl, ret, op);
   }
-}
-
-Napi::Value ConnectionWrap::SetOwner(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsObject()) return ThrowTypeError(env, "_setOwner needs an object");
-  owner_ = Napi::Reference<Napi::Object>::New(info[0].As<Napi::Object>(), 0);
-  return env.Undefined();
 }
 
 Napi::Value ConnectionWrap::Handshake(const Napi::CallbackInfo& info) {
@@ -877,7 +871,6 @@ Napi::Value ConnectionWrap::GetSelectedSrtpProfile(const Napi::CallbackInfo& inf
 void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("_setOwner", &ConnectionWrap::SetOwner),
              InstanceMethod("handshake", &ConnectionWrap::Handshake),
              InstanceMethod("read", &ConnectionWrap::Read),
              InstanceMethod("readInto", &ConnectionWrap::ReadInto),

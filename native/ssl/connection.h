@@ -24,7 +24,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   static ConnectionWrap* FromSSL(const SSL* ssl);
   static int ExIndex();
 
-  // The TS Connection object (weak), or undefined once collected.
+  // The TS Connection object: the handle's own `_owner` property (set by lib/ssl/connection.ts),
+  // read only when a callback needs it (no per-connection reference or extra call), or undefined.
   Napi::Value Owner(Napi::Env env) const;
 
   CallbackBridge bridge;
@@ -38,8 +39,6 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   int driving = 0;                    // >0 while a JS call drives OpenSSL on this SSL
 
  private:
-  // Opens the bridge scope and returns the SSL (null with an exception pending).
-  Napi::Value SetOwner(const Napi::CallbackInfo& info);
   Napi::Value Handshake(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
@@ -115,7 +114,6 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // an empty value). Rethrows a callback's exception first.
   Napi::Value Status(Napi::Env env, SSL* ssl, int ret, const char* op);
 
-  Napi::Reference<Napi::Object> owner_;
   BIO* rbio_ = nullptr;  // owned by the SSL
   BIO* wbio_ = nullptr;  // owned by the SSL
   int last_status_ = 0;
