@@ -24,7 +24,7 @@ const contextCalls: [string, unknown[]][] = [
 const connectionCalls: [string, unknown[]][] = [
   ['setContext', [5]], ['setOptions', ['x']], ['setVerify', ['x']], ['useCertificate', [5]], ['usePrivatekey', [5]],
   ['setTlsextHostName', [5]], ['send', [5]], ['sendall', [5]], ['recv', ['x']], ['recvInto', [5]], ['bioRead', ['x']],
-  ['bioWrite', [5]], ['pump', [5, 10]], ['setShutdown', ['x']], ['exportKeyingMaterial', [5, 10]], ['setSession', [5]],
+  ['bioWrite', [5]], ['pump', [5, 10]], ['pumpInto', [5, Buffer.alloc(10)]], ['pumpInto', [null, 10]], ['setShutdown', ['x']], ['exportKeyingMaterial', [5, 10]], ['setSession', [5]],
   ['setAlpnProtos', [5]], ['setInfoCallback', [5]], ['setHost', [5]], ['setIpAddress', [5]], ['keyUpdate', ['x']],
 ];
 
@@ -53,7 +53,7 @@ describe('use after free()', () => {
       if (skip.has(m)) continue;
       expect(() => (conn as unknown as Record<string, () => unknown>)[m]!(), m).toThrow(/Connection has been freed/);
     }
-    for (const [m, args] of [['recv', [10]], ['send', ['x']], ['bioWrite', ['x']], ['bioRead', [10]], ['setTlsextHostName', ['a']]] as const) {
+    for (const [m, args] of [['recv', [10]], ['send', ['x']], ['bioWrite', ['x']], ['bioRead', [10]], ['setTlsextHostName', ['a']], ['pumpInto', [null, Buffer.alloc(10)]]] as const) {
       expect(() => (conn as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args), m).toThrow(/freed/);
     }
   });

@@ -124,6 +124,186 @@ describe.each(versions)('memory-BIO %s', (label, version) => {
   });
 });
 
+/** Drives a handshake with pumpInto only (two reused buffers); returns the number of calls. */
+function pumpIntoHandshake(client: SSL.Connection, server: SSL.Connection, cap = 1 << 16): number {
+  const toServer = Buffer.alloc(cap);
+  const toClient = Buffer.alloc(cap);
+  const view = (b: Buffer, r: number): Buffer | null => (SSL.pumpBytes(r) > 0 ? b.subarray(0, SSL.pumpBytes(r)) : null);
+  const settled = (r: number): boolean =>
+    (r & SSL.PUMP_INIT_FINISHED) !== 0 && (r & SSL.PUMP_MORE_PENDING) === 0 && SSL.pumpStatus(r) === 0;
+  let rc = client.pumpInto(null, toServer);
+  let calls = 1;
+  for (let i = 0; i < 500; i++) {
+    const rs = server.pumpInto(view(toServer, rc), toClient);
+    rc = client.pumpInto(view(toClient, rs), toServer);
+    calls += 2;
+    if (SSL.pumpBytes(rc) === 0 && settled(rc) && settled(rs)) return calls;
+  }
+  throw new Error('handshake did not finish');
+}
+
+describe.each(versions)('pumpInto %s', (label, version) => {
+  it('drives a whole handshake alone, with one result number per call', () => {
+    const sctx = serverContext(pki().ec);
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    const calls = pumpIntoHandshake(client, server);
+    expect(calls).toBeLessThanOrEqual(5);
+    expect(client.isInitFinished()).toBe(true);
+    expect(server.isInitFinished()).toBe(true);
+    expect(client.getProtocolVersionName()).toBe(label.replace('TLS', 'TLSv'));
+    expect(client.lastStatus()).toBe(0);
+    expect(server.lastStatus()).toBe(0);
+    expect(client.bioPending()).toBe(0);
+    expect(server.bioPending()).toBe(0);
+    // TLS 1.3 tickets were delivered to the client's read BIO; recv processes them.
+    expect(() => client.recv(10)).toThrow(WantReadError);
+    expect(roundTrip(client, server, Buffer.from('after pumpInto')).toString()).toBe('after pumpInto');
+    expect(roundTrip(server, client, Buffer.from('and back')).toString()).toBe('and back');
+  });
+
+  it('reports bytes, status and flags: the first flight wants read, then both finish', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    const out = Buffer.alloc(1 << 16);
+    const r1 = client.pumpInto(null, out);
+    expect(SSL.pumpBytes(r1)).toBeGreaterThan(0); // the ClientHello
+    expect(SSL.pumpStatus(r1)).toBe(-2);
+    expect(r1 & SSL.PUMP_INIT_FINISHED).toBe(0);
+    expect(r1 & SSL.PUMP_MORE_PENDING).toBe(0);
+    expect(r1).toBe(SSL.pumpBytes(r1) * 32 + 2);
+    expect(client.lastStatus()).toBe(-2);
+    // Nothing new: no bytes, still waiting.
+    expect(client.pumpInto(null, Buffer.alloc(100))).toBe(2);
+    const back = Buffer.alloc(1 << 16);
+    const r2 = server.pumpInto(out.subarray(0, SSL.pumpBytes(r1)), back);
+    expect(SSL.pumpBytes(r2)).toBeGreaterThan(0);
+    expect(SSL.pumpStatus(r2)).toBe(-2);
+    let r3 = client.pumpInto(back.subarray(0, SSL.pumpBytes(r2)), out);
+    let r4: number;
+    if (version === SSL.TLS1_2_VERSION) {
+      // TLS 1.2: the client sends its Finished and waits for the server's.
+      expect(r3 & SSL.PUMP_INIT_FINISHED).toBe(0);
+      expect(SSL.pumpStatus(r3)).toBe(-2);
+      r4 = server.pumpInto(out.subarray(0, SSL.pumpBytes(r3)), back);
+      expect(SSL.pumpBytes(r4)).toBeGreaterThan(0);
+      r3 = client.pumpInto(back.subarray(0, SSL.pumpBytes(r4)), out);
+      expect(SSL.pumpBytes(r3)).toBe(0);
+    }
+    expect(r3 & SSL.PUMP_INIT_FINISHED).toBe(SSL.PUMP_INIT_FINISHED);
+    expect(SSL.pumpStatus(r3)).toBe(0);
+    // A finished connection only moves bytes (TLS 1.3: the server's session tickets).
+    r4 = server.pumpInto(version === SSL.TLS1_2_VERSION ? null : out.subarray(0, SSL.pumpBytes(r3)), back);
+    expect(r4 & SSL.PUMP_INIT_FINISHED).toBe(SSL.PUMP_INIT_FINISHED);
+    expect(SSL.pumpStatus(r4)).toBe(0);
+    expect(SSL.pumpBytes(r4) > 0).toBe(version === SSL.TLS1_3_VERSION);
+    expect(server.isInitFinished() && client.isInitFinished()).toBe(true);
+  });
+
+  it('an `out` too small leaves the rest pending and sets PUMP_MORE_PENDING', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(version);
+    const { server, client } = pair(sctx, clientContext());
+    const small = Buffer.alloc(16);
+    const r = client.pumpInto(null, small);
+    expect(SSL.pumpBytes(r)).toBe(16);
+    expect(r & SSL.PUMP_MORE_PENDING).toBe(SSL.PUMP_MORE_PENDING);
+    expect(SSL.pumpStatus(r)).toBe(-2);
+    const rest = client.bioPending();
+    expect(rest).toBeGreaterThan(0);
+    const parts = [Buffer.from(small)];
+    let more = true;
+    while (more) {
+      const k = client.pumpInto(null, small);
+      parts.push(Buffer.from(small.subarray(0, SSL.pumpBytes(k))));
+      more = (k & SSL.PUMP_MORE_PENDING) !== 0;
+      expect(SSL.pumpBytes(k)).toBe(more ? 16 : (rest - 1) % 16 + 1);
+    }
+    expect(client.bioPending()).toBe(0);
+    // The pieces are the whole ClientHello: the server takes them and the handshake completes.
+    server.bioWrite(Buffer.concat(parts));
+    pumpIntoHandshake(client, server, 32);
+    expect(client.isInitFinished() && server.isInitFinished()).toBe(true);
+    // An empty `out` copies nothing and says so.
+    client.send(Buffer.from('x'));
+    expect(client.pumpInto(null, Buffer.alloc(0))).toBe(SSL.PUMP_INIT_FINISHED + SSL.PUMP_MORE_PENDING);
+  });
+});
+
+describe('pumpInto errors', () => {
+  it('wrong argument types throw before any input is consumed', () => {
+    const { server, client } = pair(serverContext(), clientContext());
+    const hello = Buffer.alloc(4096);
+    const n = SSL.pumpBytes(client.pumpInto(null, hello));
+    const input = hello.subarray(0, n);
+    const out = Buffer.alloc(1 << 16);
+    for (const bad of [5, 'x', {}, [1, 2], new ArrayBuffer(8)]) {
+      expect(() => server.pumpInto(bad as never, out)).toThrow(/The "input" argument must be/);
+      expect(() => server.pumpInto(input, bad as never)).toThrow(/The "out" argument must be/);
+    }
+    expect(() => server.pumpInto(input, null as never)).toThrow(TypeError);
+    expect(() => server.pumpInto(input, undefined as never)).toThrow(TypeError);
+    // None of the failed calls wrote the ClientHello: it is taken exactly once now.
+    expect(SSL.pumpStatus(server.pumpInto(input, out))).toBe(-2);
+    expect(server.getStateString()).not.toMatch(/before/);
+  });
+
+  it('a freed Connection throws', () => {
+    const c = new SSL.Connection(clientContext());
+    c.setConnectState();
+    c.free();
+    expect(() => c.pumpInto(null, Buffer.alloc(10))).toThrow(/Connection has been freed/);
+  });
+
+  it('bad data from the peer throws an OpenSSLError; the alert stays for bioRead', () => {
+    const { server } = pair(serverContext(), clientContext());
+    const notAHello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]);
+    expect(() => server.pumpInto(notAHello, Buffer.alloc(1024))).toThrow(OpenSSLError);
+    const alert = server.bioRead(1024);
+    expect(alert[0]).toBe(21); // an alert record
+    const again = pair(serverContext(), clientContext()).server;
+    expect(() => again.pumpInto(Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.alloc(1024))).toThrow(/http request/);
+  });
+
+  it('is refused from the connection\'s own callback (wrong state)', () => {
+    const sctx = serverContext();
+    let inner: unknown;
+    sctx.setInfoCallback((conn) => {
+      if (inner === undefined) {
+        try {
+          conn.pumpInto(null, Buffer.alloc(10));
+          inner = null;
+        } catch (e) {
+          inner = e;
+        }
+      }
+    });
+    const { server, client } = pair(sctx, clientContext());
+    pumpIntoHandshake(client, server);
+    expect((inner as { code?: string }).code).toBe('ERR_OPENSSL_NAPI_REENTRANT');
+  });
+
+  it('callbacks driven by pumpInto get the owner Connection', () => {
+    const sctx = serverContext();
+    const seen = new Set<unknown>();
+    sctx.setInfoCallback((conn) => seen.add(conn));
+    const cctx = clientContext();
+    cctx.setVerify(SSL.VERIFY_PEER, (conn) => {
+      seen.add(conn);
+      return true;
+    });
+    const { server, client } = pair(sctx, cctx);
+    const perConnection: unknown[] = [];
+    client.setInfoCallback((conn) => perConnection.push(conn));
+    pumpIntoHandshake(client, server);
+    expect(seen.size).toBe(2);
+    expect(seen.has(server) && seen.has(client)).toBe(true);
+    expect(perConnection.length).toBeGreaterThan(0);
+    expect(perConnection.every((c) => c === client)).toBe(true);
+  });
+});
+
 describe('Connection state and bad input', () => {
   it('before the handshake: getters are null, recv wants read', () => {
     const c = new SSL.Connection(clientContext());

@@ -18,6 +18,20 @@ import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
 import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
 
+/** {@link MemoryConnection.pumpInto} result flag: the handshake has finished. */
+export const PUMP_INIT_FINISHED = 16;
+/** {@link MemoryConnection.pumpInto} result flag: more ciphertext is pending than `out` took. */
+export const PUMP_MORE_PENDING = 8;
+/** Bytes of ciphertext a {@link MemoryConnection.pumpInto} result says were copied into `out`. */
+export function pumpBytes(result: number): number {
+  return Math.floor(result / 32);
+}
+/** The handshake status in a {@link MemoryConnection.pumpInto} result: 0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return, -6 other. */
+export function pumpStatus(result: number): number {
+  const status = result % 8;
+  return status === 0 ? 0 : -status;
+}
+
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
 export function raiseStatus(code: number): never {
   switch (code) {
@@ -213,7 +227,21 @@ export class MemoryConnection {
   pump(input: Uint8Array | null, outCap = 65536): Buffer | null {
     return this._h.pump(input, outCap);
   }
-  /** The handshake status of the last {@link Connection.pump}: 0 done, -2 wants read, ... */
+  /**
+   * {@link Connection.pump} without allocating: feeds `input` (may be null) into the connection,
+   * advances the handshake if it is not finished, and copies ciphertext for the peer into `out`.
+   * Returns one number that tells everything the caller needs (no lastStatus/isInitFinished/
+   * bioPending calls): `bytes * 32 + flags + (-status)`. Decode it with {@link pumpBytes},
+   * {@link pumpStatus} (0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return,
+   * -6 other, as {@link Connection.lastStatus}), and the flags {@link PUMP_INIT_FINISHED} and
+   * {@link PUMP_MORE_PENDING} (ciphertext beyond what `out` could take: call again with null).
+   * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link Connection.bioRead}).
+   * Beyond pyOpenSSL.
+   */
+  pumpInto(input: Uint8Array | null, out: Uint8Array): number {
+    return this._h.pumpInto(input, out);
+  }
+  /** The handshake status of the last {@link Connection.pump} or {@link Connection.pumpInto}: 0 done, -2 wants read, ... */
   lastStatus(): number {
     return this._h.lastStatus();
   }

@@ -119,6 +119,8 @@ export interface NativeConnection extends NativeHandle {
   bioShutdown(): void;
   bioPending(): number;
   pump(input: Uint8Array | null, outCap: number): Buffer | null;
+  /** count * 32 + (init finished ? 16 : 0) + (more output pending than `out` took ? 8 : 0) + (-status). */
+  pumpInto(input: Uint8Array | null, out: Uint8Array): number;
   /** count * 32 + (init finished ? 16 : 0) + (output pending ? 8 : 0) + (-status). */
   feed(input: Uint8Array | null, out: Uint8Array): number;
   /** All the ciphertext of `data`, or a status number when SSL_write stopped (see lastWritten). */

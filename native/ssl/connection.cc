@@ -141,29 +141,38 @@ Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
                            "ERR_OPENSSL_NAPI_REENTRANT");
 
 Napi::Value ConnectionWrap::Status(Napi::Env env, SSL* ssl, int ret, const char* op) {
-  if (bridge.RethrowPending(env)) return {};
+  int status = kSSLOk;
+  if (!StatusCode(env, ssl, ret, op, &status)) return {};
+  return Napi::Number::New(env, status);
+}
+
+bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status) {
+  if (bridge.RethrowPending(env)) return false;
   switch (SSL_get_error(ssl, ret)) {
     case SSL_ERROR_WANT_READ:
-      ERR_clear_error();
-      return Napi::Number::New(env, kSSLWantRead);
+      *status = kSSLWantRead;
+      break;
     case SSL_ERROR_WANT_WRITE:
-      ERR_clear_error();
-      return Napi::Number::New(env, kSSLWantWrite);
+      *status = kSSLWantWrite;
+      break;
     case SSL_ERROR_WANT_X509_LOOKUP:
-      ERR_clear_error();
-      return Napi::Number::New(env, kSSLWantX509Lookup);
+      *status = kSSLWantX509Lookup;
+      break;
     case SSL_ERROR_ZERO_RETURN:
-      ERR_clear_error();
-      return Napi::Number::New(env, kSSLZeroReturn);
+      *status = kSSLZeroReturn;
+      break;
     case SSL_ERROR_WANT_ASYNC:
     case SSL_ERROR_WANT_ASYNC_JOB:
     case SSL_ERROR_WANT_CLIENT_HELLO_CB:
     case SSL_ERROR_WANT_RETRY_VERIFY:
-      ERR_clear_error();
-      return Napi::Number::New(env, kSSLWantOther);
+      *status = kSSLWantOther;
+      break;
     default:
-      return ThrowSSLError(env, ssl, ret, op);
+      ThrowSSLError(env, ssl, ret, op);
+      return false;
   }
+  ERR_clear_error();
+  return true;
 }
 
 Napi::Value ConnectionWrap::Handshake(const Napi::CallbackInfo& info) {
@@ -320,10 +329,8 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
-    } else {
-      Napi::Value st = Status(env, ssl, ret, "SSL_do_handshake");
-      if (st.IsEmpty()) return {};
-      last_status_ = st.As<Napi::Number>().Int32Value();
+    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &last_status_)) {
+      return {};
     }
   }
   if (wbio_ == nullptr) return env.Null();  // freed by a callback
@@ -333,6 +340,57 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, size);
   if (BIO_read(wbio_, out.Data(), static_cast<int>(size)) != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
   return out;
+}
+
+// pumpInto(input | null, out) -> one number, the layout of feed():
+//   copied * 32 + (init finished ? 16 : 0) + (more ciphertext pending than out took ? 8 : 0) + (-status)
+// pump() without allocating: writes `input` into the read BIO, advances the handshake if it is
+// not finished (status as lastStatus(): 0, -2 want read, -3 want write, -4 X509 lookup, -5 zero
+// return, -6 other), then copies pending ciphertext for the peer into `out`. The caller needs no
+// further call (lastStatus/isInitFinished/bioPending) to know what to do next. Fatal errors throw.
+Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  // Both arguments are checked before anything happens, so a bad `out` consumes no input.
+  ossl::Bytes out;
+  if (!ArgBytes(info, 1, "out", &out, false)) return {};
+  if (out.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"out\" argument must be smaller than 2 GiB");
+  ossl::Bytes in;
+  if (!ArgIsNullish(info, 0)) {
+    if (!ArgBytes(info, 0, "input", &in, false)) return {};
+    if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
+  }
+  if (rbio_ == nullptr || wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (in.size > 0) {
+    ERR_clear_error();
+    if (BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
+  }
+  int status = kSSLOk;
+  bool finished = SSL_is_init_finished(ssl) != 0;
+  if (!finished) {
+    // Only the handshake can run callbacks: no Drive (bridge scope, SSL reference) otherwise.
+    Drive d(this, ssl, env);
+    ERR_clear_error();
+    const int ret = SSL_do_handshake(ssl);
+    if (ret == 1) {
+      if (bridge.RethrowPending(env)) return {};
+    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &status)) {
+      return {};
+    }
+    finished = SSL_is_init_finished(ssl) != 0;  // `ssl` is still held by d
+  }
+  last_status_ = status;
+  size_t copied = 0;
+  bool more = false;
+  if (wbio_ != nullptr) {  // null when a callback freed the connection
+    const size_t pending = BIO_ctrl_pending(wbio_);
+    copied = pending < out.size ? pending : out.size;
+    more = pending > copied;
+    if (copied > 0 && BIO_read(wbio_, const_cast<unsigned char*>(out.data), static_cast<int>(copied)) != static_cast<int>(copied))
+      return ThrowOpenSSL(env, "BIO_read");
+  }
+  const double code = static_cast<double>(copied) * 32.0 + (finished ? 16 : 0) + (more ? 8 : 0) + (-status);
+  return Napi::Number::New(env, code);
 }
 
 Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
@@ -371,10 +429,8 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
-    } else {
-      Napi::Value st = Status(env, ssl, ret, "SSL_do_handshake");
-      if (st.IsEmpty()) return {};
-      status = st.As<Napi::Number>().Int32Value();
+    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &status)) {
+      return {};
     }
   }
   auto* dst = const_cast<unsigned char*>(out.data);
@@ -389,9 +445,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
         total += got;
         continue;
       }
-      Napi::Value st = Status(env, ssl, ret, "SSL_read");
-      if (st.IsEmpty()) return {};
-      status = st.As<Napi::Number>().Int32Value();
+      if (!StatusCode(env, ssl, ret, "SSL_read", &status)) return {};
       break;
     }
   }
@@ -424,9 +478,7 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
       off += w;
       continue;
     }
-    Napi::Value st = Status(env, ssl, ret, "SSL_write");
-    if (st.IsEmpty()) return {};
-    status = st.As<Napi::Number>().Int32Value();
+    if (!StatusCode(env, ssl, ret, "SSL_write", &status)) return {};
     break;
   }
   last_written_ = off;
@@ -881,6 +933,7 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              InstanceMethod("bioShutdown", &ConnectionWrap::BioShutdown),
              InstanceMethod("bioPending", &ConnectionWrap::BioPending),
              InstanceMethod("pump", &ConnectionWrap::Pump),
+             InstanceMethod("pumpInto", &ConnectionWrap::PumpInto),
              InstanceMethod("lastStatus", &ConnectionWrap::LastStatus),
              InstanceMethod("feed", &ConnectionWrap::Feed),
              InstanceMethod("seal", &ConnectionWrap::Seal),

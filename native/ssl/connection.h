@@ -49,6 +49,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value BioShutdown(const Napi::CallbackInfo& info);
   Napi::Value BioPending(const Napi::CallbackInfo& info);
   Napi::Value Pump(const Napi::CallbackInfo& info);
+  Napi::Value PumpInto(const Napi::CallbackInfo& info);
   Napi::Value LastStatus(const Napi::CallbackInfo& info);
   Napi::Value Feed(const Napi::CallbackInfo& info);
   Napi::Value Seal(const Napi::CallbackInfo& info);
@@ -113,6 +114,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // Maps SSL_get_error: Want*/ZeroReturn -> a status number; a real error is thrown (returns
   // an empty value). Rethrows a callback's exception first.
   Napi::Value Status(Napi::Env env, SSL* ssl, int ret, const char* op);
+  // Status() without boxing: false with the exception pending, else *status is set.
+  bool StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status);
 
   BIO* rbio_ = nullptr;  // owned by the SSL
   BIO* wbio_ = nullptr;  // owned by the SSL
