@@ -4,6 +4,7 @@
 // and returns an empty Napi::Value, so a method ends with `return ThrowX(...)`.
 #pragma once
 #include <napi.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <string>
@@ -57,6 +58,12 @@ enum SSLStatus : int {
   kSSLZeroReturn = -5,
   kSSLWantOther = -6,  // async job, client hello callback, retry-verify: surfaced as WantRead
 };
+
+// ERR_clear_error() for hot paths: the queue is nearly always empty there, and a peek at it is
+// cheaper than clearing all of its slots.
+inline void ClearErrors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
 
 // Maps SSL_get_error(ssl, ret) and throws the matching JS error.
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation);

@@ -83,7 +83,7 @@ ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   if (IsAdopting(info)) return;
   SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
   if (ctx == nullptr) return;
-  ERR_clear_error();
+  ClearErrors();
   Reset(Handle(SSL_new(ctx)));
   SSL* ssl = get();
   if (ssl == nullptr) {
@@ -171,14 +171,14 @@ bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op
       ThrowSSLError(env, ssl, ret, op);
       return false;
   }
-  ERR_clear_error();
+  ClearErrors();
   return true;
 }
 
 Napi::Value ConnectionWrap::Handshake(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  ERR_clear_error();
+  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_do_handshake(ssl);
   if (ret == 1) {
@@ -199,7 +199,7 @@ Napi::Value ConnectionWrap::Read(const Napi::CallbackInfo& info) {
   unsigned char buf[SSL3_RT_MAX_PLAIN_LENGTH];
   const size_t cap = static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf;
   size_t got = 0;
-  ERR_clear_error();
+  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = peek ? SSL_peek_ex(ssl, buf, cap, &got) : SSL_read_ex(ssl, buf, cap, &got);
   if (ret == 1) {
@@ -221,7 +221,7 @@ Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
   size_t cap = static_cast<size_t>(n) < b.size ? static_cast<size_t>(n) : b.size;
   if (cap == 0) return Napi::Number::New(env, 0);
   size_t got = 0;
-  ERR_clear_error();
+  ClearErrors();
   Drive d(this, ssl, env);
   auto* dst = const_cast<unsigned char*>(b.data);
   const int ret = peek ? SSL_peek_ex(ssl, dst, cap, &got) : SSL_read_ex(ssl, dst, cap, &got);
@@ -241,7 +241,7 @@ Napi::Value ConnectionWrap::Write(const Napi::CallbackInfo& info) {
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
   size_t written = 0;
-  ERR_clear_error();
+  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_write_ex(ssl, b.data, b.size, &written);
   if (ret == 1) {
@@ -289,7 +289,7 @@ Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
   if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
-  ERR_clear_error();
+  ClearErrors();
   const int n = BIO_write(rbio_, b.data, static_cast<int>(b.size));
   if (n <= 0) return ThrowOpenSSL(env, "BIO_write");
   return Napi::Number::New(env, n);
@@ -325,7 +325,7 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
   last_status_ = kSSLOk;
   Drive d(this, ssl, env);
   if (SSL_is_init_finished(ssl) == 0) {
-    ERR_clear_error();
+    ClearErrors();
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
@@ -362,7 +362,7 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   }
   if (rbio_ == nullptr || wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
   if (in.size > 0) {
-    ERR_clear_error();
+    ClearErrors();
     if (BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
   int status = kSSLOk;
@@ -370,7 +370,7 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   if (!finished) {
     // Only the handshake can run callbacks: no Drive (bridge scope, SSL reference) otherwise.
     Drive d(this, ssl, env);
-    ERR_clear_error();
+    ClearErrors();
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
@@ -416,7 +416,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     ossl::Bytes in;
     if (!ArgBytes(info, 0, "input", &in, false)) return {};
     if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
-    ERR_clear_error();
+    ClearErrors();
     if (in.size > 0 && BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
   Drive d(this, ssl, env);
@@ -425,7 +425,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   // The first handshake is driven here; a later one (renegotiation) is driven by SSL_read, which
   // also takes the application data that may interleave with it.
   if (!handshake_seen_ && SSL_is_init_finished(ssl) == 0) {
-    ERR_clear_error();
+    ClearErrors();
     const int ret = SSL_do_handshake(ssl);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
@@ -438,7 +438,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   if (status == kSSLOk && handshake_seen_) {
     while (total < out.size) {
       size_t got = 0;
-      ERR_clear_error();
+      ClearErrors();
       const int ret = SSL_read_ex(ssl, dst + total, out.size - total, &got);
       if (ret == 1) {
         if (bridge.RethrowPending(env)) return {};
@@ -471,7 +471,7 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   int status = kSSLOk;
   while (off < b.size) {
     size_t w = 0;
-    ERR_clear_error();
+    ClearErrors();
     const int ret = SSL_write_ex(ssl, b.data + off, b.size - off, &w);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
@@ -488,7 +488,7 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   if (pending == 0) return env.Null();
   if (pending > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "too much pending ciphertext");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, pending);
-  ERR_clear_error();
+  ClearErrors();
   if (BIO_read(wbio_, out.Data(), static_cast<int>(pending)) != static_cast<int>(pending)) return ThrowOpenSSL(env, "BIO_read");
   return out;
 }
@@ -503,7 +503,7 @@ Napi::Value ConnectionWrap::LastWritten(const Napi::CallbackInfo& info) {
 Napi::Value ConnectionWrap::Shutdown(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  ERR_clear_error();
+  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_shutdown(ssl);
   if (ret >= 0) {
@@ -545,7 +545,7 @@ Napi::Value ConnectionWrap::Renegotiate(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
   if (SSL_renegotiate_pending(ssl)) return Napi::Boolean::New(env, false);
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_renegotiate(ssl) != 1) return ThrowOpenSSL(env, "SSL_renegotiate");
   return Napi::Boolean::New(env, true);
 }
@@ -586,7 +586,7 @@ Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
   if (ctx == nullptr) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set_SSL_CTX(ssl, ctx) == nullptr) return ThrowOpenSSL(env, "SSL_set_SSL_CTX");
   return env.Undefined();
 }
@@ -611,7 +611,7 @@ Napi::Value ConnectionWrap::UseCertificate(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   X509* cert = X509Wrap::Arg(info, 0, "cert");
   if (cert == nullptr) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_use_certificate(ssl, cert) != 1) return ThrowOpenSSL(env, "SSL_use_certificate");
   return env.Undefined();
 }
@@ -620,7 +620,7 @@ Napi::Value ConnectionWrap::UsePrivatekey(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
   if (key == nullptr) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_use_PrivateKey(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_use_PrivateKey");
   return env.Undefined();
 }
@@ -648,7 +648,7 @@ Napi::Value ConnectionWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes wire;
   if (!ArgBytes(info, 0, "protos", &wire, false)) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set_alpn_protos(ssl, wire.data, static_cast<unsigned int>(wire.size)) != 0) return ThrowOpenSSL(env, "SSL_set_alpn_protos");
   return env.Undefined();
 }
@@ -675,7 +675,7 @@ Napi::Value ConnectionWrap::SetTlsextHostName(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_host_name");
   return env.Undefined();
 }
@@ -799,7 +799,7 @@ Napi::Value ConnectionWrap::ExportKeyingMaterial(const Napi::CallbackInfo& info)
   const bool has_context = !ArgIsNullish(info, 2);
   if (has_context && !ArgBytes(info, 2, "context", &context)) return {};
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(olen));
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_export_keying_material(ssl, out.Data(), out.Length(), reinterpret_cast<const char*>(label.data), label.size,
                                  context.data, context.size, has_context ? 1 : 0) != 1)
     return ThrowOpenSSL(env, "SSL_export_keying_material");
@@ -815,7 +815,7 @@ Napi::Value ConnectionWrap::SetSession(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   SSL_SESSION* s = SessionWrap::Arg(info, 0, "session");
   if (s == nullptr) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set_session(ssl, s) != 1) return ThrowOpenSSL(env, "SSL_set_session");
   return env.Undefined();
 }
@@ -842,7 +842,7 @@ Napi::Value ConnectionWrap::GetStateString(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::RequestOcsp(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_status_type");
   return env.Undefined();
 }
@@ -851,7 +851,7 @@ Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_set1_host(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set1_host");
   return env.Undefined();
 }
@@ -860,9 +860,9 @@ Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string ip;
   if (!ArgCString(info, 0, "ip", &ip)) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {
-    ERR_clear_error();
+    ClearErrors();
     return ThrowTypeError(env, "Invalid IP address: " + ip, "ERR_INVALID_ARG_VALUE");
   }
   return env.Undefined();
@@ -877,7 +877,7 @@ Napi::Value ConnectionWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   EVP_PKEY* key = nullptr;
   if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) {
-    ERR_clear_error();
+    ClearErrors();
     return env.Null();
   }
   return PKeyWrap::New(env, EVPPKeyPtr(key), true);
@@ -903,7 +903,7 @@ Napi::Value ConnectionWrap::KeyUpdate(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   bool request_peer = false;
   if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "requestPeer", &request_peer)) return {};
-  ERR_clear_error();
+  ClearErrors();
   if (SSL_key_update(ssl, request_peer ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1)
     return ThrowOpenSSL(env, "SSL_key_update");
   return env.Undefined();
