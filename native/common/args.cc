@@ -40,6 +40,17 @@ bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i) {
 bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string) {
   if (i < info.Length()) {
     Napi::Value v = info[i];
+    // Fast path for the usual Buffer/Uint8Array: one Node-API call gives type, data and length
+    // (the general path below makes three to five). A non-typed-array just fails the call.
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) == napi_ok &&
+        (type == napi_uint8_array || type == napi_uint8_clamped_array || type == napi_int8_array)) {
+      out->data = data != nullptr ? static_cast<const unsigned char*>(data) : reinterpret_cast<const unsigned char*>("");
+      out->size = length;
+      return true;
+    }
     if (v.IsBuffer()) {
       auto b = v.As<Napi::Buffer<unsigned char>>();
       out->data = b.Data();
