@@ -64,9 +64,11 @@ const settled = (r) => (r & PUMP_INIT_FINISHED) !== 0 && (r & PUMP_MORE_PENDING)
 function handshake(c, s) {
   let rc = c.pumpInto(null, toServerBuf);
   for (let i = 0; i < 100; i++) {
+    // Each call delivers the other side's last bytes: done as soon as a side that has just taken
+    // them has nothing new and both are settled.
     const rs = s.pumpInto(input(toServerBuf, rc), toClientBuf);
+    if (pumpBytes(rs) === 0 && settled(rs) && settled(rc)) return;
     rc = c.pumpInto(input(toClientBuf, rs), toServerBuf);
-    // The server's bytes were just delivered to the client; done when the client has nothing new.
     if (pumpBytes(rc) === 0 && settled(rc) && settled(rs)) return;
   }
   throw new Error('handshake did not finish');
