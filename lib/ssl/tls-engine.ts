@@ -43,13 +43,39 @@ export function sysCallError(err: Error & { errno?: number; code?: string }): Sy
   return e;
 }
 
+/** What SocketConnection and SecureSocket drive: this stream-event pump or the native one. @internal */
+export interface SocketEngine {
+  handshakeDone: boolean;
+  closeNotifyReceived: boolean;
+  started: boolean;
+  failed: boolean;
+  error: Error | null;
+  closed: boolean;
+  shutdownSent: boolean;
+  /** Starts pumping (idempotent). */
+  start(): void;
+  pause(): void;
+  resume(): void;
+  /** Encrypts and sends `data` (after the handshake); `cb` once the transport took it. */
+  write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
+  /** Sends close_notify; true when the peer's was already received. */
+  shutdown(cb?: (err?: Error | null) => void): boolean;
+  /** `cb` once everything OpenSSL produced is written. */
+  flush(cb?: (err?: Error | null) => void): boolean;
+  /** Half-closes the transport (FIN) after everything queued; `cb` when done. */
+  end(cb: (err?: Error | null) => void): void;
+  fail(err: Error): void;
+  /** Drops the socket now. */
+  destroy(): void;
+}
+
 interface Stalled {
   data: Uint8Array;
   cb: ((err?: Error | null) => void) | undefined;
 }
 
 /** @internal */
-export class TlsEngine {
+export class TlsEngine implements SocketEngine {
   handshakeDone = false;
   closeNotifyReceived = false;
   started = false;
@@ -97,6 +123,8 @@ export class TlsEngine {
     }
     socket.on('data', (chunk: Buffer) => this.drive(chunk));
     socket.on('end', () => this.onEnd());
+    // A socket accepted with pauseOnConnect (or paused by its creator) starts flowing now.
+    if (!this.paused) socket.resume();
     if (socket.connecting) socket.once('connect', () => this.drive(null));
     else this.drive(null);
   }
@@ -241,6 +269,11 @@ export class TlsEngine {
       return true;
     }
     return this.socket.write(out, cb);
+  }
+
+  end(cb: (err?: Error | null) => void): void {
+    if (this.socket.destroyed) process.nextTick(cb);
+    else this.socket.end(() => cb());
   }
 
   private onEnd(): void {

@@ -58,6 +58,9 @@ enum SSLStatus : int {
   kSSLWantOther = -6,  // async job, client hello callback, retry-verify: surfaced as WantRead
 };
 
+// Throws SysCallError(errno, strerror); -1 is pyOpenSSL's (-1, 'Unexpected EOF').
+Napi::Value ThrowSysCallError(Napi::Env env, int err_no);
+
 // Maps SSL_get_error(ssl, ret) and throws the matching JS error.
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation);
 
