@@ -74,7 +74,7 @@ export class NativeEngine implements SocketEngine {
       if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
         this.fail(new SysCallError(-1, 'Unexpected EOF'));
       }
-      this.release(this.error ?? new SysCallError(-1, 'The connection is closed'));
+      this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
       this.sink.onClose();
     });
   }
@@ -146,6 +146,8 @@ export class NativeEngine implements SocketEngine {
       case SocketEvent.Data: {
         const slab = a as Buffer;
         if (!this.sink.onPlaintext(slab.subarray(b!, b! + c!))) this.pause();
+        // A write stalled by a renegotiation may go now.
+        if (this.stalled.length > 0 && this.handshakeDone && !this.failed) this.retryStalled();
         return;
       }
       case SocketEvent.Secure:
@@ -157,6 +159,7 @@ export class NativeEngine implements SocketEngine {
         const w = this.drainWaiters;
         this.drainWaiters = [];
         for (const f of w) f();
+        if (this.handshakeDone) this.retryStalled();
         return;
       }
       case SocketEvent.Ended: {
@@ -218,7 +221,8 @@ export class NativeEngine implements SocketEngine {
     (this.socket as unknown as SocketInternals)._unrefTimer?.();
     const r = native.sockWrite(this.h, data);
     if (typeof r !== 'number') {
-      // SSL_write stopped (a renegotiation is under way): keep the rest for after it.
+      // The kernel is full (the rest goes after kDrain), or a renegotiation waits for the peer
+      // (the rest goes after its next flight): the caller's bytes wait here, not copied.
       this.stalled.unshift({ data: data.subarray(r[1]), cb });
       return false;
     }
@@ -298,11 +302,14 @@ export class NativeEngine implements SocketEngine {
     if (this.failed) return;
     this.failed = true;
     this.error = err;
-    this.release(err);
+    this.release(() => err);
     this.sink.onError(err);
   }
 
-  private release(err: Error): void {
+  /** Fails every write still waiting (the error is built only when someone waits). */
+  private release(reason: () => Error): void {
+    if (this.stalled.length + this.drainWaiters.length + this.endWaiters.length === 0) return;
+    const err = reason();
     const lists = [this.stalled.map((s) => s.cb), this.drainWaiters, this.endWaiters];
     this.stalled = [];
     this.drainWaiters = [];

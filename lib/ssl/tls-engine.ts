@@ -105,7 +105,7 @@ export class TlsEngine implements SocketEngine {
         // Closed under us without close_notify and without a socket error.
         this.fail(new SysCallError(-1, 'Unexpected EOF'));
       }
-      this.release(this.error ?? new SysCallError(-1, 'The connection is closed'));
+      this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
       this.sink.onClose();
     });
   }
@@ -307,12 +307,14 @@ export class TlsEngine implements SocketEngine {
     if (this.failed) return;
     this.failed = true;
     this.error = err;
-    this.release(err);
+    this.release(() => err);
     this.sink.onError(err);
   }
 
-  /** Fails every write still waiting. */
-  private release(err: Error): void {
+  /** Fails every write still waiting (the error is built only when someone waits). */
+  private release(reason: () => Error): void {
+    if (this.stalled.length + this.drainWaiters.length === 0) return;
+    const err = reason();
     const stalled = this.stalled;
     this.stalled = [];
     for (const w of stalled) if (w.cb) process.nextTick(w.cb, err);

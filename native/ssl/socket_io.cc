@@ -46,8 +46,8 @@ constexpr int kUvDisconnect = 4;
 // for a full record is dropped rather than handed out in slivers.
 constexpr size_t kSlab = 64 * 1024;
 constexpr size_t kMinTail = 16 * 1024 + 256;
-// OpenSSL's read buffer with read-ahead: several records per recv().
-constexpr size_t kReadBuffer = 64 * 1024;
+// Plaintext per SSL_write: one full record.
+constexpr size_t kRecord = 16 * 1024;
 
 uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
 uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
@@ -309,9 +309,8 @@ Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
     return ThrowSysCallError(env, -rc);
   }
   c->UseTransport(bio);  // the SSL owns the BIO, the BIO owns the transport
-  // Read ahead into a 64 KiB buffer: several records per recv() instead of two calls per record.
+  // Read ahead (into OpenSSL's default record buffer): one recv() per record instead of two.
   SSL_set_read_ahead(ssl, 1);
-  SSL_set_default_read_buffer_len(ssl, kReadBuffer);
 
   auto* io = new SocketIo(env, c, info[0].As<Napi::Object>(), info[3].As<Napi::Function>());
   io->transport_ = transport;
@@ -337,8 +336,8 @@ Napi::Value SocketIo::Start(const Napi::CallbackInfo& info) {
 }
 
 // sockWrite(connection, data) -> bytes still queued for the kernel (0: all sent), or
-// [status, taken] when SSL_write stopped (a renegotiation waits for the peer). A TLS or socket
-// failure throws.
+// [status, taken] when only `taken` bytes went: -3 (want write) when the kernel is full (retry the
+// rest after kDrain), -2 when a renegotiation waits for the peer. A TLS or socket failure throws.
 Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   SocketIo* io = From(info);
   if (io == nullptr) return {};
@@ -351,14 +350,22 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   int ret = 1;
   {
     ConnectionDrive d(io->conn_, io->ssl_, env);
-    while (off < data.size) {
+    // One record per SSL_write: once the kernel stops taking bytes, the rest of `data` stays with
+    // the caller (retried after kDrain) instead of being encrypted into an ever longer queue.
+    ERR_clear_error();
+    while (off < data.size && io->transport_->Queued() == 0) {
       size_t w = 0;
-      ERR_clear_error();
-      ret = SSL_write_ex(io->ssl_, data.data + off, data.size - off, &w);
+      ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
       if (ret != 1) break;
       off += w;
     }
     if (io->conn_->bridge.RethrowPending(env)) return {};
+    if (ret == 1 && off < data.size) {
+      Napi::Array r = Napi::Array::New(env, 2);
+      r.Set(0u, Napi::Number::New(env, kSSLWantWrite));
+      r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
+      return r;
+    }
     if (ret != 1) {
       const int e = SSL_get_error(io->ssl_, ret);
       if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
@@ -486,9 +493,10 @@ void SocketIo::ReadLoop(Napi::Env env) {
     Napi::Value error;
     {
       ConnectionDrive d(conn_, ssl_, env);
+      // A successful SSL_read leaves the error queue empty: clearing it once per batch suffices.
+      ERR_clear_error();
       while (total < cap) {
         size_t got = 0;
-        ERR_clear_error();
         ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
         if (ret != 1) {
           e = SSL_get_error(ssl_, ret);
