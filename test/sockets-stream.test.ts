@@ -204,6 +204,26 @@ describe('SecureSocket', () => {
     await once(s, 'close');
   });
 
+  it('freeing the Connection under an established stream fails its I/O cleanly', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    await once(c, 'secureConnect');
+    c.getConnection().free();
+    const err = once(c, 'error');
+    const closed = new Promise((r) => c.once('close', r)); // (events.once would reject on 'error')
+    c.write('after free');
+    const [e] = (await err) as [Error & { code?: string }];
+    expect(e.code).toBe('ERR_OPENSSL_NAPI_FREED');
+    await closed;
+  });
+
+  it('a socket that never connects has no descriptor: a clear error, no crash', async () => {
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), socket: new net.Socket() });
+    const [e] = (await once(c, 'error')) as [Error];
+    expect(e).toBeInstanceOf(Error);
+  });
+
   it('runs over a Unix domain socket', async () => {
     const file = path.join(os.tmpdir(), `onapi-${process.pid}-${Date.now()}.sock`);
     const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
