@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenSSLError, SSL, SysCallError } from '../lib/index.js';
 import { pki, serverContext } from './ssl-helpers.js';
@@ -164,6 +166,73 @@ describe('SecureSocket', () => {
     expect(() => SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD) })).toThrow(TypeError);
     expect(() => SSL.connect({ context: 'x' as never, port })).toThrow(TypeError);
     expect(() => SSL.createServer(null as never)).toThrow(TypeError);
+  });
+
+  it('runs over the pump the environment selects; nativeIo: false always takes the stream-event one', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
+    const port = await listen(server);
+    const engineOf = (s: SSL.SecureSocket) => (s.getConnection() as unknown as { _engine: object })._engine.constructor.name;
+    const a = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    const b = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, nativeIo: false });
+    expect(engineOf(a)).toBe(process.env.OPENSSL_NAPI_SOCKET_IO === 'js' ? 'TlsEngine' : 'NativeEngine');
+    expect(engineOf(b)).toBe('TlsEngine');
+    for (const c of [a, b]) {
+      c.end('same bytes');
+      expect((await collect(c)).toString()).toBe('same bytes');
+    }
+  });
+
+  it('takes over a socket that already holds unread bytes (the ClientHello Node read first)', async () => {
+    const accepted = new Promise<SSL.SecureSocket>((resolve) => {
+      const raw = net.createServer((sock) => {
+        // Let Node read the ClientHello into the socket's buffer, unconsumed, then hand it over.
+        sock.once('readable', () => {
+          expect(sock.readableLength).toBeGreaterThan(0);
+          const s = new SSL.SecureSocket(sock, { context: serverContext(), isServer: true });
+          s.pipe(s);
+          resolve(s);
+        });
+      });
+      listen(raw).then((port) => {
+        const c = SSL.connect({ context: trustingClient(), port, servername: 'localhost' });
+        c.end('after a prefix');
+        collect(c).then((got) => expect(got.toString()).toBe('after a prefix'));
+        cleanups.push(() => once(c, 'close'));
+      });
+    });
+    const s = await accepted;
+    await once(s, 'close');
+  });
+
+  it('freeing the Connection under an established stream fails its I/O cleanly', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    await once(c, 'secureConnect');
+    c.getConnection().free();
+    const err = once(c, 'error');
+    const closed = new Promise((r) => c.once('close', r)); // (events.once would reject on 'error')
+    c.write('after free');
+    const [e] = (await err) as [Error & { code?: string }];
+    expect(e.code).toBe('ERR_OPENSSL_NAPI_FREED');
+    await closed;
+  });
+
+  it('a socket that never connects has no descriptor: a clear error, no crash', async () => {
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), socket: new net.Socket() });
+    const [e] = (await once(c, 'error')) as [Error];
+    expect(e).toBeInstanceOf(Error);
+  });
+
+  it('runs over a Unix domain socket', async () => {
+    const file = path.join(os.tmpdir(), `onapi-${process.pid}-${Date.now()}.sock`);
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
+    server.listen(file);
+    await once(server, 'listening');
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const c = SSL.connect({ context: trustingClient(), socket: net.connect(file), servername: 'localhost' });
+    c.end('over a unix socket');
+    expect((await collect(c)).toString()).toBe('over a unix socket');
   });
 });
 

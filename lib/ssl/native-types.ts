@@ -195,5 +195,22 @@ declare module '../native.js' {
     sessionFromDER(buf: Uint8Array): NativeSession;
     sessionForPsk(ctx: NativeContext, key: Uint8Array, cipher: string): NativeSession;
     sslConstants: Record<string, number> & { X509VerificationCodes: Record<string, number> };
+    /** OpenSSL takes over the socket (a duplicate of `fd`); `prefix`: bytes Node already read. */
+    sockAttach(conn: NativeConnection, fd: number, prefix: Uint8Array | null, onEvent: SocketEventHandler): void;
+    /** Sends the first flight / processes what already arrived. */
+    sockStart(conn: NativeConnection): void;
+    /** Encrypts and sends `data`: bytes still queued for the kernel, or [status, taken] when SSL_write stopped. */
+    sockWrite(conn: NativeConnection, data: Uint8Array): number | [number, number];
+    sockPause(conn: NativeConnection, paused: boolean): void;
+    /** FIN after the queue drains: true when it went out now. */
+    sockEnd(conn: NativeConnection): boolean;
+    sockQueued(conn: NativeConnection): number;
+    sockClose(conn: NativeConnection): void;
   }
 }
+
+/** Events of the native socket I/O (native/ssl/socket_io.h). @internal */
+export const SocketEvent = { Secure: 1, Data: 2, CloseNotify: 3, Error: 4, Eof: 5, Drain: 6, Ended: 7 } as const;
+
+/** The native socket I/O's event handler: Data carries (slab, offset, length), Error the error. @internal */
+export type SocketEventHandler = (kind: number, a?: unknown, b?: number, c?: number) => void;

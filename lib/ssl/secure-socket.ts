@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import type { Context, BytesLike } from './context.js';
 import type { Session } from './session.js';
 import { SocketConnection } from './socket-connection.js';
-import type { TlsEngine } from './tls-engine.js';
+import type { SocketEngine } from './tls-engine.js';
 
 /** Options of {@link SecureSocket}. */
 export interface SecureSocketOptions {
@@ -30,6 +30,12 @@ export interface SecureSocketOptions {
   alpnProtocols?: BytesLike[];
   /** Keep the writable side open after the peer's close_notify/FIN (default false, as `net`). */
   allowHalfOpen?: boolean;
+  /**
+   * Let OpenSSL read and write the socket's descriptor itself, so ciphertext never crosses into
+   * JS (default true where the socket has one: TCP and Unix sockets on POSIX). With false, the
+   * ciphertext moves through the net.Socket's stream events.
+   */
+  nativeIo?: boolean;
 }
 
 /** Options of {@link connect}. */
@@ -52,6 +58,8 @@ export interface ServerOptions {
   handshakeTimeout?: number;
   /** Keep accepted streams writable after the client's close_notify (default false). */
   allowHalfOpen?: boolean;
+  /** As {@link SecureSocketOptions.nativeIo} for accepted connections (default true). */
+  nativeIo?: boolean;
 }
 
 /**
@@ -70,7 +78,7 @@ export class SecureSocket extends Duplex {
   /** Whether the handshake is complete (as `tls.TLSSocket#secureConnecting`, inverted). */
   secureConnected = false;
   private readonly conn: SocketConnection;
-  private readonly engine: TlsEngine;
+  private readonly engine: SocketEngine;
   private readonly isServer: boolean;
 
   /** Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`. */
@@ -89,7 +97,7 @@ export class SecureSocket extends Duplex {
       onClose: () => {
         if (!this.destroyed) this.destroy();
       },
-    }));
+    }), options.nativeIo !== false);
     this.conn._stream = this;
     this.engine = this.conn._engine;
     if (!this.isServer) {
@@ -235,8 +243,7 @@ export class SecureSocket extends Duplex {
         cb(err as Error);
         return;
       }
-      if (this.socket.destroyed) cb();
-      else this.socket.end(() => cb());
+      this.engine.end(() => cb());
     };
     if (this.engine.handshakeDone) finish();
     else {
@@ -293,10 +300,11 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
     throw Object.assign(new TypeError('The "onSecureConnection" argument must be a function'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
   const context = options.context;
-  const server = net.createServer({ allowHalfOpen: true }, (raw) => {
+  // Accepted sockets start paused: OpenSSL reads them (nothing is read by Node first).
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: options.nativeIo !== false }, (raw) => {
     let s: SecureSocket;
     try {
-      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false });
+      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false, nativeIo: options.nativeIo });
     } catch (err) {
       raw.destroy();
       server.emit('tlsClientError', err, raw);

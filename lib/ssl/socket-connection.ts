@@ -9,7 +9,8 @@ import { SysCallError, ZeroReturnError } from '../errors.js';
 import { MemoryConnection, _registerSocketMode } from './connection.js';
 import type { BytesLike, Context } from './context.js';
 import { MSG_PEEK } from './constants.js';
-import { TlsEngine, type EngineSink } from './tls-engine.js';
+import { TlsEngine, type EngineSink, type SocketEngine } from './tls-engine.js';
+import { NativeEngine, canPumpNatively } from './native-engine.js';
 
 /** The memory-mode methods whose socket-mode twins differ (Promises) or do not exist (BIO access). */
 type IOKeys =
@@ -70,7 +71,7 @@ export interface SocketConnection extends Omit<MemoryConnection, IOKeys> {}
  */
 export class SocketConnection {
   /** @internal */
-  declare _engine: TlsEngine;
+  declare _engine: SocketEngine;
   /** @internal */
   declare _socket: net.Socket;
   /** @internal Decrypted data not yet taken by recv. */
@@ -90,7 +91,13 @@ export class SocketConnection {
   }
 
   /** @internal Builds a socket-mode connection (runs the Connection constructor with this prototype). */
-  static _create(context: Context, socket: net.Socket, server: boolean, sink?: (c: SocketConnection) => EngineSink): SocketConnection {
+  static _create(
+    context: Context,
+    socket: net.Socket,
+    server: boolean,
+    sink?: (c: SocketConnection) => EngineSink,
+    nativeIo = true,
+  ): SocketConnection {
     if (!(socket instanceof net.Socket)) {
       throw Object.assign(new TypeError('The "socket" argument must be a net.Socket or null'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
@@ -102,7 +109,8 @@ export class SocketConnection {
     c._error = null;
     c._stream = null;
     if (server) c.setAcceptState();
-    c._engine = new TlsEngine(c._h, socket, sink ? sink(c) : c._sink());
+    const engineSink = sink ? sink(c) : c._sink();
+    c._engine = nativeIo && canPumpNatively(socket) ? new NativeEngine(c._h, socket, engineSink) : new TlsEngine(c._h, socket, engineSink);
     return c;
   }
 

@@ -43,13 +43,39 @@ export function sysCallError(err: Error & { errno?: number; code?: string }): Sy
   return e;
 }
 
+/** What SocketConnection and SecureSocket drive: this stream-event pump or the native one. @internal */
+export interface SocketEngine {
+  handshakeDone: boolean;
+  closeNotifyReceived: boolean;
+  started: boolean;
+  failed: boolean;
+  error: Error | null;
+  closed: boolean;
+  shutdownSent: boolean;
+  /** Starts pumping (idempotent). */
+  start(): void;
+  pause(): void;
+  resume(): void;
+  /** Encrypts and sends `data` (after the handshake); `cb` once the transport took it. */
+  write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
+  /** Sends close_notify; true when the peer's was already received. */
+  shutdown(cb?: (err?: Error | null) => void): boolean;
+  /** `cb` once everything OpenSSL produced is written. */
+  flush(cb?: (err?: Error | null) => void): boolean;
+  /** Half-closes the transport (FIN) after everything queued; `cb` when done. */
+  end(cb: (err?: Error | null) => void): void;
+  fail(err: Error): void;
+  /** Drops the socket now. */
+  destroy(): void;
+}
+
 interface Stalled {
   data: Uint8Array;
   cb: ((err?: Error | null) => void) | undefined;
 }
 
 /** @internal */
-export class TlsEngine {
+export class TlsEngine implements SocketEngine {
   handshakeDone = false;
   closeNotifyReceived = false;
   started = false;
@@ -79,7 +105,7 @@ export class TlsEngine {
         // Closed under us without close_notify and without a socket error.
         this.fail(new SysCallError(-1, 'Unexpected EOF'));
       }
-      this.release(this.error ?? new SysCallError(-1, 'The connection is closed'));
+      this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
       this.sink.onClose();
     });
   }
@@ -97,6 +123,8 @@ export class TlsEngine {
     }
     socket.on('data', (chunk: Buffer) => this.drive(chunk));
     socket.on('end', () => this.onEnd());
+    // A socket accepted with pauseOnConnect (or paused by its creator) starts flowing now.
+    if (!this.paused) socket.resume();
     if (socket.connecting) socket.once('connect', () => this.drive(null));
     else this.drive(null);
   }
@@ -243,6 +271,11 @@ export class TlsEngine {
     return this.socket.write(out, cb);
   }
 
+  end(cb: (err?: Error | null) => void): void {
+    if (this.socket.destroyed) process.nextTick(cb);
+    else this.socket.end(() => cb());
+  }
+
   private onEnd(): void {
     if (this.failed || this.closeNotifyReceived) return;
     if (this.shutdownSent) {
@@ -274,12 +307,14 @@ export class TlsEngine {
     if (this.failed) return;
     this.failed = true;
     this.error = err;
-    this.release(err);
+    this.release(() => err);
     this.sink.onError(err);
   }
 
-  /** Fails every write still waiting. */
-  private release(err: Error): void {
+  /** Fails every write still waiting (the error is built only when someone waits). */
+  private release(reason: () => Error): void {
+    if (this.stalled.length + this.drainWaiters.length === 0) return;
+    const err = reason();
     const stalled = this.stalled;
     this.stalled = [];
     for (const w of stalled) if (w.cb) process.nextTick(w.cb, err);

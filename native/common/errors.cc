@@ -156,6 +156,12 @@ Napi::Value ThrowStateError(Napi::Env env, const std::string& message, const cha
   return CodedError(Napi::Error::New(env, message), code);
 }
 
+Napi::Value ThrowSysCallError(Napi::Env env, int err_no) {
+  Napi::Number n = Napi::Number::New(env, err_no);
+  Napi::String msg = Napi::String::New(env, err_no == -1 ? "Unexpected EOF" : std::strerror(err_no));
+  return ThrowValue(Construct(env, GetAddonData(env)->syscall_error, {n, msg}, "Unexpected EOF"));
+}
+
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation) {
   AddonData* data = GetAddonData(env);
   const int saved_errno = errno;
@@ -181,17 +187,13 @@ Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operatio
       if (ERR_peek_error() != 0) return ThrowOpenSSL(env, operation);
       // With memory BIOs (and on EOF) errno means nothing: the peer went away mid-record.
       const bool eof = ret == 0 || saved_errno == 0;
-      Napi::Number err_no = Napi::Number::New(env, eof ? -1 : saved_errno);
-      Napi::String msg = Napi::String::New(env, eof ? "Unexpected EOF" : std::strerror(saved_errno));
-      return ThrowValue(Construct(env, data->syscall_error, {err_no, msg}, "Unexpected EOF"));
+      return ThrowSysCallError(env, eof ? -1 : saved_errno);
     }
     case SSL_ERROR_SSL: {
       const unsigned long top = ERR_peek_error();
       if (ERR_GET_LIB(top) == ERR_LIB_SSL && ERR_GET_REASON(top) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
         ERR_clear_error();
-        Napi::Number err_no = Napi::Number::New(env, -1);
-        Napi::String msg = Napi::String::New(env, "Unexpected EOF");
-        return ThrowValue(Construct(env, data->syscall_error, {err_no, msg}, "Unexpected EOF"));
+        return ThrowSysCallError(env, -1);
       }
       return ThrowOpenSSL(env, operation);
     }

@@ -65,6 +65,9 @@ inline void ClearErrors() {
   if (ERR_peek_error() != 0) ERR_clear_error();
 }
 
+// Throws SysCallError(errno, strerror); -1 is pyOpenSSL's (-1, 'Unexpected EOF').
+Napi::Value ThrowSysCallError(Napi::Env env, int err_no);
+
 // Maps SSL_get_error(ssl, ret) and throws the matching JS error.
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation);
 

@@ -13,6 +13,7 @@
 #include "ssl/context.h"
 #include "ssl/dtls.h"
 #include "ssl/session.h"
+#include "ssl/socket_io.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
 
@@ -21,30 +22,7 @@ namespace ossl {
 namespace {
 thread_local ConnectionWrap* g_active = nullptr;
 
-// A JS call driving OpenSSL on this connection: opens the callback bridge, marks the connection
-// active (for callbacks that only get an SSL_CTX), and holds an extra SSL reference so that a
-// callback calling free() cannot pull the SSL out from under OpenSSL.
-class Drive {
- public:
-  Drive(ConnectionWrap* c, SSL* ssl, Napi::Env env) : scope_(c->bridge, env), c_(c), saved_(g_active), ssl_(ssl) {
-    SSL_up_ref(ssl_);
-    g_active = c;
-    ++c->driving;
-  }
-  ~Drive() {
-    --c_->driving;
-    g_active = saved_;
-    SSL_free(ssl_);
-  }
-  Drive(const Drive&) = delete;
-  Drive& operator=(const Drive&) = delete;
-
- private:
-  CallbackBridge::Scope scope_;
-  ConnectionWrap* c_;
-  ConnectionWrap* saved_;
-  SSL* ssl_;
-};
+using Drive = ConnectionDrive;
 
 Napi::Value MaybeBuffer(Napi::Env env, const unsigned char* p, size_t n) {
   if (n == 0) return env.Null();
@@ -65,6 +43,25 @@ Napi::Value X509Stack(Napi::Env env, STACK_OF(X509) * chain) {
 }  // namespace
 
 ConnectionWrap* ActiveConnection() { return g_active; }
+
+ConnectionDrive::ConnectionDrive(ConnectionWrap* c, SSL* ssl, Napi::Env env)
+    : scope_(c->bridge, env), c_(c), saved_(g_active), ssl_(ssl) {
+  SSL_up_ref(ssl_);
+  g_active = c;
+  ++c->driving;
+}
+
+ConnectionDrive::~ConnectionDrive() {
+  --c_->driving;
+  g_active = saved_;
+  SSL_free(ssl_);
+}
+
+void ConnectionWrap::UseTransport(BIO* bio) {
+  SSL_set_bio(get(), bio, bio);  // frees the memory BIOs
+  rbio_ = nullptr;
+  wbio_ = nullptr;
+}
 
 int ConnectionWrap::ExIndex() {
   static int idx = -1;
@@ -108,6 +105,7 @@ ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
 }
 
 void ConnectionWrap::BeforeFree() {
+  if (socket_io != nullptr) SocketIo::Detach(socket_io);
   if (get() != nullptr) SSL_set_ex_data(get(), ExIndex(), nullptr);
   rbio_ = nullptr;
   wbio_ = nullptr;

@@ -12,6 +12,25 @@
 namespace ossl {
 
 class ContextWrap;
+class SocketIo;
+class ConnectionWrap;
+
+// A JS call (or a socket event) driving OpenSSL on a connection: opens the callback bridge, marks
+// the connection active (for callbacks that only get an SSL_CTX), and holds an extra SSL reference
+// so that a callback calling free() cannot pull the SSL out from under OpenSSL.
+class ConnectionDrive {
+ public:
+  ConnectionDrive(ConnectionWrap* c, SSL* ssl, Napi::Env env);
+  ~ConnectionDrive();
+  ConnectionDrive(const ConnectionDrive&) = delete;
+  ConnectionDrive& operator=(const ConnectionDrive&) = delete;
+
+ private:
+  CallbackBridge::Scope scope_;
+  ConnectionWrap* c_;
+  ConnectionWrap* saved_;
+  SSL* ssl_;
+};
 
 class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
  public:
@@ -37,6 +56,11 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   std::string psk_identity;           // keeps the TLS 1.3 PSK identity alive
   bool verify_fn_set = false;
   int driving = 0;                    // >0 while a JS call drives OpenSSL on this SSL
+  SocketIo* socket_io = nullptr;      // native socket I/O (ssl/socket_io.cc), while attached
+
+  // Replaces the memory BIOs by one transport BIO (the SSL takes ownership of `bio`): the BIO
+  // methods then answer "Connection sock was not None", as in socket mode.
+  void UseTransport(BIO* bio);
 
  private:
   Napi::Value Handshake(const Napi::CallbackInfo& info);

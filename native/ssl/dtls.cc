@@ -191,26 +191,7 @@ bool NotBusy(Napi::Env env, ConnectionWrap* w) {
   return true;
 }
 
-// Like connection.cc's Drive (which is file-local there): bridge scope + an SSL reference held
-// while OpenSSL may call into JS.
-class Drive {
- public:
-  Drive(ConnectionWrap* c, SSL* ssl, Napi::Env env) : scope_(c->bridge, env), c_(c), ssl_(ssl) {
-    SSL_up_ref(ssl_);
-    ++c->driving;
-  }
-  ~Drive() {
-    --c_->driving;
-    SSL_free(ssl_);
-  }
-  Drive(const Drive&) = delete;
-  Drive& operator=(const Drive&) = delete;
-
- private:
-  CallbackBridge::Scope scope_;
-  ConnectionWrap* c_;
-  SSL* ssl_;
-};
+using Drive = ConnectionDrive;
 
 bool ResultBytes(Napi::Value v, std::string* out) {
   if (v.IsBuffer()) {

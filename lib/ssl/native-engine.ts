@@ -1,0 +1,331 @@
+/**
+ * The native socket pump: OpenSSL reads and writes the socket's descriptor itself
+ * (native/ssl/socket_io.cc), so ciphertext never enters JS. Per batch of up to 64 KiB of plaintext
+ * there is one event into JS; per write one native call. The net.Socket stays the owner of the
+ * connection (its 'close', its destroy), but its own reading is stopped.
+ *
+ * Used for every socket with a file descriptor (TCP and Unix sockets on POSIX); {@link TlsEngine}
+ * (the stream-event pump) serves the rest and `nativeIo: false`.
+ * @internal
+ * @module
+ */
+import type net from 'node:net';
+import { native } from '../native.js';
+import { SysCallError } from '../errors.js';
+import { SocketEvent, Status, type NativeConnection } from './native-types.js';
+import { sysCallError, type EngineSink, type SocketEngine } from './tls-engine.js';
+
+/** Queued ciphertext above which a write's callback waits for the queue to drain. */
+const HIGH_WATER = 64 * 1024;
+
+/** The internals of a net.Socket this engine relies on (stable since Node 0.x). */
+interface SocketHandle {
+  fd?: number;
+  reading?: boolean;
+  readStop?(): number;
+}
+interface SocketInternals {
+  _handle?: SocketHandle | null;
+  _unrefTimer?(): void;
+}
+
+type Callback = (err?: Error | null) => void;
+
+/** True when `socket` can be pumped natively (it has, or will have at connect, a descriptor). */
+export function canPumpNatively(socket: net.Socket): boolean {
+  if (process.platform === 'win32' || process.env.OPENSSL_NAPI_SOCKET_IO === 'js') return false;
+  const h = (socket as unknown as SocketInternals)._handle;
+  if (h === undefined || h === null) return socket.connecting || !socket.destroyed;
+  return 'fd' in h && typeof h.readStop === 'function';
+}
+
+interface Stalled {
+  data: Uint8Array;
+  cb: Callback | undefined;
+}
+
+/** @internal */
+export class NativeEngine implements SocketEngine {
+  handshakeDone = false;
+  closeNotifyReceived = false;
+  started = false;
+  failed = false;
+  error: Error | null = null;
+  closed = false;
+  shutdownSent = false;
+  private attached = false;
+  private destroying = false;
+  /** The peer's side is done (close_notify or FIN) / our FIN went out. */
+  private readEnded = false;
+  private writeEnded = false;
+  private stalled: Stalled[] = [];
+  private drainWaiters: Callback[] = [];
+  private endWaiters: Callback[] = [];
+
+  constructor(
+    readonly h: NativeConnection,
+    readonly socket: net.Socket,
+    private readonly sink: EngineSink,
+  ) {
+    socket.on('error', (err) => this.fail(sysCallError(err)));
+    socket.on('close', () => {
+      this.closed = true;
+      this.detach();
+      if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
+        this.fail(new SysCallError(-1, 'Unexpected EOF'));
+      }
+      this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
+      this.sink.onClose();
+    });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const socket = this.socket;
+    socket.allowHalfOpen = true;
+    if (socket.destroyed) {
+      queueMicrotask(() => this.fail(new SysCallError(-1, 'Unexpected EOF')));
+      return;
+    }
+    // No reading by Node from here on (a client socket would start at 'connect').
+    socket.pause();
+    if (socket.connecting) socket.once('connect', () => this.attach());
+    else this.attach();
+  }
+
+  private attach(): void {
+    if (this.failed || this.closed) return;
+    const socket = this.socket;
+    const handle = (socket as unknown as SocketInternals)._handle;
+    const fd = handle?.fd;
+    if (!handle || typeof fd !== 'number' || fd < 0) {
+      this.fatal(Object.assign(new Error('The socket has no file descriptor for native I/O (use nativeIo: false)'), {
+        code: 'ERR_OPENSSL_NAPI_STATE',
+      }));
+      return;
+    }
+    socket.pause();
+    const stopReading = () => {
+      if (handle.reading) {
+        handle.reading = false;
+        handle.readStop?.();
+      }
+    };
+    stopReading();
+    // Whatever Node read before the takeover goes first.
+    let prefix: Buffer | null = null;
+    if (socket.readableLength > 0) {
+      const parts: Buffer[] = [];
+      for (let d = socket.read() as Buffer | null; d !== null; d = socket.read() as Buffer | null) parts.push(d);
+      stopReading();
+      prefix = Buffer.concat(parts);
+    }
+    try {
+      native.sockAttach(this.h, fd, prefix, (kind, a, b, c) => this.onEvent(kind, a, b, c));
+      this.attached = true;
+    } catch (err) {
+      this.fatal(err as Error);
+      return;
+    }
+    // The first step runs after the caller has attached its listeners: with a fast peer on
+    // loopback, a whole handshake can complete inside one step.
+    process.nextTick(() => {
+      if (!this.attached || this.closed || this.failed) return;
+      try {
+        native.sockStart(this.h);
+      } catch (err) {
+        this.fatal(err as Error);
+      }
+    });
+  }
+
+  private onEvent(kind: number, a: unknown, b: number | undefined, c: number | undefined): void {
+    (this.socket as unknown as SocketInternals)._unrefTimer?.();
+    switch (kind) {
+      case SocketEvent.Data: {
+        const slab = a as Buffer;
+        if (!this.sink.onPlaintext(slab.subarray(b!, b! + c!))) this.pause();
+        // A write stalled by a renegotiation may go now.
+        if (this.stalled.length > 0 && this.handshakeDone && !this.failed) this.retryStalled();
+        return;
+      }
+      case SocketEvent.Secure:
+        this.handshakeDone = true;
+        this.sink.onSecure();
+        this.retryStalled();
+        return;
+      case SocketEvent.Drain: {
+        const w = this.drainWaiters;
+        this.drainWaiters = [];
+        for (const f of w) f();
+        if (this.handshakeDone) this.retryStalled();
+        return;
+      }
+      case SocketEvent.Ended: {
+        const w = this.endWaiters;
+        this.endWaiters = [];
+        for (const f of w) f();
+        this.writeEnded = true;
+        this.closeIfDone();
+        return;
+      }
+      case SocketEvent.CloseNotify:
+        this.closeNotifyReceived = true;
+        this.readEnded = true;
+        this.sink.onCloseNotify();
+        this.closeIfDone();
+        return;
+      case SocketEvent.Eof:
+        // We closed first: a peer that answers with a bare FIN is tolerated.
+        if (this.shutdownSent) {
+          this.readEnded = true;
+          this.sink.onCloseNotify();
+          this.closeIfDone();
+        } else {
+          this.fatal(new SysCallError(-1, 'Unexpected EOF'));
+        }
+        return;
+      case SocketEvent.Error:
+        this.fatal(a as Error);
+        return;
+    }
+  }
+
+  pause(): void {
+    if (this.attached && !this.closed) native.sockPause(this.h, true);
+  }
+
+  resume(): void {
+    if (this.attached && !this.closed && !this.failed) native.sockPause(this.h, false);
+  }
+
+  write(data: Uint8Array, cb?: Callback): void {
+    if (this.failed || this.closed) {
+      if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
+      return;
+    }
+    if (!this.handshakeDone || this.stalled.length > 0) {
+      this.stalled.push({ data, cb });
+      return;
+    }
+    this.seal(data, cb);
+  }
+
+  /** Returns false when the write stalled (and was queued again). */
+  private seal(data: Uint8Array, cb?: Callback): boolean {
+    if (data.length === 0) {
+      if (cb) cb();
+      return true;
+    }
+    (this.socket as unknown as SocketInternals)._unrefTimer?.();
+    const r = native.sockWrite(this.h, data);
+    if (typeof r !== 'number') {
+      // The kernel is full (the rest goes after kDrain), or a renegotiation waits for the peer
+      // (the rest goes after its next flight): the caller's bytes wait here, not copied.
+      this.stalled.unshift({ data: data.subarray(r[1]), cb });
+      return false;
+    }
+    if (cb) {
+      if (r <= HIGH_WATER) cb();
+      else this.drainWaiters.push(cb);
+    }
+    return true;
+  }
+
+  private retryStalled(): void {
+    while (this.stalled.length > 0 && !this.failed) {
+      const w = this.stalled.shift()!;
+      let r: boolean;
+      try {
+        r = this.seal(w.data, w.cb);
+      } catch (err) {
+        if (w.cb) process.nextTick(w.cb, err as Error);
+        this.fatal(err as Error);
+        return;
+      }
+      if (!r) return;
+    }
+  }
+
+  shutdown(cb?: Callback): boolean {
+    const r = this.h.shutdown();
+    this.shutdownSent = true;
+    this.flush(cb);
+    return r === true;
+  }
+
+  flush(cb?: Callback): boolean {
+    const queued = this.attached && !this.closed ? native.sockQueued(this.h) : 0;
+    if (queued === 0) {
+      if (cb) process.nextTick(cb);
+      return true;
+    }
+    if (cb) this.drainWaiters.push(cb);
+    return false;
+  }
+
+  end(cb: Callback): void {
+    if (!this.attached || this.closed) {
+      if (!this.socket.destroyed) this.socket.end(() => cb());
+      else process.nextTick(cb);
+      return;
+    }
+    if (native.sockEnd(this.h)) {
+      this.writeEnded = true;
+      process.nextTick(cb);
+      process.nextTick(() => this.closeIfDone());
+    } else {
+      this.endWaiters.push(cb);
+    }
+  }
+
+  /**
+   * Both directions are finished: close the socket, as a net.Socket does by itself once it has
+   * ended both ways (Node's own reading, which would notice, is stopped).
+   */
+  private closeIfDone(): void {
+    if (this.readEnded && this.writeEnded && !this.closed) this.destroy();
+  }
+
+  /** A failure: report it, then drop the socket (the alert, if any, is already on its way). */
+  private fatal(err: Error): void {
+    if (this.failed) return;
+    // Error handlers run later and often report the peer: keep its address past the close.
+    void this.socket.remotePort;
+    void this.socket.localPort;
+    this.fail(err);
+    this.destroy();
+  }
+
+  fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.error = err;
+    this.release(() => err);
+    this.sink.onError(err);
+  }
+
+  /** Fails every write still waiting (the error is built only when someone waits). */
+  private release(reason: () => Error): void {
+    if (this.stalled.length + this.drainWaiters.length + this.endWaiters.length === 0) return;
+    const err = reason();
+    const lists = [this.stalled.map((s) => s.cb), this.drainWaiters, this.endWaiters];
+    this.stalled = [];
+    this.drainWaiters = [];
+    this.endWaiters = [];
+    for (const list of lists) for (const f of list) if (f) process.nextTick(f, err);
+  }
+
+  private detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    native.sockClose(this.h);
+  }
+
+  destroy(): void {
+    this.destroying = true;
+    this.detach();
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+}

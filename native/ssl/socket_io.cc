@@ -1,0 +1,665 @@
+#include "ssl/socket_io.h"
+
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+#include "common/args.h"
+#include "common/errors.h"
+#include "ssl/connection.h"
+
+// Node-API has no readiness primitive, so the pump uses libuv's poll handle on Node's own loop.
+// Only libuv's stable 1.x ABI is declared here (sizes come from uv_handle_size), so that neither
+// build needs Node's header directory, which also carries Node's bundled openssl/ headers.
+extern "C" {
+typedef struct uv_loop_s uv_loop_t;
+typedef struct uv_handle_s uv_handle_t;
+typedef struct uv_poll_s uv_poll_t;
+typedef void (*uv_poll_cb)(uv_poll_t* handle, int status, int events);
+typedef void (*uv_close_cb)(uv_handle_t* handle);
+size_t uv_handle_size(int type);
+int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd);
+int uv_poll_start(uv_poll_t* handle, int events, uv_poll_cb cb);
+int uv_poll_stop(uv_poll_t* handle);
+void uv_close(uv_handle_t* handle, uv_close_cb close_cb);
+void uv_handle_set_data(uv_handle_t* handle, void* data);
+void* uv_handle_get_data(const uv_handle_t* handle);
+}
+
+namespace ossl {
+
+namespace {
+constexpr int kUvPoll = 8;  // UV_POLL in uv_handle_type
+constexpr int kUvReadable = 1;
+constexpr int kUvWritable = 2;
+constexpr int kUvDisconnect = 4;
+
+// Plaintext slab: one kData event carries up to this much (four full records); a tail too small
+// for a full record is dropped rather than handed out in slivers.
+constexpr size_t kSlab = 64 * 1024;
+constexpr size_t kMinTail = 16 * 1024 + 256;
+// Plaintext per SSL_write: one full record.
+constexpr size_t kRecord = 16 * 1024;
+
+uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
+uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
+}  // namespace
+
+// The transport under the SSL: bytes Node had already read when we took over come first, then the
+// socket. A write the kernel does not take at once is queued here (SSL_write never sees
+// WANT_WRITE), and the poll handle flushes the queue when the socket is writable again.
+struct FdTransport {
+  int fd = -1;
+  std::vector<unsigned char> in;
+  size_t in_off = 0;
+  std::vector<unsigned char> out;
+  size_t out_off = 0;
+  bool eof = false;
+  int err = 0;
+
+  size_t Queued() const { return out.size() - out_off; }
+
+  // Sends from the queue; false on a socket error (err set).
+  bool FlushQueue() {
+    while (Queued() > 0) {
+      const ssize_t n = ::send(fd, out.data() + out_off, Queued(), MSG_NOSIGNAL);
+      if (n > 0) {
+        out_off += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      err = n < 0 ? errno : EPIPE;
+      return false;
+    }
+    if (Queued() == 0) {
+      out.clear();
+      out_off = 0;
+    }
+    return true;
+  }
+};
+
+namespace {
+FdTransport* TransportOf(BIO* b) { return static_cast<FdTransport*>(BIO_get_data(b)); }
+
+int TransportRead(BIO* b, char* buf, size_t len, size_t* got) {
+  BIO_clear_retry_flags(b);
+  FdTransport* t = TransportOf(b);
+  *got = 0;
+  if (t == nullptr || len == 0) return 0;
+  if (t->in_off < t->in.size()) {
+    const size_t n = std::min(len, t->in.size() - t->in_off);
+    std::memcpy(buf, t->in.data() + t->in_off, n);
+    t->in_off += n;
+    if (t->in_off == t->in.size()) {
+      t->in.clear();
+      t->in.shrink_to_fit();
+      t->in_off = 0;
+    }
+    *got = n;
+    return 1;
+  }
+  if (t->fd < 0 || t->err != 0) {
+    errno = t->err != 0 ? t->err : EBADF;
+    return 0;
+  }
+  for (;;) {
+    const ssize_t n = ::recv(t->fd, buf, len, 0);
+    if (n > 0) {
+      *got = static_cast<size_t>(n);
+      return 1;
+    }
+    if (n == 0) {
+      t->eof = true;
+      return 0;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      BIO_set_retry_read(b);
+      return 0;
+    }
+    t->err = errno;
+    return 0;
+  }
+}
+
+int TransportWrite(BIO* b, const char* buf, size_t len, size_t* written) {
+  BIO_clear_retry_flags(b);
+  FdTransport* t = TransportOf(b);
+  *written = 0;
+  if (t == nullptr) return 0;
+  if (t->fd < 0 || t->err != 0) {
+    errno = t->err != 0 ? t->err : EPIPE;
+    return 0;
+  }
+  size_t off = 0;
+  if (t->Queued() == 0) {
+    while (off < len) {
+      const ssize_t n = ::send(t->fd, buf + off, len - off, MSG_NOSIGNAL);
+      if (n > 0) {
+        off += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      t->err = n < 0 ? errno : EPIPE;
+      errno = t->err;
+      return 0;
+    }
+  }
+  if (off < len) {
+    if (t->out_off > 0 && t->out_off >= t->out.size() / 2) {
+      t->out.erase(t->out.begin(), t->out.begin() + static_cast<std::ptrdiff_t>(t->out_off));
+      t->out_off = 0;
+    }
+    t->out.insert(t->out.end(), buf + off, buf + len);
+  }
+  *written = len;
+  return 1;
+}
+
+long TransportCtrl(BIO* b, int cmd, long num, void* ptr) {
+  (void)num;
+  (void)ptr;
+  FdTransport* t = TransportOf(b);
+  switch (cmd) {
+    case BIO_CTRL_FLUSH:
+      return 1;
+    case BIO_CTRL_EOF:
+      return t != nullptr && t->eof ? 1 : 0;
+    case BIO_CTRL_PENDING:
+      return t == nullptr ? 0 : static_cast<long>(t->in.size() - t->in_off);
+    case BIO_CTRL_WPENDING:
+      return t == nullptr ? 0 : static_cast<long>(t->Queued());
+    default:
+      return 0;
+  }
+}
+
+int TransportDestroy(BIO* b) {
+  delete TransportOf(b);
+  BIO_set_data(b, nullptr);
+  BIO_set_init(b, 0);
+  return 1;
+}
+
+const BIO_METHOD* TransportMethod() {
+  static BIO_METHOD* method = nullptr;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const int index = BIO_get_new_index();
+    if (index == -1) return;
+    BIO_METHOD* m = BIO_meth_new(index | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "openssl-napi socket");
+    if (m == nullptr) return;
+    if (BIO_meth_set_read_ex(m, TransportRead) != 1 || BIO_meth_set_write_ex(m, TransportWrite) != 1 ||
+        BIO_meth_set_ctrl(m, TransportCtrl) != 1 || BIO_meth_set_destroy(m, TransportDestroy) != 1) {
+      BIO_meth_free(m);
+      return;
+    }
+    method = m;
+  });
+  return method;
+}
+
+// The pending JS exception as a value (and cleared), for delivery as an event.
+Napi::Value TakeException(Napi::Env env) {
+  if (!env.IsExceptionPending()) return env.Undefined();
+  return env.GetAndClearPendingException().Value();
+}
+}  // namespace
+
+// Marks the pump busy for the scope: a Detach() from inside (a handler closing the socket, a
+// callback freeing the Connection) then defers the deletion to the scope's end.
+class SocketIo::Running {
+ public:
+  Running(SocketIo* io, bool from_js) : io_(io), saved_(io->in_js_) {
+    ++io_->running_;
+    io_->in_js_ = from_js;
+  }
+  ~Running() {
+    io_->in_js_ = saved_;
+    if (--io_->running_ == 0 && io_->closed_) {
+      delete io_;
+      return;
+    }
+    io_->UpdatePoll();
+  }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+
+ private:
+  SocketIo* io_;
+  bool saved_;
+};
+
+SocketIo::SocketIo(Napi::Env env, ConnectionWrap* conn, Napi::Object conn_obj, Napi::Function on_event)
+    : env_(env), conn_(conn), ssl_(conn->get()), transport_(nullptr) {
+  SSL_up_ref(ssl_);
+  conn_ref_ = Napi::Persistent(conn_obj);
+  on_event_ = Napi::Persistent(on_event);
+}
+
+SocketIo::~SocketIo() {
+  if (async_ != nullptr) napi_async_destroy(env_, async_);
+  SSL_free(ssl_);
+}
+
+SocketIo* SocketIo::From(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConnectionWrap* c = ConnectionWrap::FromValue(env, info.Length() > 0 ? info[0] : env.Undefined(), "connection");
+  if (c == nullptr || c->Live(env) == nullptr) return nullptr;
+  if (c->socket_io == nullptr) {
+    ThrowStateError(env, "The Connection's socket I/O is closed", "ERR_OPENSSL_NAPI_STATE");
+    return nullptr;
+  }
+  return c->socket_io;
+}
+
+// sockAttach(connection, fd, prefix | null, onEvent): OpenSSL takes over the socket `fd` (a
+// duplicate of it); `prefix` holds bytes Node had already read from it.
+Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConnectionWrap* c = ConnectionWrap::FromValue(env, info.Length() > 0 ? info[0] : env.Undefined(), "connection");
+  if (c == nullptr) return {};
+  SSL* ssl = c->Live(env);
+  if (ssl == nullptr) return {};
+  int64_t fd = 0;
+  if (!ArgInt(info, 1, "fd", &fd, 0, INT32_MAX)) return {};
+  Bytes prefix;
+  if (!ArgIsNullish(info, 2) && !ArgBytes(info, 2, "prefix", &prefix, false)) return {};
+  if (info.Length() < 4 || !info[3].IsFunction()) return ThrowTypeError(env, "The \"onEvent\" argument must be a function");
+  if (c->socket_io != nullptr) return ThrowStateError(env, "The Connection already runs over a socket");
+  if (c->driving > 0) return ThrowStateError(env, "The Connection is busy", "ERR_OPENSSL_NAPI_REENTRANT");
+  if (SSL_is_dtls(ssl) == 1) return ThrowTypeError(env, "A DTLS Connection cannot run over a stream socket", "ERR_INVALID_ARG_VALUE");
+  const BIO_METHOD* method = TransportMethod();
+  if (method == nullptr) return ThrowOpenSSL(env, "BIO_meth_new");
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return ThrowStateError(env, "No event loop");
+
+  const int dup_fd = ::fcntl(static_cast<int>(fd), F_DUPFD_CLOEXEC, 0);
+  if (dup_fd < 0) return ThrowSysCallError(env, errno);
+  auto* transport = new FdTransport();
+  transport->fd = dup_fd;
+  if (prefix.size > 0) transport->in.assign(prefix.data, prefix.data + prefix.size);
+  ERR_clear_error();
+  BIO* bio = BIO_new(method);
+  if (bio == nullptr) {
+    delete transport;
+    ::close(dup_fd);
+    return ThrowOpenSSL(env, "BIO_new");
+  }
+  BIO_set_data(bio, transport);
+  BIO_set_init(bio, 1);
+
+  void* poll = std::malloc(uv_handle_size(kUvPoll));
+  const int rc = poll == nullptr ? -ENOMEM : uv_poll_init(loop, AsPoll(poll), dup_fd);
+  if (rc != 0) {
+    std::free(poll);
+    BIO_free(bio);
+    ::close(dup_fd);
+    return ThrowSysCallError(env, -rc);
+  }
+  c->UseTransport(bio);  // the SSL owns the BIO, the BIO owns the transport
+  // Read ahead (into OpenSSL's default record buffer): one recv() per record instead of two.
+  SSL_set_read_ahead(ssl, 1);
+
+  auto* io = new SocketIo(env, c, info[0].As<Napi::Object>(), info[3].As<Napi::Function>());
+  io->transport_ = transport;
+  io->fd_ = dup_fd;
+  io->poll_ = poll;
+  uv_handle_set_data(AsHandle(poll), io);
+  napi_async_init(env, info[0], Napi::String::New(env, "openssl-napi:socket"), &io->async_);
+  napi_add_env_cleanup_hook(env, CleanupHook, io);
+  c->socket_io = io;
+  return env.Undefined();
+}
+
+// sockStart(connection): sends the first flight (client) and processes whatever already arrived.
+Napi::Value SocketIo::Start(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  Napi::Env env = info.Env();
+  {
+    Running running(io, true);
+    io->Advance(env);
+  }
+  return env.IsExceptionPending() ? Napi::Value() : env.Undefined();
+}
+
+// sockWrite(connection, data) -> bytes still queued for the kernel (0: all sent), or
+// [status, taken] when only `taken` bytes went: -3 (want write) when the kernel is full (retry the
+// rest after kDrain), -2 when a renegotiation waits for the peer. A TLS or socket failure throws.
+Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  Napi::Env env = info.Env();
+  Bytes data;
+  if (!ArgBytes(info, 1, "data", &data)) return {};
+  if (io->conn_->driving > 0) return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
+  Running running(io, true);
+  size_t off = 0;
+  int ret = 1;
+  {
+    ConnectionDrive d(io->conn_, io->ssl_, env);
+    // One record per SSL_write: once the kernel stops taking bytes, the rest of `data` stays with
+    // the caller (retried after kDrain) instead of being encrypted into an ever longer queue.
+    ERR_clear_error();
+    while (off < data.size && io->transport_->Queued() == 0) {
+      size_t w = 0;
+      ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
+      if (ret != 1) break;
+      off += w;
+    }
+    if (io->conn_->bridge.RethrowPending(env)) return {};
+    if (ret == 1 && off < data.size) {
+      Napi::Array r = Napi::Array::New(env, 2);
+      r.Set(0u, Napi::Number::New(env, kSSLWantWrite));
+      r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
+      return r;
+    }
+    if (ret != 1) {
+      const int e = SSL_get_error(io->ssl_, ret);
+      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        ERR_clear_error();
+        Napi::Array r = Napi::Array::New(env, 2);
+        r.Set(0u, Napi::Number::New(env, e == SSL_ERROR_WANT_READ ? kSSLWantRead : kSSLWantWrite));
+        r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
+        return r;
+      }
+      if (io->transport_->err != 0) {
+        ERR_clear_error();
+        return ThrowSysCallError(env, io->transport_->err);
+      }
+      return ThrowSSLError(env, io->ssl_, ret, "SSL_write");
+    }
+  }
+  return Napi::Number::New(env, static_cast<double>(io->transport_->Queued()));
+}
+
+// sockPause(connection, paused): stops (or resumes) reading; resuming decrypts what OpenSSL holds.
+Napi::Value SocketIo::Pause(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  bool paused = false;
+  if (!ArgBool(info, 1, "paused", &paused)) return {};
+  Napi::Env env = info.Env();
+  const bool resumed = io->paused_ && !paused;
+  io->paused_ = paused;
+  {
+    Running running(io, true);
+    if (resumed && io->handshake_done_) io->ReadLoop(env);
+  }
+  return env.IsExceptionPending() ? Napi::Value() : env.Undefined();
+}
+
+// sockEnd(connection) -> true when our FIN went out now, false when it follows the queue (kEnded).
+Napi::Value SocketIo::End(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  io->end_wanted_ = true;
+  if (io->transport_->Queued() == 0 && !io->ended_) {
+    io->ended_ = true;
+    ::shutdown(io->fd_, SHUT_WR);
+  }
+  io->UpdatePoll();
+  return Napi::Boolean::New(info.Env(), io->ended_);
+}
+
+// sockQueued(connection) -> bytes of ciphertext waiting for the kernel.
+Napi::Value SocketIo::Queued(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  return Napi::Number::New(info.Env(), static_cast<double>(io->transport_->Queued()));
+}
+
+// sockClose(connection): stops the pump and closes our descriptor (idempotent).
+Napi::Value SocketIo::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConnectionWrap* c = ConnectionWrap::FromValue(env, info.Length() > 0 ? info[0] : env.Undefined(), "connection");
+  if (c == nullptr) return {};
+  if (c->socket_io != nullptr) Detach(c->socket_io);
+  return env.Undefined();
+}
+
+void SocketIo::OnPoll(void* poll, int status, int events) {
+  auto* io = static_cast<SocketIo*>(uv_handle_get_data(AsHandle(poll)));
+  if (io == nullptr || io->closed_) return;
+  Napi::Env env(io->env_);
+  Napi::HandleScope scope(env);
+  // Runs queued microtasks and nextTicks after the handlers, as for any I/O callback.
+  Napi::CallbackScope callback_scope(env, io->async_);
+  Running running(io, false);
+  if (status < 0) {
+    io->transport_->err = -status;
+    io->Fail(env, 0, "poll");
+    return;
+  }
+  if ((events & kUvWritable) != 0) io->Flush(env);
+  if (!io->closed_ && (events & (kUvReadable | kUvDisconnect)) != 0) io->Advance(env);
+}
+
+void SocketIo::Advance(Napi::Env env) {
+  if (closed_) return;
+  if (!handshake_done_ && !read_done_) {
+    int ret = 0;
+    int e = SSL_ERROR_NONE;
+    {
+      ConnectionDrive d(conn_, ssl_, env);
+      ERR_clear_error();
+      ret = SSL_do_handshake(ssl_);
+      if (ret != 1) e = SSL_get_error(ssl_, ret);
+    }
+    if (conn_->bridge.HasPending() || (ret != 1 && e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)) {
+      Fail(env, ret, "SSL_do_handshake");
+      return;
+    }
+    if (ret != 1) {
+      ERR_clear_error();
+      Flush(env);
+      return;
+    }
+    handshake_done_ = true;
+    Flush(env);
+    if (!Emit(env, kSecure)) return;
+  }
+  if (handshake_done_) ReadLoop(env);
+  if (!closed_) Flush(env);
+}
+
+void SocketIo::ReadLoop(Napi::Env env) {
+  while (!closed_ && !paused_ && !read_done_) {
+    if (slab_.IsEmpty() || slab_len_ - slab_off_ < kMinTail) {
+      Napi::Buffer<unsigned char> b = Napi::Buffer<unsigned char>::New(env, kSlab);
+      if (b.IsEmpty()) return;
+      slab_ = Napi::Persistent(b);
+      slab_data_ = b.Data();
+      slab_off_ = 0;
+      slab_len_ = kSlab;
+    }
+    unsigned char* base = slab_data_ + slab_off_;
+    const size_t cap = slab_len_ - slab_off_;
+    size_t total = 0;
+    int ret = 1;
+    int e = SSL_ERROR_NONE;
+    Napi::Value error;
+    {
+      ConnectionDrive d(conn_, ssl_, env);
+      // A successful SSL_read leaves the error queue empty: clearing it once per batch suffices.
+      ERR_clear_error();
+      while (total < cap) {
+        size_t got = 0;
+        ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
+        if (ret != 1) {
+          e = SSL_get_error(ssl_, ret);
+          break;
+        }
+        total += got;
+        if (conn_->bridge.HasPending()) break;
+      }
+      // The error is built now, while the queue and SSL state are OpenSSL's, and delivered after
+      // the plaintext that came before it.
+      if (conn_->bridge.RethrowPending(env)) {
+        error = TakeException(env);
+      } else if (ret != 1 && e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_ZERO_RETURN) {
+        if (transport_->eof && transport_->err == 0) {
+          ERR_clear_error();
+        } else {
+          if (transport_->err != 0) {
+            ERR_clear_error();
+            ThrowSysCallError(env, transport_->err);
+          } else {
+            ThrowSSLError(env, ssl_, ret, "SSL_read");
+          }
+          error = TakeException(env);
+        }
+      } else if (ret != 1) {
+        ERR_clear_error();
+      }
+    }
+    if (total > 0) {
+      const size_t off = slab_off_;
+      slab_off_ += total;
+      if (!Emit(env, kData, slab_.Value(), Napi::Number::New(env, static_cast<double>(off)),
+                Napi::Number::New(env, static_cast<double>(total))))
+        return;
+    }
+    if (!error.IsEmpty()) {
+      read_done_ = true;
+      Flush(env);  // the alert
+      Emit(env, kError, error);
+      return;
+    }
+    if (ret == 1) continue;  // the slab filled up: there may be more
+    if (e == SSL_ERROR_ZERO_RETURN) {
+      read_done_ = true;
+      Flush(env);
+      Emit(env, kCloseNotify);
+      return;
+    }
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {  // EOF without close_notify
+      read_done_ = true;
+      Emit(env, kEof);
+    }
+    return;
+  }
+}
+
+void SocketIo::Flush(Napi::Env env) {
+  if (closed_) return;
+  const bool had = transport_->Queued() > 0;
+  if (had && !transport_->FlushQueue()) {
+    ThrowSysCallError(env, transport_->err);
+    Napi::Value error = TakeException(env);
+    read_done_ = true;
+    Emit(env, kError, error);
+    return;
+  }
+  if (transport_->Queued() > 0) return;
+  if (had && !Emit(env, kDrain)) return;
+  // The drain handler may have written (and asked for the FIN) again.
+  if (end_wanted_ && !ended_ && transport_->Queued() == 0) {
+    ended_ = true;
+    ::shutdown(fd_, SHUT_WR);
+    Emit(env, kEnded);
+  }
+}
+
+void SocketIo::Fail(Napi::Env env, int ret, const char* op) {
+  Napi::Value error;
+  if (conn_->bridge.RethrowPending(env)) {
+    error = TakeException(env);
+  } else if (transport_->err != 0) {
+    ERR_clear_error();
+    ThrowSysCallError(env, transport_->err);
+    error = TakeException(env);
+  } else if (transport_->eof) {
+    ERR_clear_error();
+    read_done_ = true;
+    Emit(env, kEof);
+    return;
+  } else {
+    ThrowSSLError(env, ssl_, ret, op);
+    error = TakeException(env);
+  }
+  read_done_ = true;
+  Flush(env);  // the alert OpenSSL queued, if the kernel did not take it at once
+  Emit(env, kError, error);
+}
+
+bool SocketIo::Emit(Napi::Env env, Event kind, Napi::Value a, Napi::Value b, Napi::Value c) {
+  if (closed_) return false;
+  napi_value argv[4] = {Napi::Number::New(env, kind), a.IsEmpty() ? env.Undefined() : a,
+                        b.IsEmpty() ? env.Undefined() : b, c.IsEmpty() ? env.Undefined() : c};
+  napi_value result = nullptr;
+  const napi_status st = napi_call_function(env, conn_ref_.Value(), on_event_.Value(), 4, argv, &result);
+  if (st != napi_ok || env.IsExceptionPending()) {
+    if (in_js_) return false;  // propagates to the JS call that drove us
+    // From the event loop: an uncaught exception, as a throwing 'data' listener of a net.Socket.
+    Napi::Value e = TakeException(env);
+    napi_fatal_exception(env, e);
+    return false;
+  }
+  return !closed_;
+}
+
+void SocketIo::UpdatePoll() {
+  if (closed_ || poll_ == nullptr) return;
+  int events = 0;
+  if (!paused_ && !read_done_) events |= kUvReadable | kUvDisconnect;
+  if (transport_->Queued() > 0 || (end_wanted_ && !ended_)) events |= kUvWritable;
+  if (events == poll_events_) return;
+  poll_events_ = events;
+  if (events == 0) {
+    uv_poll_stop(AsPoll(poll_));
+  } else {
+    uv_poll_start(AsPoll(poll_), events, [](uv_poll_t* p, int status, int ev) { OnPoll(p, status, ev); });
+  }
+}
+
+void SocketIo::Detach(SocketIo* io) {
+  if (io->closed_) return;
+  io->closed_ = true;
+  io->conn_->socket_io = nullptr;
+  if (io->poll_ != nullptr) {
+    uv_handle_set_data(AsHandle(io->poll_), nullptr);
+    uv_close(AsHandle(io->poll_), [](uv_handle_t* h) { std::free(h); });
+    io->poll_ = nullptr;
+  }
+  // uv_close has already taken the descriptor out of the loop's epoll set.
+  ::close(io->fd_);
+  io->fd_ = -1;
+  io->transport_->fd = -1;
+  if (!io->in_cleanup_) napi_remove_env_cleanup_hook(io->env_, CleanupHook, io);
+  if (io->running_ == 0) delete io;
+}
+
+void SocketIo::CleanupHook(void* arg) {
+  auto* io = static_cast<SocketIo*>(arg);
+  io->in_cleanup_ = true;
+  Detach(io);
+}
+
+void SocketIo::Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("sockAttach", Napi::Function::New(env, Attach, "sockAttach"));
+  exports.Set("sockStart", Napi::Function::New(env, Start, "sockStart"));
+  exports.Set("sockWrite", Napi::Function::New(env, Write, "sockWrite"));
+  exports.Set("sockPause", Napi::Function::New(env, Pause, "sockPause"));
+  exports.Set("sockEnd", Napi::Function::New(env, End, "sockEnd"));
+  exports.Set("sockQueued", Napi::Function::New(env, Queued, "sockQueued"));
+  exports.Set("sockClose", Napi::Function::New(env, Close, "sockClose"));
+}
+
+namespace {
+Module registration(&SocketIo::Init);
+}
+
+}  // namespace ossl
