@@ -154,6 +154,9 @@ describe('socket-mode Connection', () => {
     expect(() => c.bioRead(10)).toThrow(TypeError);
     expect(() => c.bioRead(10)).toThrow('Connection sock was not None');
     expect(() => c.bioWrite(Buffer.from('x'))).toThrow('Connection sock was not None');
+    const memoryOnly = c as unknown as SSL.MemoryConnection;
+    expect(() => memoryOnly.pump(null)).toThrow('Connection sock was not None');
+    expect(() => memoryOnly.pumpInto(null, Buffer.alloc(10))).toThrow('Connection sock was not None');
     expect(() => c.bioShutdown()).toThrow(TypeError);
     expect(c.getSocket()).toBe(sock);
     expect(c.getPeerCertificate()).toBeNull();

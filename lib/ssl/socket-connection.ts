@@ -27,6 +27,7 @@ type IOKeys =
   | 'bioWrite'
   | 'bioShutdown'
   | 'pump'
+  | 'pumpInto'
   | 'lastStatus'
   | 'bioPending';
 
@@ -314,6 +315,12 @@ export class SocketConnection {
   pump(input: Uint8Array | null, outCap?: number): never {
     void input;
     void outCap;
+    throw notNone();
+  }
+  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  pumpInto(input: Uint8Array | null, out: Uint8Array): never {
+    void input;
+    void out;
     throw notNone();
   }
   /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
