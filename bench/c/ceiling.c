@@ -41,7 +41,8 @@ typedef struct {
 } ctxs;
 
 static const char *fixtures = ".";
-/* CEILING_OPS=N runs exactly N operations instead of a time (for instruction counts). */
+/* CEILING_OPS=N runs exactly N operations instead of a time (for instruction counts; bytes for the
+ * MB/s lines, in whole batches of 1 MiB). */
 static long ops_limit = 0;
 static int keep_going(long ops, double elapsed, double seconds) {
   return ops_limit > 0 ? ops < ops_limit : elapsed < seconds;
@@ -216,7 +217,7 @@ static void run_bulk(const char *line, const char *suite, double seconds) {
       bytes += got;
     }
     t1 = now();
-  } while (t1 - t0 < seconds);
+  } while (keep_going(bytes, t1 - t0, seconds));
   printf("{\"line\":\"%s\",\"ops\":%ld,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"MB/s\"}\n", line, bytes, t1 - t0, bytes / (t1 - t0) / 1e6);
   free_end(&c);
   free_end(&s);
