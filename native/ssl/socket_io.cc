@@ -290,7 +290,7 @@ Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
   auto* transport = new FdTransport();
   transport->fd = dup_fd;
   if (prefix.size > 0) transport->in.assign(prefix.data, prefix.data + prefix.size);
-  ERR_clear_error();
+  ClearErrors();
   BIO* bio = BIO_new(method);
   if (bio == nullptr) {
     delete transport;
@@ -352,7 +352,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
     ConnectionDrive d(io->conn_, io->ssl_, env);
     // One record per SSL_write: once the kernel stops taking bytes, the rest of `data` stays with
     // the caller (retried after kDrain) instead of being encrypted into an ever longer queue.
-    ERR_clear_error();
+    ClearErrors();
     while (off < data.size && io->transport_->Queued() == 0) {
       size_t w = 0;
       ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
@@ -369,14 +369,14 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
     if (ret != 1) {
       const int e = SSL_get_error(io->ssl_, ret);
       if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-        ERR_clear_error();
+        ClearErrors();
         Napi::Array r = Napi::Array::New(env, 2);
         r.Set(0u, Napi::Number::New(env, e == SSL_ERROR_WANT_READ ? kSSLWantRead : kSSLWantWrite));
         r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
         return r;
       }
       if (io->transport_->err != 0) {
-        ERR_clear_error();
+        ClearErrors();
         return ThrowSysCallError(env, io->transport_->err);
       }
       return ThrowSSLError(env, io->ssl_, ret, "SSL_write");
@@ -454,7 +454,7 @@ void SocketIo::Advance(Napi::Env env) {
     int e = SSL_ERROR_NONE;
     {
       ConnectionDrive d(conn_, ssl_, env);
-      ERR_clear_error();
+      ClearErrors();
       ret = SSL_do_handshake(ssl_);
       if (ret != 1) e = SSL_get_error(ssl_, ret);
     }
@@ -463,7 +463,7 @@ void SocketIo::Advance(Napi::Env env) {
       return;
     }
     if (ret != 1) {
-      ERR_clear_error();
+      ClearErrors();
       Flush(env);
       return;
     }
@@ -494,7 +494,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
     {
       ConnectionDrive d(conn_, ssl_, env);
       // A successful SSL_read leaves the error queue empty: clearing it once per batch suffices.
-      ERR_clear_error();
+      ClearErrors();
       while (total < cap) {
         size_t got = 0;
         ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
@@ -511,10 +511,10 @@ void SocketIo::ReadLoop(Napi::Env env) {
         error = TakeException(env);
       } else if (ret != 1 && e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_ZERO_RETURN) {
         if (transport_->eof && transport_->err == 0) {
-          ERR_clear_error();
+          ClearErrors();
         } else {
           if (transport_->err != 0) {
-            ERR_clear_error();
+            ClearErrors();
             ThrowSysCallError(env, transport_->err);
           } else {
             ThrowSSLError(env, ssl_, ret, "SSL_read");
@@ -522,7 +522,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
           error = TakeException(env);
         }
       } else if (ret != 1) {
-        ERR_clear_error();
+        ClearErrors();
       }
     }
     if (total > 0) {
@@ -578,11 +578,11 @@ void SocketIo::Fail(Napi::Env env, int ret, const char* op) {
   if (conn_->bridge.RethrowPending(env)) {
     error = TakeException(env);
   } else if (transport_->err != 0) {
-    ERR_clear_error();
+    ClearErrors();
     ThrowSysCallError(env, transport_->err);
     error = TakeException(env);
   } else if (transport_->eof) {
-    ERR_clear_error();
+    ClearErrors();
     read_done_ = true;
     Emit(env, kEof);
     return;
