@@ -12,8 +12,8 @@
 import type net from 'node:net';
 import { native } from '../native.js';
 import { SysCallError } from '../errors.js';
-import { SocketEvent, Status, type NativeConnection } from './native-types.js';
-import { sysCallError, type EngineSink, type SocketEngine } from './tls-engine.js';
+import { SocketEvent } from './native-types.js';
+import { EngineBase } from './tls-engine.js';
 
 /** Queued ciphertext above which a write's callback waits for the queue to drain. */
 const HIGH_WATER = 64 * 1024;
@@ -39,58 +39,18 @@ export function canPumpNatively(socket: net.Socket): boolean {
   return 'fd' in h && typeof h.readStop === 'function';
 }
 
-interface Stalled {
-  data: Uint8Array;
-  cb: Callback | undefined;
-}
-
-/** @internal */
-export class NativeEngine implements SocketEngine {
-  handshakeDone = false;
-  closeNotifyReceived = false;
-  started = false;
-  failed = false;
-  error: Error | null = null;
-  closed = false;
-  shutdownSent = false;
+/** The native pump: OpenSSL on the socket's descriptor (native/ssl/socket_io.cc). @internal */
+export class NativeEngine extends EngineBase {
   private attached = false;
-  private destroying = false;
   /** The peer's side is done (close_notify or FIN) / our FIN went out. */
   private readEnded = false;
   private writeEnded = false;
-  private stalled: Stalled[] = [];
-  private drainWaiters: Callback[] = [];
   private endWaiters: Callback[] = [];
 
-  constructor(
-    readonly h: NativeConnection,
-    readonly socket: net.Socket,
-    private readonly sink: EngineSink,
-  ) {
-    socket.on('error', (err) => this.fail(sysCallError(err)));
-    socket.on('close', () => {
-      this.closed = true;
-      this.detach();
-      if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
-        this.fail(new SysCallError(-1, 'Unexpected EOF'));
-      }
-      this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
-      this.sink.onClose();
-    });
-  }
-
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    const socket = this.socket;
-    socket.allowHalfOpen = true;
-    if (socket.destroyed) {
-      queueMicrotask(() => this.fail(new SysCallError(-1, 'Unexpected EOF')));
-      return;
-    }
+  protected begin(): void {
     // No reading by Node from here on (a client socket would start at 'connect').
-    socket.pause();
-    if (socket.connecting) socket.once('connect', () => this.attach());
+    this.socket.pause();
+    if (this.socket.connecting) this.socket.once('connect', () => this.attach());
     else this.attach();
   }
 
@@ -200,20 +160,8 @@ export class NativeEngine implements SocketEngine {
     if (this.attached && !this.closed && !this.failed) native.sockPause(this.h, false);
   }
 
-  write(data: Uint8Array, cb?: Callback): void {
-    if (this.failed || this.closed) {
-      if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
-      return;
-    }
-    if (!this.handshakeDone || this.stalled.length > 0) {
-      this.stalled.push({ data, cb });
-      return;
-    }
-    this.seal(data, cb);
-  }
-
-  /** Returns false when the write stalled (and was queued again). */
-  private seal(data: Uint8Array, cb?: Callback): boolean {
+  /** One native call: OpenSSL encrypts record by record straight into the socket. */
+  protected seal(data: Uint8Array, cb?: Callback): boolean {
     if (data.length === 0) {
       if (cb) cb();
       return true;
@@ -231,21 +179,6 @@ export class NativeEngine implements SocketEngine {
       else this.drainWaiters.push(cb);
     }
     return true;
-  }
-
-  private retryStalled(): void {
-    while (this.stalled.length > 0 && !this.failed) {
-      const w = this.stalled.shift()!;
-      let r: boolean;
-      try {
-        r = this.seal(w.data, w.cb);
-      } catch (err) {
-        if (w.cb) process.nextTick(w.cb, err as Error);
-        this.fatal(err as Error);
-        return;
-      }
-      if (!r) return;
-    }
   }
 
   shutdown(cb?: Callback): boolean {
@@ -289,7 +222,7 @@ export class NativeEngine implements SocketEngine {
   }
 
   /** A failure: report it, then drop the socket (the alert, if any, is already on its way). */
-  private fatal(err: Error): void {
+  protected fatal(err: Error): void {
     if (this.failed) return;
     // Error handlers run later and often report the peer: keep its address past the close.
     void this.socket.remotePort;
@@ -298,34 +231,15 @@ export class NativeEngine implements SocketEngine {
     this.destroy();
   }
 
-  fail(err: Error): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.error = err;
-    this.release(() => err);
-    this.sink.onError(err);
-  }
-
-  /** Fails every write still waiting (the error is built only when someone waits). */
-  private release(reason: () => Error): void {
-    if (this.stalled.length + this.drainWaiters.length + this.endWaiters.length === 0) return;
-    const err = reason();
-    const lists = [this.stalled.map((s) => s.cb), this.drainWaiters, this.endWaiters];
-    this.stalled = [];
-    this.drainWaiters = [];
+  protected override moreWaiters(): Callback[][] {
+    const w = this.endWaiters;
     this.endWaiters = [];
-    for (const list of lists) for (const f of list) if (f) process.nextTick(f, err);
+    return [w];
   }
 
-  private detach(): void {
+  protected override detach(): void {
     if (!this.attached) return;
     this.attached = false;
     native.sockClose(this.h);
-  }
-
-  destroy(): void {
-    this.destroying = true;
-    this.detach();
-    if (!this.socket.destroyed) this.socket.destroy();
   }
 }

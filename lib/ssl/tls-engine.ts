@@ -69,13 +69,19 @@ export interface SocketEngine {
   destroy(): void;
 }
 
+type Callback = (err?: Error | null) => void;
+
 interface Stalled {
   data: Uint8Array;
-  cb: ((err?: Error | null) => void) | undefined;
+  cb: Callback | undefined;
 }
 
-/** @internal */
-export class TlsEngine implements SocketEngine {
+/**
+ * What both pumps share: the state SocketConnection and SecureSocket read, the socket's error and
+ * close, writes that wait for the handshake (or a renegotiation, or a full kernel), failure.
+ * @internal
+ */
+export abstract class EngineBase implements SocketEngine {
   handshakeDone = false;
   closeNotifyReceived = false;
   started = false;
@@ -86,21 +92,22 @@ export class TlsEngine implements SocketEngine {
   closed = false;
   /** We sent close_notify (a FIN without the peer's close_notify is then tolerated). */
   shutdownSent = false;
-  private destroying = false;
-  private paused = false;
-  private slab: Buffer<ArrayBufferLike> = EMPTY;
-  /** Writes waiting for the handshake (or for a renegotiation) to finish. */
-  private stalled: Stalled[] = [];
+  protected destroying = false;
+  /** Writes waiting for the handshake (or for a renegotiation, or for the kernel) to go. */
+  protected stalled: Stalled[] = [];
+  /** Write callbacks waiting for the transport to drain. */
+  protected drainWaiters: Callback[] = [];
 
   constructor(
     readonly h: NativeConnection,
     readonly socket: net.Socket,
-    private readonly sink: EngineSink,
+    protected readonly sink: EngineSink,
   ) {
     // Errors and close must be observed from the start (an 'error' without a listener crashes).
     socket.on('error', (err) => this.fail(sysCallError(err)));
     socket.on('close', () => {
       this.closed = true;
+      this.detach();
       if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
         // Closed under us without close_notify and without a socket error.
         this.fail(new SysCallError(-1, 'Unexpected EOF'));
@@ -114,13 +121,99 @@ export class TlsEngine implements SocketEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const socket = this.socket;
     // TLS decides when to send FIN (after close_notify), not net's auto-end.
-    socket.allowHalfOpen = true;
-    if (socket.destroyed) {
+    this.socket.allowHalfOpen = true;
+    if (this.socket.destroyed) {
       queueMicrotask(() => this.fail(new SysCallError(-1, 'Unexpected EOF')));
       return;
     }
+    this.begin();
+  }
+
+  /**
+   * Encrypts `data` and hands it to the transport. Before the handshake finishes (or while earlier
+   * writes wait) the data waits. `cb` is called once the transport took the bytes without
+   * backpressure (at once), after it drained otherwise, or with the error that stopped it.
+   */
+  write(data: Uint8Array, cb?: Callback): void {
+    if (this.failed || this.closed) {
+      if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
+      return;
+    }
+    if (!this.handshakeDone || this.stalled.length > 0) {
+      this.stalled.push({ data, cb });
+      return;
+    }
+    this.seal(data, cb);
+  }
+
+  protected retryStalled(): void {
+    while (this.stalled.length > 0 && !this.failed) {
+      const w = this.stalled.shift()!;
+      let r: boolean;
+      try {
+        r = this.seal(w.data, w.cb);
+      } catch (err) {
+        if (w.cb) process.nextTick(w.cb, err as Error);
+        this.fatal(err as Error);
+        return;
+      }
+      if (!r) return; // stalled again
+    }
+  }
+
+  fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.error = err;
+    this.release(() => err);
+    this.sink.onError(err);
+  }
+
+  /** Fails every write still waiting (the error is built only when someone waits). */
+  protected release(reason: () => Error): void {
+    const lists = [this.stalled.map((w) => w.cb), this.drainWaiters, ...this.moreWaiters()];
+    if (lists.every((l) => l.length === 0)) return;
+    const err = reason();
+    this.stalled = [];
+    this.drainWaiters = [];
+    for (const list of lists) for (const f of list) if (f) process.nextTick(f, err);
+  }
+
+  /** Drops the socket now. */
+  destroy(): void {
+    this.destroying = true;
+    this.detach();
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+
+  /** The pump's own first step (the socket is there and not destroyed). */
+  protected abstract begin(): void;
+  /** Encrypts and sends `data`; false when the write stalled (and was queued again). */
+  protected abstract seal(data: Uint8Array, cb?: Callback): boolean;
+  /** A TLS or transport failure: send what alert there is, drop the socket, report. */
+  protected abstract fatal(err: Error): void;
+  /** Other callbacks that must fail with the engine (they are emptied). */
+  protected moreWaiters(): Callback[][] {
+    return [];
+  }
+  /** Lets go of the socket's descriptor (the native pump); the stream pump has nothing to do. */
+  protected detach(): void {}
+
+  abstract pause(): void;
+  abstract resume(): void;
+  abstract shutdown(cb?: Callback): boolean;
+  abstract flush(cb?: Callback): boolean;
+  abstract end(cb: Callback): void;
+}
+
+/** The stream-event pump: ciphertext through the net.Socket's 'data' events and write(). @internal */
+export class TlsEngine extends EngineBase {
+  private paused = false;
+  private slab: Buffer<ArrayBufferLike> = EMPTY;
+
+  protected begin(): void {
+    const socket = this.socket;
     socket.on('data', (chunk: Buffer) => this.drive(chunk));
     socket.on('end', () => this.onEnd());
     // A socket accepted with pauseOnConnect (or paused by its creator) starts flowing now.
@@ -191,25 +284,8 @@ export class TlsEngine implements SocketEngine {
     this.drive(null);
   }
 
-  /**
-   * Encrypts all of `data` and writes it to the socket (one native call, one socket.write).
-   * Before the handshake finishes the data waits. `cb` is called once the socket accepted the bytes
-   * without backpressure (at once), after its 'drain' otherwise, or with the error that stopped it.
-   */
-  write(data: Uint8Array, cb?: (err?: Error | null) => void): void {
-    if (this.failed || this.closed) {
-      if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
-      return;
-    }
-    if (!this.handshakeDone || this.stalled.length > 0) {
-      this.stalled.push({ data, cb });
-      return;
-    }
-    this.seal(data, cb);
-  }
-
-  /** Returns false when the write stalled (and was queued again). */
-  private seal(data: Uint8Array, cb?: (err?: Error | null) => void): boolean {
+  /** One native call (`seal`: all the ciphertext as one Buffer), one socket.write. */
+  protected seal(data: Uint8Array, cb?: Callback): boolean {
     if (data.length === 0) {
       if (cb) cb();
       return true;
@@ -231,27 +307,11 @@ export class TlsEngine implements SocketEngine {
     return true;
   }
 
-  private drainWaiters: Array<(err?: Error | null) => void> = [];
   private readonly onDrain = (): void => {
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const f of w) f();
   };
-
-  private retryStalled(): void {
-    while (this.stalled.length > 0 && !this.failed) {
-      const w = this.stalled.shift()!;
-      let r: boolean;
-      try {
-        r = this.seal(w.data, w.cb);
-      } catch (err) {
-        if (w.cb) process.nextTick(w.cb, err as Error);
-        this.fatal(err as Error);
-        return;
-      }
-      if (!r) return; // stalled again (renegotiation)
-    }
-  }
 
   /** Sends close_notify (flushed to the socket). Returns true when the peer's was already received. */
   shutdown(cb?: (err?: Error | null) => void): boolean {
@@ -288,7 +348,7 @@ export class TlsEngine implements SocketEngine {
   }
 
   /** A TLS error: flush the alert, close the socket once it is written, report. */
-  private fatal(err: Error): void {
+  protected fatal(err: Error): void {
     if (this.failed) return;
     try {
       if (!this.closed && !this.socket.destroyed) {
@@ -301,31 +361,5 @@ export class TlsEngine implements SocketEngine {
       this.socket.destroy();
     }
     this.fail(err);
-  }
-
-  fail(err: Error): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.error = err;
-    this.release(() => err);
-    this.sink.onError(err);
-  }
-
-  /** Fails every write still waiting (the error is built only when someone waits). */
-  private release(reason: () => Error): void {
-    if (this.stalled.length + this.drainWaiters.length === 0) return;
-    const err = reason();
-    const stalled = this.stalled;
-    this.stalled = [];
-    for (const w of stalled) if (w.cb) process.nextTick(w.cb, err);
-    const drains = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const f of drains) process.nextTick(f, err);
-  }
-
-  /** Drops the socket now. */
-  destroy(): void {
-    this.destroying = true;
-    if (!this.socket.destroyed) this.socket.destroy();
   }
 }
