@@ -144,6 +144,13 @@ Napi::Value ConnectionWrap::Status(Napi::Env env, SSL* ssl, int ret, const char*
   return Napi::Number::New(env, status);
 }
 
+bool ConnectionWrap::HandshakeStep(Napi::Env env, SSL* ssl, int* status) {
+  ClearErrors();
+  const int ret = SSL_do_handshake(ssl);
+  if (ret == 1) return !bridge.RethrowPending(env);
+  return StatusCode(env, ssl, ret, "SSL_do_handshake", status);
+}
+
 bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status) {
   if (bridge.RethrowPending(env)) return false;
   switch (SSL_get_error(ssl, ret)) {
@@ -323,13 +330,7 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
   last_status_ = kSSLOk;
   Drive d(this, ssl, env);
   if (SSL_is_init_finished(ssl) == 0) {
-    ClearErrors();
-    const int ret = SSL_do_handshake(ssl);
-    if (ret == 1) {
-      if (bridge.RethrowPending(env)) return {};
-    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &last_status_)) {
-      return {};
-    }
+    if (!HandshakeStep(env, ssl, &last_status_)) return {};
   }
   if (wbio_ == nullptr) return env.Null();  // freed by a callback
   const size_t pending = BIO_ctrl_pending(wbio_);
@@ -368,13 +369,7 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   if (!finished) {
     // Only the handshake can run callbacks: no Drive (bridge scope, SSL reference) otherwise.
     Drive d(this, ssl, env);
-    ClearErrors();
-    const int ret = SSL_do_handshake(ssl);
-    if (ret == 1) {
-      if (bridge.RethrowPending(env)) return {};
-    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &status)) {
-      return {};
-    }
+    if (!HandshakeStep(env, ssl, &status)) return {};
     finished = SSL_is_init_finished(ssl) != 0;  // `ssl` is still held by d
   }
   last_status_ = status;
@@ -423,13 +418,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   // The first handshake is driven here; a later one (renegotiation) is driven by SSL_read, which
   // also takes the application data that may interleave with it.
   if (!handshake_seen_ && SSL_is_init_finished(ssl) == 0) {
-    ClearErrors();
-    const int ret = SSL_do_handshake(ssl);
-    if (ret == 1) {
-      if (bridge.RethrowPending(env)) return {};
-    } else if (!StatusCode(env, ssl, ret, "SSL_do_handshake", &status)) {
-      return {};
-    }
+    if (!HandshakeStep(env, ssl, &status)) return {};
   }
   auto* dst = const_cast<unsigned char*>(out.data);
   if (SSL_is_init_finished(ssl) != 0) handshake_seen_ = true;

@@ -140,6 +140,9 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value Status(Napi::Env env, SSL* ssl, int ret, const char* op);
   // Status() without boxing: false with the exception pending, else *status is set.
   bool StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status);
+  // One SSL_do_handshake step, inside the caller's Drive: a Want*/ZeroReturn status lands in
+  // *status (left alone on success); false with the JS exception pending.
+  bool HandshakeStep(Napi::Env env, SSL* ssl, int* status);
 
   BIO* rbio_ = nullptr;  // owned by the SSL
   BIO* wbio_ = nullptr;  // owned by the SSL

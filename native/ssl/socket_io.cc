@@ -317,9 +317,12 @@ Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
   io->fd_ = dup_fd;
   io->poll_ = poll;
   uv_handle_set_data(AsHandle(poll), io);
-  napi_async_init(env, info[0], Napi::String::New(env, "openssl-napi:socket"), &io->async_);
   napi_add_env_cleanup_hook(env, CleanupHook, io);
   c->socket_io = io;
+  if (napi_async_init(env, info[0], Napi::String::New(env, "openssl-napi:socket"), &io->async_) != napi_ok) {
+    Detach(io);  // closes the descriptor; the SSL keeps the (now closed) transport
+    return ThrowStateError(env, "napi_async_init failed");
+  }
   return env.Undefined();
 }
 
