@@ -168,6 +168,85 @@ describe('SecureSocket', () => {
     expect(() => SSL.createServer(null as never)).toThrow(TypeError);
   });
 
+  it('onread: plaintext lands in one reused buffer; no data events; end and close as usual', async () => {
+    const payload = Buffer.alloc(1024 * 1024 + 123);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + (i >> 12)) & 0xff;
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end(payload));
+    const port = await listen(server);
+    // Smaller than a record: the pump must split records across reads.
+    const buffer = Buffer.alloc(5000);
+    const parts: Buffer[] = [];
+    const seen = new Set<Uint8Array>();
+    const c = SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      onread: {
+        buffer,
+        callback(n, buf) {
+          seen.add(buf);
+          expect(n).toBeGreaterThan(0);
+          expect(n).toBeLessThanOrEqual(buffer.length);
+          parts.push(Buffer.from(buf.subarray(0, n)));
+        },
+      },
+    });
+    let dataEvents = 0;
+    c.on('data', () => dataEvents++);
+    const closed = once(c, 'close');
+    await once(c, 'end');
+    await closed;
+    expect(Buffer.concat(parts).equals(payload)).toBe(true);
+    expect([...seen]).toEqual([buffer]);
+    expect(dataEvents).toBe(0);
+  });
+
+  it('onread: a buffer function per read; false from the callback pauses until resume()', async () => {
+    const total = 2 * 1024 * 1024;
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end(Buffer.alloc(total, 0x61)));
+    const port = await listen(server);
+    let got = 0;
+    let buffers = 0;
+    let calls = 0;
+    const c = SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      onread: {
+        buffer: () => {
+          buffers++;
+          return new Uint8Array(64 * 1024);
+        },
+        callback(n, buf) {
+          expect(buf.subarray(0, n).every((b) => b === 0x61)).toBe(true);
+          got += n;
+          return ++calls !== 1; // pause after the first read
+        },
+      },
+    });
+    while (calls === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(c.isPaused()).toBe(true);
+    const at = calls;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toBe(at); // nothing while paused
+    const ended = once(c, 'end');
+    c.resume();
+    await ended;
+    expect(got).toBe(total);
+    expect(buffers).toBeGreaterThanOrEqual(calls); // one for each read, plus the next one's
+  });
+
+  it('onread: bad options throw; a buffer function that returns no buffer is an error', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end('x'));
+    const port = await listen(server);
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    for (const onread of [null, {}, { buffer: Buffer.alloc(0), callback: () => {} }, { buffer: 'x', callback: () => {} }, { buffer: Buffer.alloc(8) }]) {
+      expect(() => SSL.connect({ context: ctx, port, onread: onread as never })).toThrow(TypeError);
+    }
+    const c = SSL.connect({ context: ctx, port, onread: { buffer: () => 'nope' as never, callback: () => {} } });
+    const [err] = (await once(c, 'error')) as [Error & { code: string }];
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.code).toBe('ERR_INVALID_RETURN_VALUE');
+  });
+
   it('runs over the pump the environment selects; nativeIo: false always takes the stream-event one', async () => {
     const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
     const port = await listen(server);

@@ -419,7 +419,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(line, "bulk-aesgcm")) run_bulk(line, "TLS_AES_128_GCM_SHA256", seconds);
   else if (!strcmp(line, "bulk-chacha")) run_bulk(line, "TLS_CHACHA20_POLY1305_SHA256", seconds);
   else if (!strcmp(line, "tcp-hs13")) run_tcp(line, 0, seconds);
-  else if (!strcmp(line, "tcp-bulk")) run_tcp(line, 1, seconds);
+  else if (!strcmp(line, "tcp-bulk") || !strcmp(line, "tcp-bulk-events")) run_tcp(line, 1, seconds);
   else if (!strcmp(line, "parse-pem")) run_parse(seconds);
   else if (!strcmp(line, "selfsigned-p256")) run_selfsigned(seconds);
   else if (!strcmp(line, "verify-chain")) run_verify(seconds);

@@ -30,7 +30,7 @@ export type { ConnectionConstructor } from './connection.js';
 export { Session } from './session.js';
 export { SocketConnection } from './socket-connection.js';
 export { SecureSocket, connect, createServer } from './secure-socket.js';
-export type { SecureSocketOptions, ConnectOptions, ServerOptions } from './secure-socket.js';
+export type { SecureSocketOptions, ConnectOptions, ServerOptions, OnReadOptions } from './secure-socket.js';
 import './dtls.js';
 export { SRTP_EXPORTER_LABEL } from './dtls.js';
 export type { CookieGenerateCallback, CookieVerifyCallback, SrtpKeyingMaterial } from './dtls.js';

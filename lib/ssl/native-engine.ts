@@ -46,6 +46,8 @@ export class NativeEngine extends EngineBase {
   private readEnded = false;
   private writeEnded = false;
   private endWaiters: Callback[] = [];
+  /** The reader's buffer (SecureSocket's `onread`), once attached. */
+  private target: Uint8Array | null = null;
 
   protected begin(): void {
     // No reading by Node from here on (a client socket would start at 'connect').
@@ -84,6 +86,7 @@ export class NativeEngine extends EngineBase {
     try {
       native.sockAttach(this.h, fd, prefix, (kind, a, b, c) => this.onEvent(kind, a, b, c));
       this.attached = true;
+      if (this.target !== null) native.sockReadInto(this.h, this.target);
     } catch (err) {
       this.fatal(err as Error);
       return;
@@ -158,6 +161,11 @@ export class NativeEngine extends EngineBase {
 
   resume(): void {
     if (this.attached && !this.closed && !this.failed) native.sockPause(this.h, false);
+  }
+
+  override readInto(buffer: Uint8Array | null): void {
+    this.target = buffer;
+    if (this.attached && !this.closed) native.sockReadInto(this.h, buffer);
   }
 
   /** One native call: OpenSSL encrypts record by record straight into the socket. */

@@ -202,6 +202,8 @@ declare module '../native.js' {
     /** Encrypts and sends `data`: bytes still queued for the kernel, or [status, taken] when SSL_write stopped. */
     sockWrite(conn: NativeConnection, data: Uint8Array): number | [number, number];
     sockPause(conn: NativeConnection, paused: boolean): void;
+    /** Later plaintext goes to the start of `buffer` (one batch per Data event); null: fresh slabs. */
+    sockReadInto(conn: NativeConnection, buffer: Uint8Array | null): void;
     /** FIN after the queue drains: true when it went out now. */
     sockEnd(conn: NativeConnection): boolean;
     sockQueued(conn: NativeConnection): number;
@@ -212,5 +214,5 @@ declare module '../native.js' {
 /** Events of the native socket I/O (native/ssl/socket_io.h). @internal */
 export const SocketEvent = { Secure: 1, Data: 2, CloseNotify: 3, Error: 4, Eof: 5, Drain: 6, Ended: 7 } as const;
 
-/** The native socket I/O's event handler: Data carries (slab, offset, length), Error the error. @internal */
+/** The native socket I/O's event handler: Data carries (slab or reader's buffer, offset, length), Error the error. @internal */
 export type SocketEventHandler = (kind: number, a?: unknown, b?: number, c?: number) => void;

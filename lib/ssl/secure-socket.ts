@@ -10,6 +10,22 @@ import type { Session } from './session.js';
 import { SocketConnection } from './socket-connection.js';
 import type { SocketEngine } from './tls-engine.js';
 
+/**
+ * Reading into one reusable buffer, as `net.Socket`'s and `tls.connect`'s `onread`: the plaintext
+ * goes to `callback` instead of `data` events ('end', 'error', 'close', `pause()` and `resume()`
+ * work as usual). With native socket I/O OpenSSL decrypts straight into the buffer: no allocation
+ * per read and memory that stays in cache.
+ */
+export interface OnReadOptions {
+  /** The buffer to reuse, or a function giving the buffer for the next read. */
+  buffer: Uint8Array | (() => Uint8Array);
+  /**
+   * Called with each read: `bytesRead` bytes at the start of `buffer`, valid until it returns.
+   * Returning false pauses reading (as `pause()`), after the rest of the current read.
+   */
+  callback: (bytesRead: number, buffer: Uint8Array) => boolean | void;
+}
+
 /** Options of {@link SecureSocket}. */
 export interface SecureSocketOptions {
   /** The Context to use (certificates, verification, ALPN, ...). */
@@ -36,6 +52,8 @@ export interface SecureSocketOptions {
    * ciphertext moves through the net.Socket's stream events.
    */
   nativeIo?: boolean;
+  /** Read into one reusable buffer instead of emitting `data` (see {@link OnReadOptions}). */
+  onread?: OnReadOptions;
 }
 
 /** Options of {@link connect}. */
@@ -80,18 +98,29 @@ export class SecureSocket extends Duplex {
   private readonly conn: SocketConnection;
   private readonly engine: SocketEngine;
   private readonly isServer: boolean;
+  private readonly onread: OnReadOptions | undefined;
+  /** Where the next read goes when `onread` is set. */
+  private readTarget: Uint8Array | null = null;
 
   /** Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`. */
   constructor(socket: net.Socket, options: SecureSocketOptions) {
     if (options === null || typeof options !== 'object') {
       throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
+    const onread = options.onread;
+    if (onread !== undefined && (onread === null || typeof onread !== 'object' || typeof onread.callback !== 'function' ||
+        (typeof onread.buffer !== 'function' && !(onread.buffer instanceof Uint8Array && onread.buffer.length > 0)))) {
+      throw Object.assign(new TypeError('The "options.onread" property must be { buffer: Uint8Array | function, callback: function } with a non-empty buffer'), {
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+    }
     super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true });
     this.socket = socket;
     this.isServer = options.isServer === true;
+    this.onread = onread;
     this.conn = SocketConnection._create(options.context, socket, this.isServer, () => ({
       onSecure: () => this.onSecure(),
-      onPlaintext: (buf) => this.push(buf),
+      onPlaintext: (buf) => (onread ? this.deliver(buf) : this.push(buf)),
       onCloseNotify: () => this.push(null),
       onError: (err) => this.destroy(err),
       onClose: () => {
@@ -108,7 +137,64 @@ export class SecureSocket extends Duplex {
     }
     socket.on('timeout', () => this.emit('timeout'));
     if (socket.connecting) socket.once('connect', () => this.emit('connect'));
+    if (onread) {
+      this.nextReadTarget();
+      // Nothing is ever pushed: flowing from the start, so the peer's end still emits 'end'.
+      super.resume();
+    }
     this.engine.start();
+  }
+
+  /** Takes the buffer for the next read (calling `onread.buffer` when it is a function). */
+  private nextReadTarget(): void {
+    const b = this.onread!.buffer;
+    const target = typeof b === 'function' ? b() : b;
+    if (!(target instanceof Uint8Array) || target.length === 0) {
+      this.readTarget = null;
+      this.destroy(Object.assign(new TypeError('The "onread.buffer" function must return a non-empty Uint8Array'), { code: 'ERR_INVALID_RETURN_VALUE' }));
+      return;
+    }
+    this.readTarget = target;
+    this.engine.readInto(target);
+  }
+
+  /**
+   * `onread`: natively decrypted plaintext already sits at the start of the reader's buffer; the
+   * stream-event pump's is copied in, one buffer-full per callback. Returns false when paused.
+   */
+  private deliver(data: Buffer): boolean {
+    const onread = this.onread!;
+    let paused = false;
+    for (let off = 0; off < data.length && !this.destroyed; ) {
+      const target = this.readTarget;
+      if (target === null) return false;
+      let n: number;
+      if (off === 0 && data.buffer === target.buffer && data.byteOffset === target.byteOffset) {
+        n = data.length;
+      } else {
+        n = Math.min(data.length - off, target.length);
+        target.set(data.subarray(off, off + n));
+      }
+      off += n;
+      if (onread.callback.call(this, n, target) === false) paused = true;
+      if (typeof onread.buffer === 'function') this.nextReadTarget();
+    }
+    if (paused) this.pause();
+    return !paused;
+  }
+
+  /** As Readable's; with `onread` it also stops reading from the peer. */
+  override pause(): this {
+    super.pause();
+    if (this.onread) this.engine.pause();
+    return this;
+  }
+
+  /** As Readable's; with `onread` it also starts reading from the peer again. */
+  override resume(): this {
+    super.resume();
+    if (this.onread) this.engine.resume();
+    return this;
   }
 
   private onSecure(): void {
@@ -204,7 +290,8 @@ export class SecureSocket extends Duplex {
   }
 
   override _read(): void {
-    this.engine.resume();
+    // With `onread` nothing is pushed: pause() and resume() drive the engine instead.
+    if (!this.onread) this.engine.resume();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {

@@ -56,6 +56,11 @@ export interface SocketEngine {
   start(): void;
   pause(): void;
   resume(): void;
+  /**
+   * Plaintext should land in `buffer` (from its start) rather than in fresh Buffers, where the
+   * pump can decrypt into it; the sink gets a view of it then, else its own chunks (null: stop).
+   */
+  readInto(buffer: Uint8Array | null): void;
   /** Encrypts and sends `data` (after the handshake); `cb` once the transport took it. */
   write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
   /** Sends close_notify; true when the peer's was already received. */
@@ -202,6 +207,9 @@ export abstract class EngineBase implements SocketEngine {
 
   abstract pause(): void;
   abstract resume(): void;
+
+  /** The stream-event pump hands over the chunks `recv` gives it: nothing to redirect. */
+  readInto(_buffer: Uint8Array | null): void {}
   abstract shutdown(cb?: Callback): boolean;
   abstract flush(cb?: Callback): boolean;
   abstract end(cb: Callback): void;

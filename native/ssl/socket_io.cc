@@ -404,6 +404,25 @@ Napi::Value SocketIo::Pause(const Napi::CallbackInfo& info) {
   return env.IsExceptionPending() ? Napi::Value() : env.Undefined();
 }
 
+// sockReadInto(connection, buffer | null): later plaintext goes into `buffer` (from its start, one
+// batch per kData event) instead of fresh slabs; null goes back to slabs.
+Napi::Value SocketIo::ReadInto(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  Napi::Env env = info.Env();
+  if (ArgIsNullish(info, 1)) {
+    io->target_.Reset();
+    return env.Undefined();
+  }
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+      info[1].As<Napi::TypedArray>().ByteLength() == 0) {
+    return ThrowTypeError(env, "The \"buffer\" argument must be a non-empty Buffer or Uint8Array",
+                          "ERR_INVALID_ARG_TYPE");
+  }
+  io->target_ = Napi::Persistent(info[1]);
+  return env.Undefined();
+}
+
 // sockEnd(connection) -> true when our FIN went out now, false when it follows the queue (kEnded).
 Napi::Value SocketIo::End(const Napi::CallbackInfo& info) {
   SocketIo* io = From(info);
@@ -478,18 +497,48 @@ void SocketIo::Advance(Napi::Env env) {
   if (!closed_) Flush(env);
 }
 
+bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap) {
+  if (!target_.IsEmpty()) {
+    // Looked up per batch (one call): the reader may have swapped or detached its buffer.
+    *holder = target_.Value();
+    void* data = nullptr;
+    size_t len = 0;
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(env, *holder, &type, &len, &data, nullptr, nullptr) != napi_ok || len == 0 ||
+        data == nullptr) {
+      ThrowTypeError(env, "The onread buffer is empty or detached", "ERR_INVALID_ARG_VALUE");
+      return false;
+    }
+    *base = static_cast<unsigned char*>(data);
+    *cap = len;
+    return true;
+  }
+  if (slab_.IsEmpty() || slab_len_ - slab_off_ < kMinTail) {
+    Napi::Buffer<unsigned char> b = Napi::Buffer<unsigned char>::New(env, kSlab);
+    if (b.IsEmpty()) return false;
+    slab_ = Napi::Persistent(b);
+    slab_data_ = b.Data();
+    slab_off_ = 0;
+    slab_len_ = kSlab;
+  }
+  *holder = slab_.Value();
+  *base = slab_data_ + slab_off_;
+  *cap = slab_len_ - slab_off_;
+  return true;
+}
+
 void SocketIo::ReadLoop(Napi::Env env) {
   while (!closed_ && !paused_ && !read_done_) {
-    if (slab_.IsEmpty() || slab_len_ - slab_off_ < kMinTail) {
-      Napi::Buffer<unsigned char> b = Napi::Buffer<unsigned char>::New(env, kSlab);
-      if (b.IsEmpty()) return;
-      slab_ = Napi::Persistent(b);
-      slab_data_ = b.Data();
-      slab_off_ = 0;
-      slab_len_ = kSlab;
+    Napi::Value holder;
+    unsigned char* base = nullptr;
+    size_t cap = 0;
+    if (!ReadTarget(env, &holder, &base, &cap)) {
+      Napi::Value error = TakeException(env);
+      read_done_ = true;
+      Emit(env, kError, error);
+      return;
     }
-    unsigned char* base = slab_data_ + slab_off_;
-    const size_t cap = slab_len_ - slab_off_;
+    const bool in_slab = target_.IsEmpty();
     size_t total = 0;
     int ret = 1;
     int e = SSL_ERROR_NONE;
@@ -529,9 +578,12 @@ void SocketIo::ReadLoop(Napi::Env env) {
       }
     }
     if (total > 0) {
-      const size_t off = slab_off_;
-      slab_off_ += total;
-      if (!Emit(env, kData, slab_.Value(), Napi::Number::New(env, static_cast<double>(off)),
+      size_t off = 0;
+      if (in_slab) {
+        off = slab_off_;
+        slab_off_ += total;
+      }
+      if (!Emit(env, kData, holder, Napi::Number::New(env, static_cast<double>(off)),
                 Napi::Number::New(env, static_cast<double>(total))))
         return;
     }
@@ -656,6 +708,7 @@ void SocketIo::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sockStart", Napi::Function::New(env, Start, "sockStart"));
   exports.Set("sockWrite", Napi::Function::New(env, Write, "sockWrite"));
   exports.Set("sockPause", Napi::Function::New(env, Pause, "sockPause"));
+  exports.Set("sockReadInto", Napi::Function::New(env, ReadInto, "sockReadInto"));
   exports.Set("sockEnd", Napi::Function::New(env, End, "sockEnd"));
   exports.Set("sockQueued", Napi::Function::New(env, Queued, "sockQueued"));
   exports.Set("sockClose", Napi::Function::New(env, Close, "sockClose"));

@@ -18,7 +18,7 @@ class SocketIo {
   // Events passed to the JS handler as onEvent(kind, a, b).
   enum Event : int {
     kSecure = 1,       // the first handshake completed
-    kData = 2,         // a = slab Buffer, b = [offset, length]: decrypted bytes
+    kData = 2,         // a = slab (or the reader's buffer), b = offset, c = length: decrypted bytes
     kCloseNotify = 3,  // the peer's close_notify
     kError = 4,        // a = the error (OpenSSLError, SysCallError, or a callback's own exception)
     kEof = 5,          // the peer closed the TCP stream without close_notify
@@ -41,6 +41,7 @@ class SocketIo {
   static Napi::Value Start(const Napi::CallbackInfo& info);
   static Napi::Value Write(const Napi::CallbackInfo& info);
   static Napi::Value Pause(const Napi::CallbackInfo& info);
+  static Napi::Value ReadInto(const Napi::CallbackInfo& info);
   static Napi::Value End(const Napi::CallbackInfo& info);
   static Napi::Value Queued(const Napi::CallbackInfo& info);
   static Napi::Value Close(const Napi::CallbackInfo& info);
@@ -51,6 +52,8 @@ class SocketIo {
   // One round: advance the handshake, decrypt what is there, flush what is queued.
   void Advance(Napi::Env env);
   void ReadLoop(Napi::Env env);
+  // Where the next batch of plaintext goes: the reader's own buffer, or the tail of a slab.
+  bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap);
   void Flush(Napi::Env env);
   // Ends the pump with the error of SSL call `op` that returned `ret` (or a transport condition).
   void Fail(Napi::Env env, int ret, const char* op);
@@ -73,6 +76,8 @@ class SocketIo {
   unsigned char* slab_data_ = nullptr;
   size_t slab_off_ = 0;
   size_t slab_len_ = 0;
+  // The reader's buffer (onread): every batch lands at its start, reused once the event returns.
+  Napi::Reference<Napi::Value> target_;
   bool handshake_done_ = false;
   bool paused_ = false;
   bool read_done_ = false;   // close_notify, EOF or error: no more reading
