@@ -31,9 +31,13 @@ interface SocketInternals {
 
 type Callback = (err?: Error | null) => void;
 
+/** OPENSSL_NAPI_SOCKET_IO=js forces the stream-event pump; read once (process.env is a slow lookup). */
+let forcedJsIo: boolean | undefined;
+
 /** True when `socket` can be pumped natively (it has, or will have at connect, a descriptor). */
 export function canPumpNatively(socket: net.Socket): boolean {
-  if (process.platform === 'win32' || process.env.OPENSSL_NAPI_SOCKET_IO === 'js') return false;
+  forcedJsIo ??= process.platform === 'win32' || process.env.OPENSSL_NAPI_SOCKET_IO === 'js';
+  if (forcedJsIo) return false;
   const h = (socket as unknown as SocketInternals)._handle;
   if (h === undefined || h === null) return socket.connecting || !socket.destroyed;
   return 'fd' in h && typeof h.readStop === 'function';
