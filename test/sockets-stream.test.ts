@@ -247,6 +247,33 @@ describe('SecureSocket', () => {
     expect(err.code).toBe('ERR_INVALID_RETURN_VALUE');
   });
 
+  it('onread: a buffer detached under the reader is an error, not a crash', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      s.on('error', () => {});
+      s.write('first');
+      setTimeout(() => s.end('second'), 50);
+    });
+    const port = await listen(server);
+    const buffer = new Uint8Array(4096);
+    let calls = 0;
+    const c = SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      onread: {
+        buffer,
+        callback() {
+          // Transferring the ArrayBuffer detaches the reader's view of it.
+          if (++calls === 1) structuredClone(buffer.buffer, { transfer: [buffer.buffer] });
+        },
+      },
+    });
+    const [err] = (await once(c, 'error')) as [Error & { code: string }];
+    expect(buffer.length).toBe(0);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.code).toBe('ERR_INVALID_ARG_VALUE');
+    expect(calls).toBe(1);
+  });
+
   it('runs over the pump the environment selects; nativeIo: false always takes the stream-event one', async () => {
     const server = SSL.createServer({ context: serverContext() }, (s) => s.pipe(s));
     const port = await listen(server);

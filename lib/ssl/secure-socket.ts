@@ -168,6 +168,10 @@ export class SecureSocket extends Duplex {
     for (let off = 0; off < data.length && !this.destroyed; ) {
       const target = this.readTarget;
       if (target === null) return false;
+      if (target.length === 0) {
+        this.destroy(Object.assign(new TypeError('The onread buffer is empty or detached'), { code: 'ERR_INVALID_ARG_VALUE' }));
+        return false;
+      }
       let n: number;
       if (off === 0 && data.buffer === target.buffer && data.byteOffset === target.byteOffset) {
         n = data.length;
