@@ -291,7 +291,7 @@ static void run_verify(double seconds) {
       ops++;
     }
     t1 = now();
-  } while (t1 - t0 < seconds);
+  } while (keep_going(ops, t1 - t0, seconds));
   printf("{\"line\":\"verify-chain\",\"ops\":%ld,\"seconds\":%.6f,\"rate\":%.3f,\"unit\":\"verifications/s\"}\n", ops, t1 - t0, ops / (t1 - t0));
   sk_X509_free(chain);
   X509_STORE_free(store);
