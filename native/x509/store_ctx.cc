@@ -118,6 +118,7 @@ template <int op>
 Napi::Value X509StoreContextWrap::Param(const Napi::CallbackInfo& info) {
   X509_VERIFY_PARAM* p = Live(info.Env());
   if (p == nullptr) return {};
+  params_set_ = true;
   return ApplyParam(info, p, static_cast<ParamOp>(op));
 }
 
@@ -136,8 +137,9 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   if (X509_STORE_CTX_init(ctx.get(), store_.get(), cert_.get(), untrusted_.get()) != 1)
     return ThrowOpenSSL(env, "X509_STORE_CTX_init");
   if (crls_ != nullptr) X509_STORE_CTX_set0_crls(ctx.get(), crls_.get());
-  // The context's settings win over the store's (fields it did not set keep the store's).
-  if (X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(ctx.get()), mine) != 1)
+  // The context's settings win over the store's (fields it did not set keep the store's). An
+  // untouched param would change nothing: X509_STORE_CTX_init already took the store's.
+  if (params_set_ && X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(ctx.get()), mine) != 1)
     return ThrowOpenSSL(env, "X509_VERIFY_PARAM_set1");
   const int r = X509_verify_cert(ctx.get());
   if (r == 1 && !want_chain) {

@@ -36,6 +36,7 @@ class X509StoreContextWrap : public Wrapper<X509StoreContextWrap, X509_VERIFY_PA
   X509Ptr cert_;
   X509StackPtr untrusted_;
   X509CrlStackPtr crls_;
+  bool params_set_ = false;  // a param op ran: Verify() lays the param over the store's
 };
 
 // A verification failure as a plain object {code, depth, message, codeName, certificate}.
