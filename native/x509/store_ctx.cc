@@ -50,7 +50,7 @@ X509StoreContextWrap::X509StoreContextWrap(const Napi::CallbackInfo& info) : Wra
   if (cert == nullptr) return;
   X509StackPtr chain;
   if (!ArgCertStack(info, 2, "chain", &chain, true)) return;
-  ERR_clear_error();
+  ClearErrors();
   Reset(Handle(X509_VERIFY_PARAM_new()));
   if (get() == nullptr) {
     ThrowOpenSSL(env, "X509_VERIFY_PARAM_new");
@@ -131,7 +131,7 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   bool want_chain = true;
   if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "wantChain", &want_chain)) return {};
   if (store_ == nullptr || cert_ == nullptr) return ThrowStateError(env, "The X509StoreContext has no store or certificate");
-  ERR_clear_error();
+  ClearErrors();
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (ctx == nullptr) return ThrowOpenSSL(env, "X509_STORE_CTX_new");
   if (X509_STORE_CTX_init(ctx.get(), store_.get(), cert_.get(), untrusted_.get()) != 1)
@@ -143,13 +143,13 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
     return ThrowOpenSSL(env, "X509_VERIFY_PARAM_set1");
   const int r = X509_verify_cert(ctx.get());
   if (r == 1 && !want_chain) {
-    ERR_clear_error();
+    ClearErrors();
     Napi::Object o = Napi::Object::New(env);
     o.Set("ok", Napi::Boolean::New(env, true));
     return o;
   }
   if (r == 1) {
-    ERR_clear_error();
+    ClearErrors();
     STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
     const int n = chain == nullptr ? 0 : sk_X509_num(chain);
     Napi::Array arr = Napi::Array::New(env, static_cast<size_t>(n));
