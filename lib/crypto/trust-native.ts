@@ -33,7 +33,8 @@ export interface NativeX509Store extends NativeHandle, NativeVerifyParams {
 
 /** @internal */
 export type NativeVerifyResult =
-  | { ok: true; chain?: NativeX509[] }
+  | true
+  | { ok: true; chain: NativeX509[] }
   | { ok: false; code: number; depth: number; message: string; codeName: string; certificate: NativeX509 | null };
 
 /** @internal */

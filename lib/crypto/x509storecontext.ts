@@ -85,7 +85,8 @@ export class X509StoreContext extends VerifyParams {
 
   private run(wantChain: boolean): X509[] {
     const r = this._h.verify(wantChain);
-    if (r.ok) return r.chain ? r.chain.map((h) => X509._wrap(h)) : [];
+    if (r === true) return [];
+    if (r.ok) return r.chain.map((h) => X509._wrap(h));
     const cert = r.certificate ? X509._wrap(r.certificate) : null;
     throw new X509StoreContextError(r.message, [r.code, r.depth, r.message], cert, r.codeName);
   }

@@ -122,8 +122,9 @@ Napi::Value X509StoreContextWrap::Param(const Napi::CallbackInfo& info) {
   return ApplyParam(info, p, static_cast<ParamOp>(op));
 }
 
-// verify(wantChain): {ok: true, chain?: X509[]} or {ok: false, code, depth, message, codeName,
-// certificate}. Without wantChain no chain objects are made (verifyCertificate needs none).
+// verify(wantChain): true (without wantChain), {ok: true, chain: X509[]} (with it) or {ok: false,
+// code, depth, message, codeName, certificate}. Without wantChain no chain objects and no result
+// object are made (verifyCertificate needs none).
 Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_VERIFY_PARAM* mine = Live(env);
@@ -144,9 +145,7 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   const int r = X509_verify_cert(ctx.get());
   if (r == 1 && !want_chain) {
     ClearErrors();
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("ok", Napi::Boolean::New(env, true));
-    return o;
+    return Napi::Boolean::New(env, true);
   }
   if (r == 1) {
     ClearErrors();
