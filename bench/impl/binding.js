@@ -128,11 +128,11 @@ function resumptions(line, version, tickets, s) {
   if (version === SSL.TLS1_3_VERSION) readTickets(c0);
   let session = c0.getSession();
   close(c0, s0);
-  let reused = 0;
+  let missed = 0; // every handshake, warm-up included, must resume
   const r = timedSync(s, 10, () => {
     for (let i = 0; i < 10; i++) {
       const [c, sv] = pair(cctx, sctx, session);
-      if (c.sessionReused()) reused++;
+      if (!c.sessionReused()) missed++;
       if (version === SSL.TLS1_3_VERSION) {
         readTickets(c);
         session = c.getSession();
@@ -140,8 +140,8 @@ function resumptions(line, version, tickets, s) {
       close(c, sv);
     }
   });
-  if (reused !== r.ops) throw new Error(`resumed ${reused} of ${r.ops}`);
-  report(line, 'handshakes/s', r, 1, { reused });
+  if (missed > 0) throw new Error(`${missed} handshakes did not resume`);
+  report(line, 'handshakes/s', r, 1, { reused: r.ops });
 }
 
 function bulk(line, suite, s) {
