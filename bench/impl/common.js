@@ -16,11 +16,12 @@ function keepGoing(ops, elapsed, seconds) {
 }
 
 /**
- * Untimed warm-up before the timed window: V8 compiles the loop to optimized code in its first
- * tenths of a second, a cost the C loop never pays (none with BENCH_OPS: counts stay exact).
+ * Untimed warm-up before the timed window (up to 1 s): V8 keeps compiling functions to optimized
+ * code until each has run often enough, which for once-per-connection code on the TCP lines takes
+ * seconds; the C loop never pays this (none with BENCH_OPS: counts stay exact).
  */
 function warmupSeconds(seconds) {
-  return opsLimit > 0 ? 0 : Math.min(0.25, seconds / 10);
+  return opsLimit > 0 ? 0 : Math.min(1, seconds / 2);
 }
 
 /** Runs `step` (which does `batch` operations, possibly async) until `seconds` elapse (or BENCH_OPS ops). */
