@@ -126,6 +126,18 @@ function fmt(x) {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
+/**
+ * The binding runs between the two implementations its goal compares it with, and they swap sides
+ * every run: on a shared machine whose speed drifts, each ratio's pair is then as close in time as
+ * it can be, and a drift favours neither side.
+ */
+function runOrder(line, impls, r) {
+  if (line.memory) return impls;
+  const [a, b] = line.stime ? ['node', 'stime'] : ['node', 'c'];
+  const rest = impls.filter((i) => i !== 'binding' && i !== a && i !== b);
+  return r % 2 === 0 ? [a, 'binding', b, ...rest] : [b, 'binding', a, ...rest];
+}
+
 function main() {
   const runs = Number(opt('runs', quick ? 3 : 5));
   const seconds = Number(opt('seconds', quick ? 0.4 : 2));
@@ -140,7 +152,7 @@ function main() {
     const impls = line.memory ? ['binding', 'node'] : line.stime ? ['binding', 'node', 'c', 'stime'] : ['binding', 'node', 'c'];
     for (const impl of impls) runImpl(impl, line.id, Math.min(seconds, 0.2), ceiling); // warm-up (disk cache, CPU clocks)
     for (let r = 0; r < runs; r++) {
-      for (const impl of impls) {
+      for (const impl of runOrder(line, impls, r)) {
         process.stderr.write(`\r  ${line.id.padEnd(16)} run ${r + 1}/${runs} ${impl.padEnd(8)}`);
         samples[impl].push(runImpl(impl, line.id, seconds, ceiling));
       }
