@@ -234,6 +234,51 @@ describe('SecureSocket', () => {
     expect(buffers).toBeGreaterThanOrEqual(calls); // one for each read, plus the next one's
   });
 
+  it('onread: pause() before the handshake holds every read until resume()', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end('held back'));
+    const port = await listen(server);
+    const parts: Buffer[] = [];
+    const c = SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      onread: { buffer: Buffer.alloc(1024), callback: (n, buf) => void parts.push(Buffer.from(buf.subarray(0, n))) },
+    });
+    c.pause();
+    await once(c, 'secureConnect');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(parts).toEqual([]);
+    const ended = once(c, 'end');
+    c.resume();
+    await ended;
+    expect(Buffer.concat(parts).toString()).toBe('held back');
+  });
+
+  it('onread: false from the callback holds the rest of a read until resume(), in order', async () => {
+    const payload = Buffer.from(Array.from({ length: 10000 }, (_, i) => i & 0xff));
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end(payload));
+    const port = await listen(server);
+    const parts: Buffer[] = [];
+    const c = SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      onread: {
+        buffer: Buffer.alloc(1000),
+        callback(n, buf) {
+          parts.push(Buffer.from(buf.subarray(0, n)));
+          return parts.length !== 1;
+        },
+      },
+    });
+    while (parts.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(parts.length).toBe(1);
+    expect(c.isPaused()).toBe(true);
+    const ended = once(c, 'end');
+    c.resume();
+    await ended;
+    expect(Buffer.concat(parts).equals(payload)).toBe(true);
+  });
+
   it('onread: bad options throw; a buffer function that returns no buffer is an error', async () => {
     const server = SSL.createServer({ context: serverContext() }, (s) => s.end('x'));
     const port = await listen(server);

@@ -101,6 +101,8 @@ export class SecureSocket extends Duplex {
   private readonly onread: OnReadOptions | undefined;
   /** Where the next read goes when `onread` is set. */
   private readTarget: Uint8Array | null = null;
+  /** `onread` plaintext that arrived while the reader was paused. */
+  private held: Buffer[] = [];
 
   /** Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`. */
   constructor(socket: net.Socket, options: SecureSocketOptions) {
@@ -160,12 +162,17 @@ export class SecureSocket extends Duplex {
 
   /**
    * `onread`: natively decrypted plaintext already sits at the start of the reader's buffer; the
-   * stream-event pump's is copied in, one buffer-full per callback. Returns false when paused.
+   * stream-event pump's is copied in, one buffer-full per callback. While the reader is paused
+   * (a false return, or `pause()`) plaintext waits here. Returns false when paused.
    */
   private deliver(data: Buffer): boolean {
     const onread = this.onread!;
-    let paused = false;
-    for (let off = 0; off < data.length && !this.destroyed; ) {
+    for (let off = 0; off < data.length; ) {
+      if (this.destroyed) return false;
+      if (this.isPaused()) {
+        this.held.push(Buffer.from(data.subarray(off))); // a copy: the reader's buffer is reused
+        return false;
+      }
       const target = this.readTarget;
       if (target === null) return false;
       if (target.length === 0) {
@@ -180,29 +187,42 @@ export class SecureSocket extends Duplex {
         target.set(data.subarray(off, off + n));
       }
       off += n;
-      if (onread.callback.call(this, n, target) === false) paused = true;
+      const more = onread.callback.call(this, n, target) !== false;
       if (typeof onread.buffer === 'function') this.nextReadTarget();
+      if (!more) this.pause();
     }
-    if (paused) this.pause();
-    return !paused;
+    return !this.isPaused();
   }
 
-  /** As Readable's; with `onread` it also stops reading from the peer. */
+  /** As Readable's; with `onread` it also stops reading from the peer (after the handshake). */
   override pause(): this {
     super.pause();
-    if (this.onread) this.engine.pause();
+    if (this.onread && this.secureConnected) this.engine.pause();
     return this;
   }
 
-  /** As Readable's; with `onread` it also starts reading from the peer again. */
+  /** As Readable's; with `onread` it first hands over what waited, then reads from the peer again. */
   override resume(): this {
     super.resume();
-    if (this.onread) this.engine.resume();
+    if (this.onread) {
+      const waiting = this.held;
+      this.held = [];
+      for (let i = 0; i < waiting.length; i++) {
+        if (this.isPaused() || this.destroyed) {
+          this.held.push(...waiting.slice(i));
+          break;
+        }
+        this.deliver(waiting[i]!); // keeps its own rest if the reader pauses again
+      }
+      if (this.secureConnected && !this.isPaused()) this.engine.resume();
+    }
     return this;
   }
 
   private onSecure(): void {
     this.secureConnected = true;
+    // A reader that paused before the handshake gets nothing until it resumes.
+    if (this.onread && this.isPaused()) this.engine.pause();
     this.emit(this.isServer ? 'secure' : 'secureConnect');
   }
 
