@@ -1,7 +1,7 @@
 // openssl-napi side of each benchmark line: the public API, used the way a user would.
 // BENCH_OPS=N runs exactly N operations instead of SECONDS (see common.js), for instruction counts.
 import { SSL, crypto } from '../../dist/index.js';
-import { chain as chainFixture, identity, report, timed, timedSync } from './common.js';
+import { chain as chainFixture, identity, report, tcpBulkLine, timed, timedSync } from './common.js';
 
 const PEM = crypto.FILETYPE_PEM;
 
@@ -225,36 +225,10 @@ async function tcpHandshakes(s) {
   report('tcp-hs13', 'handshakes/s', r);
 }
 
-async function tcpBulk(line, s) {
-  // Server to client; the client reads into one reused 64 KiB buffer (`onread`, as node's own TLS
-  // throughput benchmark does, and as the C loop reuses one buffer), or with 'data' events.
+function tcpBulk(line, s) {
   const { sctx, cctx } = tlsContexts('ec');
   sctx.setTls13Ciphersuites('TLS_AES_128_GCM_SHA256');
-  let received = 0;
-  const done = new Promise((resolve, reject) => {
-    const server = SSL.createServer({ context: sctx }, async (sock) => {
-      sock.on('error', () => {});
-      const chunk = Buffer.alloc(256 * 1024, 'x');
-      const t0 = process.hrtime.bigint();
-      const deadline = t0 + BigInt(Math.round(s * 1e9));
-      while (process.hrtime.bigint() < deadline) {
-        if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
-      }
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      resolve({ ops: received, seconds: elapsed });
-      sock.destroy();
-      server.close();
-    });
-    listen(server).then((port) => {
-      const count = (n) => void (received += n);
-      const onread = line === 'tcp-bulk' ? { buffer: Buffer.alloc(64 * 1024), callback: count } : undefined;
-      const c = SSL.connect({ context: cctx, port, onread });
-      if (!onread) c.on('data', (d) => count(d.length));
-      c.on('error', reject);
-      done.finally(() => c.destroy());
-    }, reject);
-  });
-  report(line, 'MB/s', await done, 1e-6);
+  return tcpBulkLine(line, s, (onSocket) => SSL.createServer({ context: sctx }, onSocket), (port, onread) => SSL.connect({ context: cctx, port, onread }));
 }
 
 const lines = {

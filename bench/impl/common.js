@@ -88,3 +88,38 @@ export function makeFixtures(dir) {
   run('req', '-new', '-key', p('leaf.key'), '-subj', '/CN=leaf', '-out', p('leaf.csr'));
   run('x509', '-req', '-in', p('leaf.csr'), '-CA', p('int.pem'), '-CAkey', p('int.key'), '-CAcreateserial', '-days', '3650', '-extfile', p('ext.cnf'), '-extensions', 'leaf', '-out', p('leaf.pem'));
 }
+
+/**
+ * The loopback TCP bulk lines for any TLS stack: the server writes 256 KiB chunks for `seconds`,
+ * the client counts what arrives, reading into one reused 64 KiB buffer with `onread` (tcp-bulk,
+ * as node's own TLS throughput benchmark and as the C loop's one buffer) or through 'data' events
+ * (tcp-bulk-events). `createServer(onSecureSocket)` gives a net.Server; `connect(port, onread)` a
+ * client stream.
+ */
+export async function tcpBulkLine(line, seconds, createServer, connect) {
+  let received = 0;
+  const count = (n) => void (received += n);
+  const onread = line === 'tcp-bulk' ? { buffer: Buffer.alloc(64 * 1024), callback: count } : undefined;
+  let client = null;
+  const result = await new Promise((resolve, reject) => {
+    const server = createServer(async (sock) => {
+      sock.on('error', () => {});
+      const chunk = Buffer.alloc(256 * 1024, 'x');
+      const t0 = process.hrtime.bigint();
+      const deadline = t0 + BigInt(Math.round(seconds * 1e9));
+      while (process.hrtime.bigint() < deadline) {
+        if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
+      }
+      resolve({ ops: received, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
+      sock.destroy();
+      server.close();
+    });
+    server.listen(0, '127.0.0.1', () => {
+      client = connect(server.address().port, onread);
+      if (!onread) client.on('data', (d) => count(d.length));
+      client.on('error', reject);
+    });
+  });
+  client?.destroy();
+  report(line, 'MB/s', result, 1e-6);
+}

@@ -2,7 +2,7 @@
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { identity, report, timed, timedSync } from './common.js';
+import { identity, report, tcpBulkLine, timed, timedSync } from './common.js';
 
 /** Two connected in-memory duplex streams. */
 function duplexPair() {
@@ -58,34 +58,14 @@ async function listen(server) {
   return server.address().port;
 }
 
-/** As binding.js: server to client; the client reads with tls `onread` (one reused buffer) or 'data'. */
-async function tcpBulk(line, s) {
+function tcpBulk(line, s) {
   const id = identity('ec');
-  let received = 0;
-  const done = new Promise((resolve, reject) => {
-    const server = tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' }, async (sock) => {
-      sock.on('error', () => {});
-      const chunk = Buffer.alloc(256 * 1024, 'x');
-      const t0 = process.hrtime.bigint();
-      const deadline = t0 + BigInt(Math.round(s * 1e9));
-      while (process.hrtime.bigint() < deadline) {
-        if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
-      }
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      resolve({ ops: received, seconds: elapsed });
-      sock.destroy();
-      server.close();
-    });
-    listen(server).then((port) => {
-      const count = (n) => void (received += n);
-      const onread = line === 'tcp-bulk' ? { buffer: Buffer.alloc(64 * 1024), callback: count } : undefined;
-      const c = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', onread });
-      if (!onread) c.on('data', (d) => count(d.length));
-      c.on('error', reject);
-      done.finally(() => c.destroy());
-    }, reject);
-  });
-  report(line, 'MB/s', await done, 1e-6);
+  return tcpBulkLine(
+    line,
+    s,
+    (onSocket) => tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' }, onSocket),
+    (port, onread) => tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', onread }),
+  );
 }
 
 const lines = {
