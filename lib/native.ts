@@ -24,6 +24,7 @@ export interface NativeVersionInfo {
   platform: string;
   builtOn: string;
   linkage: 'static' | 'dynamic';
+  allocator: 'block-cache' | 'malloc';
   sslCtxNewFile: string;
   addonFile: string;
 }

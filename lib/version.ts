@@ -27,6 +27,12 @@ export interface VersionInfo {
   builtOn: string;
   /** `"static"` (the default: symbols hidden inside the addon) or `"dynamic"` (opt-in). */
   linkage: 'static' | 'dynamic';
+  /**
+   * How the addon's OpenSSL allocates: `"block-cache"` (a per-thread cache of freed small blocks in
+   * front of malloc, the default) or `"malloc"` (sanitizer builds, `OPENSSL_NAPI_BLOCK_CACHE=0`, or
+   * an OpenSSL that had allocated before the addon loaded).
+   */
+  allocator: 'block-cache' | 'malloc';
   /** The file that serves `SSL_CTX_new`: the addon itself when linked statically, never the node binary. */
   sslCtxNewFile: string;
   /** The addon file. */
@@ -54,6 +60,7 @@ export function version(): VersionInfo {
     platform: stripLabel(v.platform),
     builtOn: stripLabel(v.builtOn),
     linkage: v.linkage,
+    allocator: v.allocator,
     sslCtxNewFile: v.sslCtxNewFile,
     addonFile: v.addonFile,
     nodeOpenssl: process.versions.openssl ?? '',

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "common/addon_data.h"
+#include "common/allocator.h"
 #include "common/errors.h"
 #include "common/wrap.h"
 
@@ -29,6 +30,7 @@ bool InitOpenSSLOnce() {
   static std::once_flag once;
   static bool ok = false;
   std::call_once(once, [] {
+    InstallOpenSSLAllocator();  // before OpenSSL's first allocation; plain malloc if it cannot
     // NO_ATEXIT: Node may still run code (finalizers, workers) after atexit handlers would have
     // torn OpenSSL down.
     ok = OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,

@@ -254,6 +254,72 @@ describe('ownership', () => {
   });
 });
 
+// A self-contained script (for workers and child processes): a P-256 identity, then `rounds` full
+// TLS 1.3 handshakes in memory with a few KiB each way; prints "<allocator> <bytes echoed>".
+const handshakeScript = (rounds: number): string => `
+  import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then(({ SSL, crypto, version, WantReadError }) => {
+    const key = new crypto.PKey();
+    key.generateKey(crypto.TYPE_EC, 'prime256v1');
+    const cert = new crypto.X509();
+    cert.getSubject().CN = 'allocator';
+    cert.setIssuer(cert.getSubject());
+    cert.setSerialNumber(1);
+    cert.gmtimeAdjNotBefore(0);
+    cert.gmtimeAdjNotAfter(3600);
+    cert.setPubkey(key);
+    cert.sign(key, 'sha256');
+    const sctx = new SSL.Context(SSL.TLS_METHOD);
+    sctx.useCertificate(cert);
+    sctx.usePrivatekey(key);
+    const cctx = new SSL.Context(SSL.TLS_METHOD);
+    const move = (a, b) => { for (;;) { try { b.bioWrite(a.bioRead(65536)); } catch (e) { if (e instanceof WantReadError) return; throw e; } } };
+    const step = (c) => { try { c.doHandshake(); return true; } catch (e) { if (e instanceof WantReadError) return false; throw e; } };
+    let echoed = 0;
+    for (let r = 0; r < ${rounds}; r++) {
+      const s = new SSL.Connection(sctx); s.setAcceptState();
+      const c = new SSL.Connection(cctx); c.setConnectState();
+      let done = false;
+      for (let i = 0; i < 20 && !done; i++) { const cd = step(c); move(c, s); const sd = step(s); move(s, c); done = cd && sd; }
+      if (!done) throw new Error('handshake did not finish');
+      c.sendall(Buffer.alloc(5000, r)); move(c, s);
+      const got = s.recv(8192); s.sendall(got); move(s, c);
+      echoed += c.recv(8192).length;
+      c.free(); s.free();
+    }
+    return version().allocator + ' ' + echoed;
+  }).then((out) => report(out), (e) => report('error ' + (e && e.stack || e)));`;
+
+describe("the addon's OpenSSL allocator", () => {
+  const expected = process.env.OPENSSL_NAPI_ASAN === '1' || process.env.OPENSSL_NAPI_BLOCK_CACHE === '0' ? 'malloc' : 'block-cache';
+
+  it('is the per-thread block cache, except under ASan (which must see every free)', () => {
+    expect(version().allocator).toBe(expected);
+  });
+
+  it('serves worker threads that allocate, exit and leave their cached blocks behind', async () => {
+    const run = async (): Promise<string> => {
+      const w = new Worker(`const { parentPort } = require('node:worker_threads'); const report = (m) => parentPort.postMessage(m);${handshakeScript(5)}`, { eval: true });
+      const msg = await new Promise<string>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      await new Promise((resolve) => w.once('exit', resolve));
+      return msg;
+    };
+    const outs = await Promise.all([run(), run(), run()]);
+    outs.push(await run());
+    expect(outs).toEqual(Array(4).fill(`${expected} 25000`));
+  });
+
+  it('OPENSSL_NAPI_BLOCK_CACHE=0 keeps plain malloc, and TLS works the same', () => {
+    const out = execFileSync(process.execPath, ['-e', `const report = (m) => console.log(m);${handshakeScript(3)}`], {
+      encoding: 'utf8',
+      env: { ...process.env, OPENSSL_NAPI_BLOCK_CACHE: '0' },
+    });
+    expect(out.trim()).toBe('malloc 15000');
+  });
+});
+
 describe('context awareness', () => {
   it('loads and works in a worker thread', async () => {
     const url = new URL('../dist/index.js', import.meta.url);

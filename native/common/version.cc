@@ -6,6 +6,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/ssl.h>
 
+#include "allocator.h"
 #include "args.h"
 
 #ifndef OPENSSL_NAPI_STATIC
@@ -37,6 +38,7 @@ Napi::Value VersionInfo(const Napi::CallbackInfo& info) {
   o.Set("platform", OpenSSL_version(OPENSSL_PLATFORM));
   o.Set("builtOn", OpenSSL_version(OPENSSL_BUILT_ON));
   o.Set("linkage", OPENSSL_NAPI_STATIC ? "static" : "dynamic");
+  o.Set("allocator", OpenSSLBlockCacheActive() ? "block-cache" : "malloc");
   o.Set("sslCtxNewFile", ServingFile(reinterpret_cast<const void*>(&SSL_CTX_new)));
   o.Set("addonFile", ServingFile(reinterpret_cast<const void*>(&VersionInfo)));
   return o;

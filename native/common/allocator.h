@@ -1,0 +1,18 @@
+// The allocator of the addon's own OpenSSL: a small per-thread cache of freed blocks in front of
+// malloc (see allocator.cc for why).
+#pragma once
+
+namespace ossl {
+
+/**
+ * Routes OpenSSL's CRYPTO_malloc/realloc/free through the per-thread block cache. Must run before
+ * OpenSSL's first allocation; returns false (and changes nothing) when the cache is compiled out
+ * (sanitizer builds, non-glibc), turned off (OPENSSL_NAPI_BLOCK_CACHE=0), or OpenSSL has already
+ * allocated (an OpenSSL shared with someone else): OpenSSL then keeps plain malloc.
+ */
+bool InstallOpenSSLAllocator();
+
+/** Whether OpenSSL allocates through the block cache (InstallOpenSSLAllocator succeeded). */
+bool OpenSSLBlockCacheActive();
+
+}  // namespace ossl
