@@ -134,8 +134,12 @@ function resumptions(line, version, tickets, s) {
       const [c, sv] = pair(cctx, sctx, session);
       if (!c.sessionReused()) missed++;
       if (version === SSL.TLS1_3_VERSION) {
+        // TLS 1.3 clients use each ticket once: resume with the newest, and release the old one
+        // now rather than at the next GC (as the C loop's SSL_SESSION_free).
         readTickets(c);
+        const used = session;
         session = c.getSession();
+        used.free();
       }
       close(c, sv);
     }
