@@ -4,6 +4,9 @@
 // blocks for each glibc size class up to 1 KiB and hands them back out without touching malloc.
 // Blocks stay ordinary glibc allocations throughout (a cached block is one malloc has not seen
 // freed), so realloc, malloc_usable_size and a free that bypasses the cache all remain valid.
+// The cache keeps glibc's tcache hardening: list links are mangled with their own address and a
+// per-process secret (a stray write into a freed block cannot steer the next allocation), and a
+// block freed twice is caught, both ending in abort() as glibc does.
 #include "common/allocator.h"
 
 #include <openssl/crypto.h>
@@ -25,6 +28,9 @@
 
 #if OSSL_BLOCK_CACHE
 #include <malloc.h>
+#include <sys/random.h>
+
+#include <cstdio>
 
 namespace ossl {
 namespace {
@@ -38,9 +44,26 @@ constexpr size_t kBytesPerClass = 16 * 1024;
 constexpr size_t ClassSize(size_t k) { return kMinUsable + 16 * k; }
 constexpr uint16_t ClassLimit(size_t k) { return static_cast<uint16_t>(kBytesPerClass / ClassSize(k)); }
 
+// A cached block: its first two words (every class has at least 24 bytes).
 struct FreeBlock {
-  FreeBlock* next;
+  uintptr_t link;  // the next block, mangled (see Mangle)
+  uintptr_t key;   // kFreeKey while cached: a second free of the block finds it here
 };
+
+uintptr_t linkSecret = 0;  // set once, before the first allocation
+uintptr_t freeKey = 0;
+
+uintptr_t Mangle(const FreeBlock* at, FreeBlock* next) {
+  return reinterpret_cast<uintptr_t>(next) ^ (reinterpret_cast<uintptr_t>(&at->link) >> 12) ^ linkSecret;
+}
+FreeBlock* Unmangle(const FreeBlock* at) {
+  return reinterpret_cast<FreeBlock*>(at->link ^ (reinterpret_cast<uintptr_t>(&at->link) >> 12) ^ linkSecret);
+}
+
+[[noreturn]] void HeapCorrupted(const char* what) {
+  std::fprintf(stderr, "openssl-napi: %s\n", what);
+  std::abort();
+}
 
 // Trivially destructible and zero-initialised, so it stays usable after the thread's destructors
 // have run (OpenSSL frees its thread state later, from pthread key destructors): `dead` then sends
@@ -60,10 +83,13 @@ struct CacheDrain {
   ~CacheDrain() {
     cache.dead = true;
     for (size_t k = 0; k < kClasses; k++) {
-      while (FreeBlock* b = cache.head[k]) {
-        cache.head[k] = b->next;
+      FreeBlock* b = cache.head[k];
+      for (uint16_t i = 0; i < cache.count[k]; i++) {
+        FreeBlock* next = Unmangle(b);
         std::free(b);
+        b = next;
       }
+      cache.head[k] = nullptr;
       cache.count[k] = 0;
     }
   }
@@ -75,9 +101,13 @@ void* CachedMalloc(size_t n, const char*, int) {
   const size_t k = n <= kMinUsable ? 0 : (n - kMinUsable + 15) / 16;
   if (k >= kClasses) return std::malloc(n);
   BlockCache& c = cache;
-  if (FreeBlock* b = c.head[k]) {
-    c.head[k] = b->next;
+  if (c.count[k] > 0) {
+    FreeBlock* b = c.head[k];
+    FreeBlock* next = Unmangle(b);
+    if ((reinterpret_cast<uintptr_t>(next) & 15) != 0) HeapCorrupted("corrupted free-block link (use after free?)");
+    c.head[k] = next;
     c.count[k]--;
+    b->key = 0;
     return b;
   }
   return std::malloc(ClassSize(k));  // the whole class, so the block can serve any request of it
@@ -95,7 +125,14 @@ void CachedFree(void* p, const char*, int) {
       drain.registered = true;  // first use constructs it, which registers its destructor
     }
     FreeBlock* b = static_cast<FreeBlock*>(p);
-    b->next = c.head[k];
+    if (b->key == freeKey) {  // freed before? (or user data that happens to match: look)
+      FreeBlock* q = c.head[k];
+      for (uint16_t i = 0; i < c.count[k]; i++, q = Unmangle(q)) {
+        if (q == b) HeapCorrupted("double free of an OpenSSL block");
+      }
+    }
+    b->link = Mangle(b, c.head[k]);
+    b->key = freeKey;
     c.head[k] = b;
     c.count[k]++;
     return;
@@ -120,6 +157,11 @@ bool InstallOpenSSLAllocator() {
   // OPENSSL_NAPI_BLOCK_CACHE=0 keeps plain malloc: for valgrind's memcheck, and to measure the cache.
   const char* setting = std::getenv("OPENSSL_NAPI_BLOCK_CACHE");
   if (setting != nullptr && setting[0] == '0' && setting[1] == '\0') return false;
+  // Fresh random words, as glibc keys its own tcache (without blocking: no entropy yet, no cache).
+  uintptr_t seed[2];
+  if (getrandom(seed, sizeof seed, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof seed)) return false;
+  linkSecret = seed[0];
+  freeKey = seed[1] | 1;  // never 0, the value of a block in use
   installed = CRYPTO_set_mem_functions(CachedMalloc, CachedRealloc, CachedFree) == 1;
   return installed;
 }
