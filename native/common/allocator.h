@@ -7,8 +7,9 @@ namespace ossl {
 /**
  * Routes OpenSSL's CRYPTO_malloc/realloc/free through the per-thread block cache. Must run before
  * OpenSSL's first allocation; returns false (and changes nothing) when the cache is compiled out
- * (sanitizer builds, non-glibc), turned off (OPENSSL_NAPI_BLOCK_CACHE=0), or OpenSSL has already
- * allocated (an OpenSSL shared with someone else): OpenSSL then keeps plain malloc.
+ * (sanitizer builds, non-glibc), turned off (OPENSSL_NAPI_BLOCK_CACHE=0), without entropy for its
+ * link secret yet, or when OpenSSL has already allocated (an OpenSSL shared with someone else):
+ * OpenSSL then keeps plain malloc.
  */
 bool InstallOpenSSLAllocator();
 
