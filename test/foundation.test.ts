@@ -20,6 +20,24 @@ import {
 } from '../lib/index.js';
 import { nativePath } from '../lib/native.js';
 
+/**
+ * A P-256 key and a self-signed certificate for `cn`, valid for an hour. Self-contained (it uses
+ * only its arguments), so worker and child scripts get it as source too.
+ */
+function selfSignedIdentity(c: typeof crypto, cn: string): { key: crypto.PKey; cert: crypto.X509 } {
+  const key = new c.PKey();
+  key.generateKey(c.TYPE_EC, 'P-256');
+  const cert = new c.X509();
+  cert.getSubject().CN = cn;
+  cert.setIssuer(cert.getSubject());
+  cert.setSerialNumber(1);
+  cert.gmtimeAdjNotBefore(0);
+  cert.gmtimeAdjNotAfter(3600);
+  cert.setPubkey(key);
+  cert.sign(key, 'sha256');
+  return { key, cert };
+}
+
 describe('version()', () => {
   it('reports the OpenSSL the binding runs, served by the addon, not node', () => {
     const v = version();
@@ -62,16 +80,7 @@ describe('version()', () => {
   });
 
   it('lets node:tls complete a handshake in the same process, each on its own OpenSSL', async () => {
-    const key = new crypto.PKey();
-    key.generateKey(crypto.TYPE_EC, 'P-256');
-    const cert = new crypto.X509();
-    cert.getSubject().CN = 'localhost';
-    cert.setIssuer(cert.getSubject());
-    cert.setSerialNumber(1);
-    cert.gmtimeAdjNotBefore(0);
-    cert.gmtimeAdjNotAfter(3600);
-    cert.setPubkey(key);
-    cert.sign(key, 'sha256');
+    const { key, cert } = selfSignedIdentity(crypto, 'localhost');
     const server = tls.createServer({
       key: crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key),
       cert: crypto.dumpCertificate(crypto.FILETYPE_PEM, cert),
@@ -258,16 +267,7 @@ describe('ownership', () => {
 // TLS 1.3 handshakes in memory with a few KiB each way; prints "<allocator> <bytes echoed>".
 const handshakeScript = (rounds: number): string => `
   import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then(({ SSL, crypto, version, WantReadError }) => {
-    const key = new crypto.PKey();
-    key.generateKey(crypto.TYPE_EC, 'prime256v1');
-    const cert = new crypto.X509();
-    cert.getSubject().CN = 'allocator';
-    cert.setIssuer(cert.getSubject());
-    cert.setSerialNumber(1);
-    cert.gmtimeAdjNotBefore(0);
-    cert.gmtimeAdjNotAfter(3600);
-    cert.setPubkey(key);
-    cert.sign(key, 'sha256');
+    const { key, cert } = (${selfSignedIdentity.toString()})(crypto, 'allocator');
     const sctx = new SSL.Context(SSL.TLS_METHOD);
     sctx.useCertificate(cert);
     sctx.usePrivatekey(key);
