@@ -318,6 +318,15 @@ describe("the addon's OpenSSL allocator", () => {
     });
     expect(out.trim()).toBe('malloc 15000');
   });
+
+  it('works with glibc tuned to mmap every block over 4 KiB (mmapped blocks are never cached)', () => {
+    // The record buffers then come from mmap: the cache must pass them straight to free().
+    const out = execFileSync(process.execPath, ['-e', `const report = (m) => console.log(m);${handshakeScript(3)}`], {
+      encoding: 'utf8',
+      env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=4096' },
+    });
+    expect(out.trim()).toBe(`${expected} 15000`);
+  });
 });
 
 describe('context awareness', () => {

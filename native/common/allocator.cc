@@ -1,7 +1,9 @@
-// OpenSSL 3 allocates and frees thousands of small blocks per handshake (about 3000 for a TLS 1.3
-// pair, a quarter of which miss glibc's 7-deep per-thread cache and take the arena path, locked in
-// a multi-threaded process such as Node). This keeps, per thread, a bounded LIFO stack of freed
-// blocks for each glibc size class up to 1 KiB and hands them back out without touching malloc.
+// OpenSSL 3 allocates and frees thousands of blocks per handshake (about 3000 for a TLS 1.3 pair,
+// a quarter of which miss glibc's 7-deep per-thread cache and take the arena path, locked in a
+// multi-threaded process such as Node; and each connection's 1-22 KiB record and message buffers
+// always take it). This keeps, per thread, bounded LIFO stacks of freed blocks and hands them back
+// out without touching malloc: one stack for each glibc size class up to 1 KiB, and a few stacks
+// keyed by exact size for the larger blocks OpenSSL allocates over and over.
 // Blocks stay ordinary glibc allocations throughout (a cached block is one malloc has not seen
 // freed), so realloc, malloc_usable_size and a free that bypasses the cache all remain valid.
 // The cache keeps glibc's tcache hardening: list links are mangled with their own address and a
@@ -31,27 +33,53 @@
 #include <sys/random.h>
 
 #include <cstdio>
+#include <cstring>
+#include <initializer_list>
 
 namespace ossl {
 namespace {
 
-// glibc's chunks hold 24 + 16k usable bytes; class k is that size, for k < kClasses (up to 1032).
+// glibc's heap chunks hold 24 + 16k usable bytes; class k is that size.
 constexpr size_t kMinUsable = 24;
-constexpr size_t kClasses = 64;
-// At most this many bytes per class and thread stay cached (so at most 1 MiB per thread in all).
-constexpr size_t kBytesPerClass = 16 * 1024;
-
 constexpr size_t ClassSize(size_t k) { return kMinUsable + 16 * k; }
-constexpr uint16_t ClassLimit(size_t k) { return static_cast<uint16_t>(kBytesPerClass / ClassSize(k)); }
+// The smallest class that holds n bytes.
+constexpr size_t ClassOf(size_t n) { return n <= kMinUsable ? 0 : (n - kMinUsable + 15) / 16; }
+
+// Small blocks: a stack per class up to 1032 bytes, at most 16 KiB per class and thread.
+constexpr size_t kSmallClasses = 64;
+constexpr size_t kBytesPerSmallClass = 16 * 1024;
+constexpr uint32_t SmallLimit(size_t k) { return static_cast<uint32_t>(kBytesPerSmallClass / ClassSize(k)); }
+// Large blocks up to 64 KiB: a few stacks, each of one exact size (OpenSSL asks for the same few
+// sizes per connection), at most 4 blocks each and 512 KiB in all per thread.
+constexpr size_t kLargeMaxClass = ClassOf(64 * 1024);
+constexpr size_t kLargeSlots = 16;
+constexpr uint32_t kLargePerSlot = 4;
+constexpr size_t kLargeBytes = 512 * 1024;
 
 // A cached block: its first two words (every class has at least 24 bytes).
 struct FreeBlock {
   uintptr_t link;  // the next block, mangled (see Mangle)
-  uintptr_t key;   // kFreeKey while cached: a second free of the block finds it here
+  uintptr_t key;   // freeKey while cached: a second free of the block finds it here
+};
+
+struct Stack {
+  FreeBlock* head;
+  uint32_t count;
+};
+
+// One thread's cache, on the heap: the thread reaches it through one pointer in static TLS.
+struct BlockCache {
+  Stack small[kSmallClasses];
+  size_t largeClass[kLargeSlots];  // the class a large stack holds (meaningful while count > 0)
+  Stack large[kLargeSlots];
+  size_t largeBytes;
+  bool dead;  // the thread is ending: every free goes straight to free()
 };
 
 uintptr_t linkSecret = 0;  // set once, before the first allocation
 uintptr_t freeKey = 0;
+// Whether glibc's chunk headers can be read for a block's size (see UsableSize).
+bool glibcHeaders = false;
 
 uintptr_t Mangle(const FreeBlock* at, FreeBlock* next) {
   return reinterpret_cast<uintptr_t>(next) ^ (reinterpret_cast<uintptr_t>(&at->link) >> 12) ^ linkSecret;
@@ -65,77 +93,133 @@ FreeBlock* Unmangle(const FreeBlock* at) {
   std::abort();
 }
 
-// Trivially destructible and zero-initialised, so it stays usable after the thread's destructors
-// have run (OpenSSL frees its thread state later, from pthread key destructors): `dead` then sends
-// every block straight to free().
-struct BlockCache {
-  FreeBlock* head[kClasses];
-  uint16_t count[kClasses];
-  bool armed;
-  bool dead;
-};
-thread_local BlockCache cache;
+void* Pop(Stack& s) {
+  FreeBlock* b = s.head;
+  FreeBlock* next = Unmangle(b);
+  if ((reinterpret_cast<uintptr_t>(next) & 15) != 0) HeapCorrupted("corrupted free-block link (use after free?)");
+  s.head = next;
+  s.count--;
+  b->key = 0;
+  return b;
+}
+
+void Push(Stack& s, void* p) {
+  FreeBlock* b = static_cast<FreeBlock*>(p);
+  if (b->key == freeKey) {  // freed before? (or user data that happens to match: look)
+    FreeBlock* q = s.head;
+    for (uint32_t i = 0; i < s.count; i++, q = Unmangle(q)) {
+      if (q == b) HeapCorrupted("double free of an OpenSSL block");
+    }
+  }
+  b->link = Mangle(b, s.head);
+  b->key = freeKey;
+  s.head = b;
+  s.count++;
+}
+
+void Drain(Stack& s) {
+  FreeBlock* b = s.head;
+  for (uint32_t i = 0; i < s.count; i++) {
+    FreeBlock* next = Unmangle(b);
+    std::free(b);
+    b = next;
+  }
+  s = Stack{nullptr, 0};
+}
+
+// Every thread's pointer starts null (no cache yet); a thread that has ended points at `ended`,
+// which is never written: its stacks are empty and `dead` sends frees to free().
+const BlockCache ended = [] {
+  BlockCache c{};
+  c.dead = true;
+  return c;
+}();
+// initial-exec: a plain %fs-relative load, where the addon's default TLS model would call
+// __tls_get_addr on every allocation. Static TLS has room for a few words of a dlopen()ed
+// library's own, so the addon's TLS stays a few words (the cache itself is on the heap).
+thread_local BlockCache* current __attribute__((tls_model("initial-exec"))) = nullptr;
 
 // Empties the thread's cache when the thread ends (C++ thread_local destructors run before pthread
-// key destructors and, on the main thread, before atexit handlers).
+// key destructors and, on the main thread, before atexit handlers; OpenSSL frees its thread state
+// later, from pthread key destructors, and those frees then go straight to free()).
 struct CacheDrain {
   bool registered = false;
   ~CacheDrain() {
-    cache.dead = true;
-    for (size_t k = 0; k < kClasses; k++) {
-      FreeBlock* b = cache.head[k];
-      for (uint16_t i = 0; i < cache.count[k]; i++) {
-        FreeBlock* next = Unmangle(b);
-        std::free(b);
-        b = next;
-      }
-      cache.head[k] = nullptr;
-      cache.count[k] = 0;
-    }
+    BlockCache* c = current;
+    current = const_cast<BlockCache*>(&ended);
+    if (c == nullptr || c == &ended) return;
+    for (Stack& s : c->small) Drain(s);
+    for (Stack& s : c->large) Drain(s);
+    std::free(c);
   }
 };
 thread_local CacheDrain drain;
 
+// The thread's cache, made on its first free (nullptr if that fails: the block is then freed).
+BlockCache* Attach() {
+  BlockCache* c = static_cast<BlockCache*>(std::calloc(1, sizeof(BlockCache)));
+  if (c == nullptr) return nullptr;
+  current = c;
+  drain.registered = true;  // first use constructs it, which registers its destructor
+  return c;
+}
+
+// The usable size of a block malloc gave, or 0 for one mmap()ed (too large to cache). glibc keeps
+// it in the word before the block: the chunk size with flags in bits 0-2 (bit 1: mmapped); an
+// in-use heap chunk serves the size less that word. Reading it inline saves a call and a look at
+// the next chunk's header per free; InstallOpenSSLAllocator checks it against malloc_usable_size.
+size_t HeaderUsable(const void* p) {
+  size_t word;  // (through an address: the word lies outside the block as the compiler sees it)
+  std::memcpy(&word, reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) - sizeof word), sizeof word);
+  return (word & 2) != 0 ? 0 : (word & ~size_t{7}) - sizeof(size_t);
+}
+size_t UsableSize(void* p) { return glibcHeaders ? HeaderUsable(p) : malloc_usable_size(p); }
+
+// The large stack holding class k, or nullptr.
+Stack* FindLarge(BlockCache& c, size_t k) {
+  for (size_t i = 0; i < kLargeSlots; i++) {
+    if (c.large[i].count > 0 && c.largeClass[i] == k) return &c.large[i];
+  }
+  return nullptr;
+}
+
 void* CachedMalloc(size_t n, const char*, int) {
-  // The smallest class that holds n bytes.
-  const size_t k = n <= kMinUsable ? 0 : (n - kMinUsable + 15) / 16;
-  if (k >= kClasses) return std::malloc(n);
-  BlockCache& c = cache;
-  if (c.count[k] > 0) {
-    FreeBlock* b = c.head[k];
-    FreeBlock* next = Unmangle(b);
-    if ((reinterpret_cast<uintptr_t>(next) & 15) != 0) HeapCorrupted("corrupted free-block link (use after free?)");
-    c.head[k] = next;
-    c.count[k]--;
-    b->key = 0;
-    return b;
+  const size_t k = ClassOf(n);
+  if (k > kLargeMaxClass) return std::malloc(n);
+  BlockCache* c = current;
+  if (c != nullptr) {
+    if (k < kSmallClasses) {
+      if (c->small[k].count > 0) return Pop(c->small[k]);
+    } else if (Stack* s = FindLarge(*c, k)) {
+      c->largeBytes -= ClassSize(k);
+      return Pop(*s);
+    }
   }
   return std::malloc(ClassSize(k));  // the whole class, so the block can serve any request of it
 }
 
 void CachedFree(void* p, const char*, int) {
   if (p == nullptr) return;
-  const size_t usable = malloc_usable_size(p);
-  // The largest class the block can serve.
-  const size_t k = usable < kMinUsable ? kClasses : (usable - kMinUsable) / 16;
-  BlockCache& c = cache;
-  if (k < kClasses && !c.dead && c.count[k] < ClassLimit(k)) {
-    if (!c.armed) {
-      c.armed = true;
-      drain.registered = true;  // first use constructs it, which registers its destructor
-    }
-    FreeBlock* b = static_cast<FreeBlock*>(p);
-    if (b->key == freeKey) {  // freed before? (or user data that happens to match: look)
-      FreeBlock* q = c.head[k];
-      for (uint16_t i = 0; i < c.count[k]; i++, q = Unmangle(q)) {
-        if (q == b) HeapCorrupted("double free of an OpenSSL block");
+  BlockCache* c = current;
+  if (c == nullptr && (c = Attach()) == nullptr) return std::free(p);
+  if (c->dead) return std::free(p);
+  const size_t usable = UsableSize(p);
+  if (usable < kMinUsable) return std::free(p);
+  const size_t k = (usable - kMinUsable) / 16;  // the largest class the block can serve
+  if (k < kSmallClasses) {
+    if (c->small[k].count < SmallLimit(k)) return Push(c->small[k], p);
+  } else if (k <= kLargeMaxClass && usable == ClassSize(k) && c->largeBytes + usable <= kLargeBytes) {
+    Stack* s = FindLarge(*c, k);
+    for (size_t i = 0; s == nullptr && i < kLargeSlots; i++) {
+      if (c->large[i].count == 0) {
+        c->largeClass[i] = k;
+        s = &c->large[i];
       }
     }
-    b->link = Mangle(b, c.head[k]);
-    b->key = freeKey;
-    c.head[k] = b;
-    c.count[k]++;
-    return;
+    if (s != nullptr && s->count < kLargePerSlot) {
+      c->largeBytes += usable;
+      return Push(*s, p);
+    }
   }
   std::free(p);
 }
@@ -147,6 +231,26 @@ void* CachedRealloc(void* p, size_t n, const char* file, int line) {
     return nullptr;
   }
   return std::realloc(p, n);
+}
+
+// Whether malloc is glibc's (not one preloaded in its place, whose blocks have no such header) and
+// its chunk headers say what malloc_usable_size says, for small, large and mmapped blocks. glibc's
+// usable size for 1 byte (24, where others give 8 or 16) comes first: no header is read for
+// another malloc.
+bool GlibcHeadersReadable() {
+  void* one = std::malloc(1);
+  const size_t oneUsable = one != nullptr ? malloc_usable_size(one) : 0;
+  std::free(one);
+  if (oneUsable != kMinUsable) return false;
+  bool same = true;
+  for (size_t n : {1, 24, 25, 100, 1032, 1040, 4096, 21848, 70000, 300000}) {
+    void* p = std::malloc(n);
+    if (p == nullptr) return false;
+    const size_t h = HeaderUsable(p);
+    same = same && (h == 0 ? n >= 70000 : h == malloc_usable_size(p));
+    std::free(p);
+  }
+  return same;
 }
 
 bool installed = false;
@@ -162,6 +266,7 @@ bool InstallOpenSSLAllocator() {
   if (getrandom(seed, sizeof seed, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof seed)) return false;
   linkSecret = seed[0];
   freeKey = seed[1] | 1;  // never 0, the value of a block in use
+  glibcHeaders = GlibcHeadersReadable();
   installed = CRYPTO_set_mem_functions(CachedMalloc, CachedRealloc, CachedFree) == 1;
   return installed;
 }
