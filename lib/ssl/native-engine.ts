@@ -187,8 +187,8 @@ export class NativeEngine extends EngineBase {
       return false;
     }
     if (cb) {
-      if (r <= HIGH_WATER) cb();
-      else this.drainWaiters.push(cb);
+      if (r > HIGH_WATER) this.drainWaiters.push(cb);
+      else this.written(data.length, cb);
     }
     return true;
   }

@@ -18,6 +18,8 @@ const SLAB = 64 * 1024;
 /** A slab tail smaller than this is dropped rather than reused (less than a full record). */
 const MIN_TAIL = 16 * 1024 + 256;
 const EMPTY = Buffer.alloc(0);
+// Plaintext a writer may send with immediate callbacks before one waits a turn of the event loop.
+const BURST = 256 * 1024;
 const FLUSH_CAP = 0x3fffffff;
 
 /** What the engine reports to its owner (a SocketConnection or a SecureSocket). @internal */
@@ -102,6 +104,8 @@ export abstract class EngineBase implements SocketEngine {
   protected stalled: Stalled[] = [];
   /** Write callbacks waiting for the transport to drain. */
   protected drainWaiters: Callback[] = [];
+  /** Plaintext written with immediate callbacks since the writer last waited a turn (see written). */
+  private burst = 0;
 
   constructor(
     readonly h: NativeConnection,
@@ -183,6 +187,18 @@ export abstract class EngineBase implements SocketEngine {
     this.stalled = [];
     this.drainWaiters = [];
     for (const list of lists) for (const f of list) if (f) process.nextTick(f, err);
+  }
+
+  /**
+   * Calls the callback of a write whose bytes the transport took at once. A writer that never
+   * waits would fill the socket buffers (megabytes on loopback) before the reader runs, which then
+   * reads cold memory: after BURST bytes one callback waits a turn of the event loop (node:tls's
+   * always do).
+   */
+  protected written(bytes: number, cb: Callback): void {
+    if ((this.burst += bytes) < BURST) return cb();
+    this.burst = 0;
+    setImmediate(cb);
   }
 
   /** Drops the socket now. */
@@ -307,7 +323,7 @@ export class TlsEngine extends EngineBase {
       return false;
     }
     if (r === null || this.socket.write(r)) {
-      if (cb) cb();
+      if (cb) this.written(data.length, cb);
     } else if (cb) {
       if (this.drainWaiters.length === 0) this.socket.once('drain', this.onDrain);
       this.drainWaiters.push(cb);

@@ -48,6 +48,9 @@ constexpr size_t kSlab = 64 * 1024;
 constexpr size_t kMinTail = 16 * 1024 + 256;
 // Plaintext per SSL_write: one full record.
 constexpr size_t kRecord = 16 * 1024;
+// Ciphertext per send() when writing: a batch of records (a send per 16 KiB record would cost a
+// syscall and a wake-up of the reader each; node:tls likewise writes its records with one writev).
+constexpr size_t kBatch = 256 * 1024;
 
 uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
 uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
@@ -64,8 +67,37 @@ struct FdTransport {
   size_t out_off = 0;
   bool eof = false;
   int err = 0;
+  // While set, writes go here instead: SocketIo::Write sends a batch of records with one send().
+  std::vector<unsigned char>* batch = nullptr;
 
   size_t Queued() const { return out.size() - out_off; }
+
+  // Sends `bytes` after whatever is queued; what the kernel does not take joins the queue. False
+  // on a socket error (err set).
+  bool Send(const unsigned char* bytes, size_t len) {
+    size_t off = 0;
+    if (Queued() == 0) {
+      while (off < len) {
+        const ssize_t n = ::send(fd, bytes + off, len - off, MSG_NOSIGNAL);
+        if (n > 0) {
+          off += static_cast<size_t>(n);
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        err = n < 0 ? errno : EPIPE;
+        return false;
+      }
+    }
+    if (off < len) {
+      if (out_off > 0 && out_off >= out.size() / 2) {
+        out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(out_off));
+        out_off = 0;
+      }
+      out.insert(out.end(), bytes + off, bytes + len);
+    }
+    return true;
+  }
 
   // Sends from the queue; false on a socket error (err set).
   bool FlushQueue() {
@@ -141,27 +173,12 @@ int TransportWrite(BIO* b, const char* buf, size_t len, size_t* written) {
     errno = t->err != 0 ? t->err : EPIPE;
     return 0;
   }
-  size_t off = 0;
-  if (t->Queued() == 0) {
-    while (off < len) {
-      const ssize_t n = ::send(t->fd, buf + off, len - off, MSG_NOSIGNAL);
-      if (n > 0) {
-        off += static_cast<size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      t->err = n < 0 ? errno : EPIPE;
-      errno = t->err;
-      return 0;
-    }
-  }
-  if (off < len) {
-    if (t->out_off > 0 && t->out_off >= t->out.size() / 2) {
-      t->out.erase(t->out.begin(), t->out.begin() + static_cast<std::ptrdiff_t>(t->out_off));
-      t->out_off = 0;
-    }
-    t->out.insert(t->out.end(), buf + off, buf + len);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(buf);
+  if (t->batch != nullptr) {
+    t->batch->insert(t->batch->end(), bytes, bytes + len);
+  } else if (!t->Send(bytes, len)) {
+    errno = t->err;
+    return 0;
   }
   *written = len;
   return 1;
@@ -353,16 +370,38 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   int ret = 1;
   {
     ConnectionDrive d(io->conn_, io->ssl_, env);
-    // One record per SSL_write: once the kernel stops taking bytes, the rest of `data` stays with
-    // the caller (retried after kDrain) instead of being encrypted into an ever longer queue.
+    // One record per SSL_write, a batch of records per send(): once the kernel stops taking
+    // bytes, the rest of `data` stays with the caller (retried after kDrain) instead of being
+    // encrypted into an ever longer queue. The batch buffer is the thread's, shared by every
+    // connection (a write from a callback inside this one sends record by record instead).
+    FdTransport& t = *io->transport_;
+    static thread_local std::vector<unsigned char> batch;
+    static thread_local bool batch_busy = false;
+    const bool batching = !batch_busy;
     ClearErrors();
-    while (off < data.size && io->transport_->Queued() == 0) {
-      size_t w = 0;
-      ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
+    while (off < data.size && t.Queued() == 0 && t.err == 0) {
+      if (batching) {
+        batch_busy = true;
+        batch.clear();
+        t.batch = &batch;
+      }
+      do {
+        size_t w = 0;
+        ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
+        if (ret == 1) off += w;
+      } while (ret == 1 && off < data.size && batching && batch.size() < kBatch);
+      if (batching) {
+        t.batch = nullptr;
+        batch_busy = false;
+        t.Send(batch.data(), batch.size());  // (a socket error is in t.err)
+      }
       if (ret != 1) break;
-      off += w;
     }
     if (io->conn_->bridge.RethrowPending(env)) return {};
+    if (t.err != 0) {
+      ClearErrors();
+      return ThrowSysCallError(env, t.err);
+    }
     if (ret == 1 && off < data.size) {
       Napi::Array r = Napi::Array::New(env, 2);
       r.Set(0u, Napi::Number::New(env, kSSLWantWrite));
