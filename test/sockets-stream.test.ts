@@ -164,6 +164,27 @@ describe('SecureSocket', () => {
     expect(err).toBeInstanceOf(SysCallError);
   });
 
+  it('a peer that resets the connection is an error with the socket\'s own errno (never EBADF)', async () => {
+    const serverErr = new Promise<SysCallError>((resolve) => {
+      const server = SSL.createServer({ context: serverContext() }, (s) => {
+        s.on('error', (e) => resolve(e as SysCallError));
+        s.write('hi');
+      });
+      void listen(server).then((port) => {
+        const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+        c.on('error', () => {});
+        // An RST (SO_LINGER 0), which the server's poll sees as POLLERR.
+        c.once('data', () => c.socket.resetAndDestroy());
+      });
+    });
+    const err = await serverErr;
+    expect(err).toBeInstanceOf(SysCallError);
+    expect(err.message).not.toMatch(/bad file descriptor/i);
+    expect(['ECONNRESET', 'EPIPE', 'Unexpected EOF']).toContain(
+      err.errno === 104 ? 'ECONNRESET' : err.errno === 32 ? 'EPIPE' : err.message,
+    );
+  });
+
   it('timeout: emits timeout after idle, destroy then closes', async () => {
     const server = SSL.createServer({ context: serverContext() }, () => {});
     const port = await listen(server);

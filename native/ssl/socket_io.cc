@@ -500,7 +500,19 @@ void SocketIo::OnPoll(void* poll, int status, int events) {
   Napi::CallbackScope callback_scope(env, io->async_);
   Running running(io, false);
   if (status < 0) {
-    io->transport_->err = -status;
+    // libuv has stopped the handle, and reports POLLERR as UV_EBADF: the socket's own error (a
+    // reset by the peer, say) says what happened; without one, the read path finds out.
+    io->poll_events_ = 0;
+    int so_error = 0;
+    socklen_t len = sizeof so_error;
+    if (::getsockopt(io->fd_, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0 && so_error != 0) {
+      io->transport_->err = so_error;
+    } else if (status != -EBADF) {
+      io->transport_->err = -status;
+    } else {
+      io->Advance(env);
+      return;
+    }
     io->Fail(env, 0, "poll");
     return;
   }
