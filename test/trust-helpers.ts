@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { version } from '../lib/index.js';
 import { corpus } from './corpora.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,10 +19,14 @@ export function tmpdir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Compiles test/oracle/verify_oracle.c against the addon's OpenSSL; the binary path or a reason. */
+/**
+ * Compiles test/oracle/verify_oracle.c against the OpenSSL of the addon under test (the
+ * openssl.json beside the build that loaded: build/, build-cmake/, build/ossl35/, ...); the binary
+ * path or a reason.
+ */
 export function buildOracle(dir: string): { bin: string } | { reason: string } {
-  const cfgFile = path.resolve(here, '..', 'build', 'openssl.json');
-  if (!fs.existsSync(cfgFile)) return { reason: 'build/openssl.json missing (addon not configured)' };
+  const cfgFile = path.join(path.dirname(version().addonFile), '..', 'openssl.json');
+  if (!fs.existsSync(cfgFile)) return { reason: `${cfgFile} missing (addon not configured)` };
   const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as { include: string; libdir: string; linkage: string; libs: string[] };
   const bin = path.join(dir, 'verify_oracle');
   const libs = cfg.linkage === 'static' ? [path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread'] : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lcrypto'];

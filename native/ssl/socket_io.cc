@@ -72,23 +72,28 @@ struct FdTransport {
 
   size_t Queued() const { return out.size() - out_off; }
 
+  // Sends what the kernel takes of `len` bytes now (`*sent`); false on a socket error (err set).
+  bool SendNow(const unsigned char* bytes, size_t len, size_t* sent) {
+    *sent = 0;
+    while (*sent < len) {
+      const ssize_t n = ::send(fd, bytes + *sent, len - *sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        *sent += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      err = n < 0 ? errno : EPIPE;
+      return false;
+    }
+    return true;
+  }
+
   // Sends `bytes` after whatever is queued; what the kernel does not take joins the queue. False
   // on a socket error (err set).
   bool Send(const unsigned char* bytes, size_t len) {
     size_t off = 0;
-    if (Queued() == 0) {
-      while (off < len) {
-        const ssize_t n = ::send(fd, bytes + off, len - off, MSG_NOSIGNAL);
-        if (n > 0) {
-          off += static_cast<size_t>(n);
-          continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        err = n < 0 ? errno : EPIPE;
-        return false;
-      }
-    }
+    if (Queued() == 0 && !SendNow(bytes, len, &off)) return false;
     if (off < len) {
       if (out_off > 0 && out_off >= out.size() / 2) {
         out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(out_off));
@@ -101,22 +106,14 @@ struct FdTransport {
 
   // Sends from the queue; false on a socket error (err set).
   bool FlushQueue() {
-    while (Queued() > 0) {
-      const ssize_t n = ::send(fd, out.data() + out_off, Queued(), MSG_NOSIGNAL);
-      if (n > 0) {
-        out_off += static_cast<size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      err = n < 0 ? errno : EPIPE;
-      return false;
-    }
+    size_t sent = 0;
+    const bool ok = SendNow(out.data() + out_off, Queued(), &sent);
+    out_off += sent;
     if (Queued() == 0) {
       out.clear();
       out_off = 0;
     }
-    return true;
+    return ok;
   }
 };
 
