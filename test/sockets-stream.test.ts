@@ -137,6 +137,42 @@ describe('SecureSocket', () => {
     expect(waits[0]).toBeLessThanOrEqual(356 * 1024);
   });
 
+  it('a write made from a callback inside another connection\'s write goes out whole', async () => {
+    // The msg callback runs inside connection A's SSL_write (whose records are being batched) and
+    // writes to connection B: B's records then go out one by one, and neither stream loses a byte.
+    const ctx = serverContext();
+    const sockets: SSL.SecureSocket[] = [];
+    const payload = Buffer.alloc(1024 * 1024 + 7);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7) & 0xff;
+    const relay = Buffer.alloc(40_000, 0x42);
+    let relayed = 0;
+    let armed = false;
+    // 256: a record header (its first byte 23, application data), one per record written.
+    ctx.setMsgCallback((conn, direction, _version, contentType, bytes) => {
+      if (armed && direction === 'write' && contentType === 256 && bytes[0] === 23 && relayed < 3 && conn === sockets[0]!.getConnection()) {
+        relayed++;
+        sockets[1]!.write(relay);
+      }
+    });
+    const server = SSL.createServer({ context: ctx }, (s) => {
+      sockets.push(s);
+      if (sockets.length === 2) {
+        armed = true;
+        sockets[0]!.end(payload);
+        setImmediate(() => sockets[1]!.end());
+      }
+    });
+    const port = await listen(server);
+    const a = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    await once(a, 'secureConnect');
+    const gotA = collect(a);
+    const b = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    const gotB = collect(b);
+    expect((await gotA).equals(payload)).toBe(true);
+    expect(relayed).toBe(3);
+    expect((await gotB).equals(Buffer.concat([relay, relay, relay]))).toBe(true);
+  });
+
   it('half-close: the client ends its side and still reads the reply', async () => {
     const server = SSL.createServer({ context: serverContext(), allowHalfOpen: true }, async (s) => {
       const req = await collect(s); // until the client's close_notify
