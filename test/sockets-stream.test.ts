@@ -173,6 +173,27 @@ describe('SecureSocket', () => {
     expect((await gotB).equals(Buffer.concat([relay, relay, relay]))).toBe(true);
   });
 
+  it('a TLS 1.3 server\'s session tickets leave together: the client takes both in one turn', async () => {
+    // Sent one by one, the second small record would wait for the client's ACK (Nagle), which a
+    // delayed ACK holds back for up to 40 ms.
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.on('error', () => {}));
+    const port = await listen(server);
+    const cctx = new SSL.Context(SSL.TLS_METHOD);
+    cctx.setSessionCacheMode(SSL.SESS_CACHE_CLIENT);
+    let tickets = 0;
+    const inFirstTurn = new Promise<number>((resolve) => {
+      cctx.setSessionCallbacks({
+        newSession: () => {
+          if (++tickets === 1) setImmediate(() => resolve(tickets));
+        },
+      });
+    });
+    const c = SSL.connect({ context: cctx, port });
+    c.on('error', () => {});
+    cleanups.push(() => c.destroy());
+    expect(await inFirstTurn).toBe(2);
+  });
+
   it('half-close: the client ends its side and still reads the reply', async () => {
     const server = SSL.createServer({ context: serverContext(), allowHalfOpen: true }, async (s) => {
       const req = await collect(s); // until the client's close_notify

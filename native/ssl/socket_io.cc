@@ -67,7 +67,7 @@ struct FdTransport {
   size_t out_off = 0;
   bool eof = false;
   int err = 0;
-  // While set, writes go here instead: SocketIo::Write sends a batch of records with one send().
+  // While set, writes gather here instead (see BatchedSends).
   std::vector<unsigned char>* batch = nullptr;
 
   size_t Queued() const { return out.size() - out_off; }
@@ -118,6 +118,48 @@ struct FdTransport {
 };
 
 namespace {
+// While it lives, the records OpenSSL writes to `t` gather in the thread's one batch buffer; it
+// sends them with one send() when it ends (or at Send()). A send per record would cost a syscall
+// and a wake-up of the reader each, and a small record sent right after another waits for the
+// peer's ACK (Nagle: up to 40 ms on loopback with a delayed ACK). A scope opened while another is
+// open on the thread (a callback inside one connection's I/O driving another) batches nothing.
+class BatchedSends {
+ public:
+  explicit BatchedSends(FdTransport* t) : t_(busy_ ? nullptr : t) {
+    if (t_ == nullptr) return;
+    busy_ = true;
+    buffer_.clear();
+    t_->batch = &buffer_;
+  }
+  ~BatchedSends() {
+    Send();
+    if (t_ != nullptr) {
+      t_->batch = nullptr;
+      busy_ = false;
+    }
+  }
+  BatchedSends(const BatchedSends&) = delete;
+  BatchedSends& operator=(const BatchedSends&) = delete;
+
+  bool active() const { return t_ != nullptr; }
+  size_t size() const { return buffer_.size(); }
+  // Sends what has gathered (a socket error is in the transport's err).
+  void Send() {
+    if (t_ == nullptr || buffer_.empty()) return;
+    t_->batch = nullptr;
+    t_->Send(buffer_.data(), buffer_.size());
+    buffer_.clear();
+    t_->batch = &buffer_;
+  }
+
+ private:
+  FdTransport* t_;
+  static thread_local std::vector<unsigned char> buffer_;
+  static thread_local bool busy_;
+};
+thread_local std::vector<unsigned char> BatchedSends::buffer_;
+thread_local bool BatchedSends::busy_ = false;
+
 FdTransport* TransportOf(BIO* b) { return static_cast<FdTransport*>(BIO_get_data(b)); }
 
 int TransportRead(BIO* b, char* buf, size_t len, size_t* got) {
@@ -369,29 +411,17 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
     ConnectionDrive d(io->conn_, io->ssl_, env);
     // One record per SSL_write, a batch of records per send(): once the kernel stops taking
     // bytes, the rest of `data` stays with the caller (retried after kDrain) instead of being
-    // encrypted into an ever longer queue. The batch buffer is the thread's, shared by every
-    // connection (a write from a callback inside this one sends record by record instead).
+    // encrypted into an ever longer queue.
     FdTransport& t = *io->transport_;
-    static thread_local std::vector<unsigned char> batch;
-    static thread_local bool batch_busy = false;
-    const bool batching = !batch_busy;
     ClearErrors();
     while (off < data.size && t.Queued() == 0 && t.err == 0) {
-      if (batching) {
-        batch_busy = true;
-        batch.clear();
-        t.batch = &batch;
-      }
+      BatchedSends batch(&t);
       do {
         size_t w = 0;
         ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
         if (ret == 1) off += w;
-      } while (ret == 1 && off < data.size && batching && batch.size() < kBatch);
-      if (batching) {
-        t.batch = nullptr;
-        batch_busy = false;
-        t.Send(batch.data(), batch.size());  // (a socket error is in t.err)
-      }
+      } while (ret == 1 && off < data.size && batch.active() && batch.size() < kBatch);
+      batch.Send();
       if (ret != 1) break;
     }
     if (io->conn_->bridge.RethrowPending(env)) return {};
@@ -524,6 +554,8 @@ void SocketIo::Advance(Napi::Env env) {
     int e = SSL_ERROR_NONE;
     {
       ConnectionDrive d(conn_, ssl_, env);
+      // (A server's session tickets follow its handshake as separate records: one send.)
+      BatchedSends batch(transport_);
       ClearErrors();
       ret = SSL_do_handshake(ssl_);
       if (ret != 1) e = SSL_get_error(ssl_, ret);
