@@ -146,10 +146,8 @@ class BatchedSends {
   // Sends what has gathered (a socket error is in the transport's err).
   void Send() {
     if (t_ == nullptr || buffer_.empty()) return;
-    t_->batch = nullptr;
     t_->Send(buffer_.data(), buffer_.size());
     buffer_.clear();
-    t_->batch = &buffer_;
   }
 
  private:
