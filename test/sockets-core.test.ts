@@ -145,6 +145,21 @@ async function ourPair(serverCtx: SSL.Context, clientCtx: SSL.Context): Promise<
 }
 
 describe('socket-mode Connection', () => {
+  it('shutdown() after the peer reset rejects with the SysCallError; send() too', async () => {
+    const { server, client, close } = await ourPair(serverContext(), new SSL.Context(SSL.TLS_METHOD));
+    try {
+      await Promise.all([server.doHandshake(), client.doHandshake()]);
+      client.getSocket().resetAndDestroy();
+      await new Promise((r) => setTimeout(r, 20));
+      const err = await server.shutdown().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(SysCallError);
+      expect([32, 104, -1]).toContain((err as SysCallError).errno);
+      await expect(server.send(Buffer.from('late'))).rejects.toBeInstanceOf(SysCallError);
+    } finally {
+      await close();
+    }
+  });
+
   it('is an SSL.Connection, with Promise I/O; bio methods throw TypeError', async () => {
     const sock = new net.Socket();
     const c = new SSL.Connection(new SSL.Context(SSL.TLS_METHOD), sock);

@@ -242,6 +242,32 @@ describe('SecureSocket', () => {
     );
   });
 
+  it('end() after the peer went: returns, and the socket error follows from the event loop', async () => {
+    // The benchmark's shape: the client leaves as soon as its handshake is done (its unread
+    // session tickets make its close an RST), the server's handler ends at once.
+    const result = new Promise<{ threw: unknown; err: SysCallError }>((resolve) => {
+      const server = SSL.createServer({ context: serverContext() }, function onSecure(s) {
+        let threw: unknown = null;
+        s.on('error', (err) => resolve({ threw, err: err as SysCallError }));
+        try {
+          s.end();
+        } catch (err) {
+          threw = err;
+        }
+      });
+      void listen(server).then((port) => {
+        const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port }, () => c.destroy());
+      });
+    });
+    const { threw, err } = await result;
+    expect(threw).toBeNull();
+    expect(err).toBeInstanceOf(SysCallError);
+    expect(err.message).not.toMatch(/bad file descriptor/i);
+    expect([32, 104, -1]).toContain(err.errno); // EPIPE, ECONNRESET, or the FIN read first
+    // Built by the event loop, as a net.Socket's write errors: no frames of the handler's.
+    expect(err.stack).not.toMatch(/onSecure/);
+  });
+
   it('timeout: emits timeout after idle, destroy then closes', async () => {
     const server = SSL.createServer({ context: serverContext() }, () => {});
     const port = await listen(server);

@@ -186,6 +186,10 @@ export class NativeEngine extends EngineBase {
       this.stalled.unshift({ data: data.subarray(r[1]), cb });
       return false;
     }
+    if (r < 0) {
+      this.socketFailed(-r, cb);
+      return true;
+    }
     if (cb) {
       if (r > HIGH_WATER) this.drainWaiters.push(cb);
       else this.written(data.length, cb);
@@ -194,10 +198,27 @@ export class NativeEngine extends EngineBase {
   }
 
   shutdown(cb?: Callback): boolean {
-    const r = this.h.shutdown();
+    const r = this.attached && !this.closed ? native.sockShutdown(this.h) : this.h.shutdown();
     this.shutdownSent = true;
+    if (typeof r === 'number' && r < 0) {
+      this.socketFailed(-r, cb);
+      return false;
+    }
     this.flush(cb);
     return r === true;
+  }
+
+  /**
+   * The socket failed under a write or close_notify (the peer reset it: EPIPE, ECONNRESET). As a
+   * net.Socket reports a failed write, the error is built and reported from the event loop: the
+   * caller's call returns, and the error's stack is not the caller's (whose capture and formatting
+   * cost more than the rest of a peer's reset).
+   */
+  private socketFailed(errno: number, cb?: Callback): void {
+    process.nextTick(() => {
+      if (!this.failed) this.fatal(native.sockError(errno));
+      if (cb) cb(this.error);
+    });
   }
 
   flush(cb?: Callback): boolean {

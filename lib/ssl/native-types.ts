@@ -199,13 +199,20 @@ declare module '../native.js' {
     sockAttach(conn: NativeConnection, fd: number, prefix: Uint8Array | null, onEvent: SocketEventHandler): void;
     /** Sends the first flight / processes what already arrived. */
     sockStart(conn: NativeConnection): void;
-    /** Encrypts and sends `data`: bytes still queued for the kernel, or [status, taken] when SSL_write stopped. */
+    /**
+     * Encrypts and sends `data`: bytes still queued for the kernel, [status, taken] when SSL_write
+     * stopped, or -errno when the socket failed.
+     */
     sockWrite(conn: NativeConnection, data: Uint8Array): number | [number, number];
     sockPause(conn: NativeConnection, paused: boolean): void;
     /** Later plaintext goes to the start of `buffer` (one batch per Data event); null: fresh slabs. */
     sockReadInto(conn: NativeConnection, buffer: Uint8Array | null): void;
     /** FIN after the queue drains: true when it went out now. */
     sockEnd(conn: NativeConnection): boolean;
+    /** Sends close_notify: true when the peer's had come already, -errno when the socket failed. */
+    sockShutdown(conn: NativeConnection): boolean | number;
+    /** The SysCallError for a socket failure (returned, not thrown). */
+    sockError(errno: number): Error;
     sockQueued(conn: NativeConnection): number;
     sockClose(conn: NativeConnection): void;
   }

@@ -60,9 +60,14 @@ function positiveInt(n: unknown, name: string, min: number): number {
   return n;
 }
 
-/** Every non-I/O method of the memory mode (queries and settings) works the same on a socket. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SocketConnection extends Omit<MemoryConnection, IOKeys> {}
+/**
+ * The Connection constructor typed without the memory-mode I/O, which socket mode replaces: every
+ * non-I/O method of the memory mode (queries and settings) works the same on a socket.
+ */
+const ConnectionBase = MemoryConnection as unknown as new (context: Context, socket: null) => Omit<MemoryConnection, IOKeys>;
+
+/** Only {@link SocketConnection._create} may construct one. */
+const CREATE = Symbol('SocketConnection._create');
 
 /**
  * A Connection bound to a `net.Socket` (from `new SSL.Connection(context, socket)` or
@@ -70,28 +75,42 @@ export interface SocketConnection extends Omit<MemoryConnection, IOKeys> {}
  * `send`, `sendall`, `recv`, `recvInto`, `shutdown` and `renegotiate` return Promises; `recv` and
  * `send` start the handshake if it has not been done. `bioRead`/`bioWrite` throw a TypeError.
  */
-export class SocketConnection {
+// A real subclass (not an instance re-prototyped after the fact): V8 then caches its object layout,
+// where re-prototyping gave every connection a layout of its own and every access a cache miss.
+export class SocketConnection extends ConnectionBase {
   /** @internal */
-  declare _engine: SocketEngine;
+  _engine: SocketEngine;
   /** @internal */
-  declare _socket: net.Socket;
+  _socket: net.Socket;
   /** @internal Decrypted data not yet taken by recv. */
-  declare _queue: Buffer[];
+  _queue: Buffer[] = [];
   /** @internal */
-  declare _queued: number;
+  _queued = 0;
   /** @internal */
-  declare _waiters: Array<() => void>;
+  _waiters: Array<() => void> = [];
   /** @internal */
-  declare _error: Error | null;
+  _error: Error | null = null;
   /** @internal Set when a SecureSocket drives this connection: the Promise I/O is then unavailable. */
-  declare _stream: object | null;
+  _stream: object | null = null;
 
   /** Not constructible directly: use `new SSL.Connection(context, socket)`. @internal */
-  private constructor() {
-    throw new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)');
+  private constructor(
+    token: symbol,
+    context: Context,
+    socket: net.Socket,
+    server: boolean,
+    sink: ((c: SocketConnection) => EngineSink) | undefined,
+    nativeIo: boolean,
+  ) {
+    if (token !== CREATE) throw new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)');
+    super(context, null);
+    this._socket = socket;
+    if (server) this.setAcceptState();
+    const engineSink = sink ? sink(this) : this._sink();
+    this._engine = nativeIo && canPumpNatively(socket) ? new NativeEngine(this._h, socket, engineSink) : new TlsEngine(this._h, socket, engineSink);
   }
 
-  /** @internal Builds a socket-mode connection (runs the Connection constructor with this prototype). */
+  /** @internal Builds a socket-mode connection. */
   static _create(
     context: Context,
     socket: net.Socket,
@@ -102,17 +121,7 @@ export class SocketConnection {
     if (!(socket instanceof net.Socket)) {
       throw Object.assign(new TypeError('The "socket" argument must be a net.Socket or null'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
-    const c = Reflect.construct(MemoryConnection, [context, null], SocketConnection) as SocketConnection;
-    c._socket = socket;
-    c._queue = [];
-    c._queued = 0;
-    c._waiters = [];
-    c._error = null;
-    c._stream = null;
-    if (server) c.setAcceptState();
-    const engineSink = sink ? sink(c) : c._sink();
-    c._engine = nativeIo && canPumpNatively(socket) ? new NativeEngine(c._h, socket, engineSink) : new TlsEngine(c._h, socket, engineSink);
-    return c;
+    return new SocketConnection(CREATE, context, socket, server, sink, nativeIo);
   }
 
   /** @internal */
@@ -329,6 +338,4 @@ export class SocketConnection {
   }
 }
 
-Object.setPrototypeOf(SocketConnection.prototype, MemoryConnection.prototype);
-Object.setPrototypeOf(SocketConnection, MemoryConnection);
 _registerSocketMode((context, socket, server) => SocketConnection._create(context, socket, server));

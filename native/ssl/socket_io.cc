@@ -394,7 +394,9 @@ Napi::Value SocketIo::Start(const Napi::CallbackInfo& info) {
 
 // sockWrite(connection, data) -> bytes still queued for the kernel (0: all sent), or
 // [status, taken] when only `taken` bytes went: -3 (want write) when the kernel is full (retry the
-// rest after kDrain), -2 when a renegotiation waits for the peer. A TLS or socket failure throws.
+// rest after kDrain), -2 when a renegotiation waits for the peer. A socket failure gives -errno
+// (the caller reports it from the event loop, as Node reports a failed socket write); a TLS
+// failure throws.
 Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   SocketIo* io = From(info);
   if (io == nullptr) return {};
@@ -425,7 +427,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
     if (io->conn_->bridge.RethrowPending(env)) return {};
     if (t.err != 0) {
       ClearErrors();
-      return ThrowSysCallError(env, t.err);
+      return Napi::Number::New(env, -t.err);
     }
     if (ret == 1 && off < data.size) {
       Napi::Array r = Napi::Array::New(env, 2);
@@ -444,7 +446,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
       }
       if (io->transport_->err != 0) {
         ClearErrors();
-        return ThrowSysCallError(env, io->transport_->err);
+        return Napi::Number::New(env, -io->transport_->err);
       }
       return ThrowSSLError(env, io->ssl_, ret, "SSL_write");
     }
@@ -498,6 +500,40 @@ Napi::Value SocketIo::End(const Napi::CallbackInfo& info) {
   }
   io->UpdatePoll();
   return Napi::Boolean::New(info.Env(), io->ended_);
+}
+
+// sockShutdown(connection) -> true when the peer's close_notify had come already, false when ours
+// went (or is queued) alone, -errno when the socket failed under it (reported as sockWrite's).
+Napi::Value SocketIo::Shutdown(const Napi::CallbackInfo& info) {
+  SocketIo* io = From(info);
+  if (io == nullptr) return {};
+  Napi::Env env = info.Env();
+  if (io->conn_->driving > 0) return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
+  Running running(io, true);
+  ConnectionDrive d(io->conn_, io->ssl_, env);
+  ClearErrors();
+  const int ret = SSL_shutdown(io->ssl_);
+  if (io->conn_->bridge.RethrowPending(env)) return {};
+  if (io->transport_->err != 0) {
+    ClearErrors();
+    return Napi::Number::New(env, -io->transport_->err);
+  }
+  if (ret >= 0) return Napi::Boolean::New(env, ret == 1);
+  const int e = SSL_get_error(io->ssl_, ret);
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    ClearErrors();
+    return Napi::Boolean::New(env, false);
+  }
+  return ThrowSSLError(env, io->ssl_, ret, "SSL_shutdown");
+}
+
+// sockError(errno) -> the SysCallError of a socket failure (returned, not thrown).
+Napi::Value SocketIo::MakeError(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t err_no = 0;
+  if (!ArgInt(info, 0, "errno", &err_no, 1, INT32_MAX)) return {};
+  ThrowSysCallError(env, static_cast<int>(err_no));
+  return TakeException(env);
 }
 
 // sockQueued(connection) -> bytes of ciphertext waiting for the kernel.
@@ -788,6 +824,8 @@ void SocketIo::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sockPause", Napi::Function::New(env, Pause, "sockPause"));
   exports.Set("sockReadInto", Napi::Function::New(env, ReadInto, "sockReadInto"));
   exports.Set("sockEnd", Napi::Function::New(env, End, "sockEnd"));
+  exports.Set("sockShutdown", Napi::Function::New(env, Shutdown, "sockShutdown"));
+  exports.Set("sockError", Napi::Function::New(env, MakeError, "sockError"));
   exports.Set("sockQueued", Napi::Function::New(env, Queued, "sockQueued"));
   exports.Set("sockClose", Napi::Function::New(env, Close, "sockClose"));
 }

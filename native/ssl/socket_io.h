@@ -43,6 +43,8 @@ class SocketIo {
   static Napi::Value Pause(const Napi::CallbackInfo& info);
   static Napi::Value ReadInto(const Napi::CallbackInfo& info);
   static Napi::Value End(const Napi::CallbackInfo& info);
+  static Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  static Napi::Value MakeError(const Napi::CallbackInfo& info);
   static Napi::Value Queued(const Napi::CallbackInfo& info);
   static Napi::Value Close(const Napi::CallbackInfo& info);
   static SocketIo* From(const Napi::CallbackInfo& info);
