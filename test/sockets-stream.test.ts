@@ -173,6 +173,53 @@ describe('SecureSocket', () => {
     expect((await gotB).equals(Buffer.concat([relay, relay, relay]))).toBe(true);
   });
 
+  it('a read made from a callback inside another connection\'s read keeps both streams whole', async () => {
+    // Reads decrypt into one slab shared by all connections. The msg callback runs inside client
+    // A's SSL_read, before A has claimed the bytes it is decrypting, and makes client B read (B's
+    // buffer falls below its high-water mark): B must not decrypt into the tail A is filling.
+    const payloads = [Buffer.alloc(300_000), Buffer.alloc(300_000)];
+    for (let i = 0; i < payloads[0]!.length; i++) {
+      payloads[0]![i] = (i * 7) & 0xff;
+      payloads[1]![i] = (i * 13 + 5) & 0xff;
+    }
+    const first = 20_000; // B's first read: more than its high-water mark, less than a slab
+    const servers: SSL.SecureSocket[] = [];
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      servers.push(s);
+      s.write(servers.length === 1 ? payloads[0]!.subarray(0, first) : payloads[1]!);
+      if (servers.length === 2) s.end();
+    });
+    const port = await listen(server);
+    const cctx = new SSL.Context(SSL.TLS_METHOD);
+    // TLS 1.2: only application data comes in records of type 23 (TLS 1.3 wraps the handshake too).
+    cctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    const b = SSL.connect({ context: cctx, port });
+    const endB = once(b, 'end');
+    // B holds its first read (its reading then stops); the rest waits in its socket.
+    while (b.readableLength < first) await new Promise((r) => setTimeout(r, 5));
+    servers[0]!.end(payloads[0]!.subarray(first));
+    await new Promise((r) => setTimeout(r, 50));
+    const partsB: Buffer[] = [];
+    let nested = 0;
+    let a: SSL.SecureSocket | null = null;
+    // 256: a record header (its first byte 23, application data).
+    cctx.setMsgCallback((conn, direction, _version, contentType, bytes) => {
+      if (a && direction === 'read' && contentType === 256 && bytes[0] === 23 && nested < 3 && conn === a.getConnection()) {
+        nested++;
+        // Takes what B holds; B then reads again at once, and what it reads stays in its buffer.
+        const d = b.read(b.readableLength) as Buffer | null;
+        if (d !== null) partsB.push(d);
+      }
+    });
+    a = SSL.connect({ context: cctx, port });
+    const gotA = collect(a);
+    expect((await gotA).equals(payloads[1]!)).toBe(true);
+    expect(nested).toBe(3);
+    b.on('data', (d: Buffer) => partsB.push(d));
+    await endB;
+    expect(Buffer.concat(partsB).equals(payloads[0]!)).toBe(true);
+  });
+
   it('a TLS 1.3 server\'s session tickets leave together: the client takes both in one turn', async () => {
     // Sent one by one, the second small record would wait for the client's ACK (Nagle), which a
     // delayed ACK holds back for up to 40 ms.

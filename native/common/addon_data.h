@@ -17,6 +17,15 @@ struct AddonData {
   std::unordered_map<const void*, Napi::FunctionReference> constructors;
   // The one argument that tells a wrapper constructor "the OpenSSL object arrives after you".
   Napi::ObjectReference adopt_token;
+  // Where native socket reads decrypt to (ssl/socket_io.cc): one slab for all the environment's
+  // connections, handed to JS as views of the bytes each read filled.
+  struct ReadSlab {
+    Napi::Reference<Napi::Buffer<unsigned char>> buffer;
+    unsigned char* data = nullptr;
+    size_t used = 0;
+    size_t size = 0;
+    bool busy = false;  // a read is filling it: a read nested in its callbacks takes its own buffer
+  } read_slab;
 };
 
 inline AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/addon_data.h"
 #include "common/args.h"
 #include "common/errors.h"
 #include "ssl/connection.h"
@@ -51,6 +52,22 @@ constexpr size_t kRecord = 16 * 1024;
 // Ciphertext per send() when writing: a batch of records (a send per 16 KiB record would cost a
 // syscall and a wake-up of the reader each; node:tls likewise writes its records with one writev).
 constexpr size_t kBatch = 256 * 1024;
+
+// Marks the shared read slab busy for a scope (null: not the shared slab, nothing to mark).
+class SlabBusy {
+ public:
+  explicit SlabBusy(bool* flag) : flag_(flag) {
+    if (flag_ != nullptr) *flag_ = true;
+  }
+  ~SlabBusy() {
+    if (flag_ != nullptr) *flag_ = false;
+  }
+  SlabBusy(const SlabBusy&) = delete;
+  SlabBusy& operator=(const SlabBusy&) = delete;
+
+ private:
+  bool* flag_;
+};
 
 uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
 uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
@@ -611,7 +628,8 @@ void SocketIo::Advance(Napi::Env env) {
   if (!closed_) Flush(env);
 }
 
-bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap) {
+bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap, bool* shared) {
+  *shared = false;
   if (!target_.IsEmpty()) {
     // Looked up per batch (one call): the reader may have swapped or detached its buffer.
     *holder = target_.Value();
@@ -627,17 +645,29 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
     *cap = len;
     return true;
   }
-  if (slab_.IsEmpty() || slab_len_ - slab_off_ < kMinTail) {
+  // One slab for every connection: a connection that reads nothing (most of a short one's reads)
+  // costs no buffer, where a slab each cost a zero-filled 64 KiB per connection.
+  AddonData::ReadSlab& slab = GetAddonData(env)->read_slab;
+  if (slab.busy) {
+    Napi::Buffer<unsigned char> own = Napi::Buffer<unsigned char>::New(env, kSlab);
+    if (own.IsEmpty()) return false;
+    *holder = own;
+    *base = own.Data();
+    *cap = kSlab;
+    return true;
+  }
+  if (slab.buffer.IsEmpty() || slab.size - slab.used < kMinTail) {
     Napi::Buffer<unsigned char> b = Napi::Buffer<unsigned char>::New(env, kSlab);
     if (b.IsEmpty()) return false;
-    slab_ = Napi::Persistent(b);
-    slab_data_ = b.Data();
-    slab_off_ = 0;
-    slab_len_ = kSlab;
+    slab.buffer = Napi::Persistent(b);
+    slab.data = b.Data();
+    slab.used = 0;
+    slab.size = kSlab;
   }
-  *holder = slab_.Value();
-  *base = slab_data_ + slab_off_;
-  *cap = slab_len_ - slab_off_;
+  *holder = slab.buffer.Value();
+  *base = slab.data + slab.used;
+  *cap = slab.size - slab.used;
+  *shared = true;
   return true;
 }
 
@@ -646,18 +676,23 @@ void SocketIo::ReadLoop(Napi::Env env) {
     Napi::Value holder;
     unsigned char* base = nullptr;
     size_t cap = 0;
-    if (!ReadTarget(env, &holder, &base, &cap)) {
+    bool shared = false;
+    if (!ReadTarget(env, &holder, &base, &cap, &shared)) {
       Napi::Value error = TakeException(env);
       read_done_ = true;
       Emit(env, kError, error);
       return;
     }
-    const bool in_slab = target_.IsEmpty();
+    AddonData::ReadSlab& slab = GetAddonData(env)->read_slab;
     size_t total = 0;
+    size_t off = 0;
     int ret = 1;
     int e = SSL_ERROR_NONE;
     Napi::Value error;
     {
+      // Until the bytes are claimed, callbacks that run inside SSL_read (and may drive
+      // another connection's read) must not fill the same tail.
+      SlabBusy busy(shared ? &slab.busy : nullptr);
       ConnectionDrive d(conn_, ssl_, env);
       // A successful SSL_read leaves the error queue empty: clearing it once per batch suffices.
       ClearErrors();
@@ -670,6 +705,10 @@ void SocketIo::ReadLoop(Napi::Env env) {
         }
         total += got;
         if (conn_->bridge.HasPending()) break;
+      }
+      if (shared) {  // claimed: the next read, this connection's or another's, goes after it
+        off = slab.used;
+        slab.used += total;
       }
       // The error is built now, while the queue and SSL state are OpenSSL's, and delivered after
       // the plaintext that came before it.
@@ -692,11 +731,6 @@ void SocketIo::ReadLoop(Napi::Env env) {
       }
     }
     if (total > 0) {
-      size_t off = 0;
-      if (in_slab) {
-        off = slab_off_;
-        slab_off_ += total;
-      }
       if (!Emit(env, kData, holder, Napi::Number::New(env, static_cast<double>(off)),
                 Napi::Number::New(env, static_cast<double>(total))))
         return;

@@ -54,8 +54,9 @@ class SocketIo {
   // One round: advance the handshake, decrypt what is there, flush what is queued.
   void Advance(Napi::Env env);
   void ReadLoop(Napi::Env env);
-  // Where the next batch of plaintext goes: the reader's own buffer, or the tail of a slab.
-  bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap);
+  // Where the next batch of plaintext goes: the reader's own buffer, or the tail of the shared
+  // slab (*shared: the read must claim what it filled), or a fresh buffer while that is busy.
+  bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap, bool* shared);
   void Flush(Napi::Env env);
   // Ends the pump with the error of SSL call `op` that returned `ret` (or a transport condition).
   void Fail(Napi::Env env, int ret, const char* op);
@@ -74,10 +75,6 @@ class SocketIo {
   int poll_events_ = 0;
   Napi::ObjectReference conn_ref_;  // strong: the Connection lives while its socket is pumped
   Napi::FunctionReference on_event_;
-  Napi::Reference<Napi::Buffer<unsigned char>> slab_;
-  unsigned char* slab_data_ = nullptr;
-  size_t slab_off_ = 0;
-  size_t slab_len_ = 0;
   // The reader's buffer (onread): every batch lands at its start, reused once the event returns.
   Napi::Reference<Napi::Value> target_;
   bool handshake_done_ = false;
