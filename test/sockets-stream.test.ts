@@ -315,6 +315,25 @@ describe('SecureSocket', () => {
     expect(err.stack).not.toMatch(/onSecure/);
   });
 
+  it('after the socket closed, the Connection still answers every query (its record buffers are gone)', async () => {
+    const server = SSL.createServer({ context: serverContext() }, (s) => s.end('bye'));
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    const got = await collect(c);
+    if (!c.destroyed) await once(c, 'close');
+    expect(got.toString()).toBe('bye');
+    const conn = c.getConnection();
+    expect(conn.getPeerCertificate()).not.toBeNull();
+    expect(conn.getCipherName()).toMatch(/^TLS_/);
+    expect(conn.getProtocolVersionName()).toBe('TLSv1.3');
+    expect(conn.getSession()).not.toBeNull();
+    expect(conn.getFinished()).not.toBeNull();
+    // I/O after the close is an error, never a crash.
+    const err = await new Promise<Error | null | undefined>((resolve) => c.write('late', resolve));
+    expect(err).toBeInstanceOf(Error);
+    await expect(conn.send(Buffer.from('late'))).rejects.toThrow();
+  });
+
   it('timeout: emits timeout after idle, destroy then closes', async () => {
     const server = SSL.createServer({ context: serverContext() }, () => {});
     const port = await listen(server);

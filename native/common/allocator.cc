@@ -50,10 +50,15 @@ constexpr size_t kSmallClasses = 64;
 constexpr size_t kBytesPerSmallClass = 16 * 1024;
 constexpr uint32_t SmallLimit(size_t k) { return static_cast<uint32_t>(kBytesPerSmallClass / ClassSize(k)); }
 // Large blocks up to 64 KiB: a few stacks, each of one exact size (OpenSSL asks for the same few
-// sizes per connection), at most 4 blocks each and 512 KiB in all per thread.
+// sizes per connection), each up to 32 KiB (at least 4 blocks), 512 KiB in all per thread. A size
+// with no stack takes the one used longest ago: sizes freed once (at start-up, say) must not keep
+// the stacks from the sizes every connection asks for.
 constexpr size_t kLargeMaxClass = ClassOf(64 * 1024);
 constexpr size_t kLargeSlots = 16;
-constexpr uint32_t kLargePerSlot = 4;
+constexpr size_t kLargeBytesPerSlot = 32 * 1024;
+constexpr uint32_t LargeLimit(size_t k) {
+  return ClassSize(k) * 4 >= kLargeBytesPerSlot ? 4 : static_cast<uint32_t>(kLargeBytesPerSlot / ClassSize(k));
+}
 constexpr size_t kLargeBytes = 512 * 1024;
 
 // A cached block: its first two words (every class has at least 24 bytes).
@@ -72,6 +77,8 @@ struct BlockCache {
   Stack small[kSmallClasses];
   size_t largeClass[kLargeSlots];  // the class a large stack holds (meaningful while count > 0)
   Stack large[kLargeSlots];
+  uint64_t largeUsed[kLargeSlots];  // when each large stack was last pushed or popped (a tick)
+  uint64_t tick;
   size_t largeBytes;
   bool dead;  // the thread is ending: every free goes straight to free()
 };
@@ -183,6 +190,23 @@ Stack* FindLarge(BlockCache& c, size_t k) {
   return nullptr;
 }
 
+// A stack for class k: an empty one, else the one used longest ago, emptied.
+Stack* ClaimLarge(BlockCache& c, size_t k) {
+  size_t pick = 0;
+  for (size_t i = 0; i < kLargeSlots; i++) {
+    if (c.large[i].count == 0) {
+      pick = i;
+      break;
+    }
+    if (c.largeUsed[i] < c.largeUsed[pick]) pick = i;
+  }
+  Stack& s = c.large[pick];
+  c.largeBytes -= s.count * ClassSize(c.largeClass[pick]);
+  Drain(s);
+  c.largeClass[pick] = k;
+  return &s;
+}
+
 void* CachedMalloc(size_t n, const char*, int) {
   const size_t k = ClassOf(n);
   if (k > kLargeMaxClass) return std::malloc(n);
@@ -190,9 +214,16 @@ void* CachedMalloc(size_t n, const char*, int) {
   if (c != nullptr) {
     if (k < kSmallClasses) {
       if (c->small[k].count > 0) return Pop(c->small[k]);
-    } else if (Stack* s = FindLarge(*c, k)) {
-      c->largeBytes -= ClassSize(k);
-      return Pop(*s);
+    } else {
+      // glibc hands out a chunk 16 bytes over the request when the rest would be too small to
+      // keep: such a block is cached one class up, and serves this class as well.
+      for (size_t up = k; up <= k + 1 && up <= kLargeMaxClass; up++) {
+        if (Stack* s = FindLarge(*c, up)) {
+          c->largeBytes -= ClassSize(up);
+          c->largeUsed[s - c->large] = ++c->tick;
+          return Pop(*s);
+        }
+      }
     }
   }
   return std::malloc(ClassSize(k));  // the whole class, so the block can serve any request of it
@@ -208,16 +239,12 @@ void CachedFree(void* p, const char*, int) {
   const size_t k = (usable - kMinUsable) / 16;  // the largest class the block can serve
   if (k < kSmallClasses) {
     if (c->small[k].count < SmallLimit(k)) return Push(c->small[k], p);
-  } else if (k <= kLargeMaxClass && usable == ClassSize(k) && c->largeBytes + usable <= kLargeBytes) {
+  } else if (k <= kLargeMaxClass && usable == ClassSize(k)) {
     Stack* s = FindLarge(*c, k);
-    for (size_t i = 0; s == nullptr && i < kLargeSlots; i++) {
-      if (c->large[i].count == 0) {
-        c->largeClass[i] = k;
-        s = &c->large[i];
-      }
-    }
-    if (s != nullptr && s->count < kLargePerSlot) {
+    if (s == nullptr) s = ClaimLarge(*c, k);
+    if (s->count < LargeLimit(k) && c->largeBytes + usable <= kLargeBytes) {
       c->largeBytes += usable;
+      c->largeUsed[s - c->large] = ++c->tick;
       return Push(*s, p);
     }
   }
@@ -230,7 +257,17 @@ void* CachedRealloc(void* p, size_t n, const char* file, int line) {
     CachedFree(p, file, line);
     return nullptr;
   }
-  return std::realloc(p, n);
+  // A block that grows moves into a block of the cache's when it can: each handshake grows its
+  // message buffer step by step (BUF_MEM_grow), and glibc's realloc took fresh heap every time,
+  // at the heap's top, which glibc trims between connections and which page-faults growing back.
+  const size_t usable = UsableSize(p);
+  if (usable == 0 || ClassOf(n) > kLargeMaxClass) return std::realloc(p, n);  // mmapped, or too large
+  if (n <= usable) return p;
+  void* q = CachedMalloc(n, file, line);
+  if (q == nullptr) return nullptr;
+  std::memcpy(q, p, usable);
+  CachedFree(p, file, line);
+  return q;
 }
 
 // Whether malloc is glibc's (not one preloaded in its place, whose blocks have no such header) and
