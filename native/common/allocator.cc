@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -56,9 +57,7 @@ constexpr uint32_t SmallLimit(size_t k) { return static_cast<uint32_t>(kBytesPer
 constexpr size_t kLargeMaxClass = ClassOf(64 * 1024);
 constexpr size_t kLargeSlots = 16;
 constexpr size_t kLargeBytesPerSlot = 32 * 1024;
-constexpr uint32_t LargeLimit(size_t k) {
-  return ClassSize(k) * 4 >= kLargeBytesPerSlot ? 4 : static_cast<uint32_t>(kLargeBytesPerSlot / ClassSize(k));
-}
+constexpr uint32_t LargeLimit(size_t k) { return static_cast<uint32_t>(std::max<size_t>(4, kLargeBytesPerSlot / ClassSize(k))); }
 constexpr size_t kLargeBytes = 512 * 1024;
 
 // A cached block: its first two words (every class has at least 24 bytes).
@@ -214,16 +213,10 @@ void* CachedMalloc(size_t n, const char*, int) {
   if (c != nullptr) {
     if (k < kSmallClasses) {
       if (c->small[k].count > 0) return Pop(c->small[k]);
-    } else {
-      // glibc hands out a chunk 16 bytes over the request when the rest would be too small to
-      // keep: such a block is cached one class up, and serves this class as well.
-      for (size_t up = k; up <= k + 1 && up <= kLargeMaxClass; up++) {
-        if (Stack* s = FindLarge(*c, up)) {
-          c->largeBytes -= ClassSize(up);
-          c->largeUsed[s - c->large] = ++c->tick;
-          return Pop(*s);
-        }
-      }
+    } else if (Stack* s = FindLarge(*c, k)) {
+      c->largeBytes -= ClassSize(k);
+      c->largeUsed[s - c->large] = ++c->tick;
+      return Pop(*s);
     }
   }
   return std::malloc(ClassSize(k));  // the whole class, so the block can serve any request of it

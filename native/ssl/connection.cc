@@ -133,10 +133,14 @@ Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
   SSL* ssl = Live(env);        \
   if (ssl == nullptr) return {};
 
-#define NOT_BUSY                                                                                              \
-  if (driving > 0)                                                                                            \
-    return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", \
-                           "ERR_OPENSSL_NAPI_REENTRANT");
+#define NOT_BUSY \
+  if (!NotBusy(env, this)) return {};
+
+bool NotBusy(Napi::Env env, const ConnectionWrap* c) {
+  if (c->driving == 0) return true;
+  ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
+  return false;
+}
 
 Napi::Value ConnectionWrap::Status(Napi::Env env, SSL* ssl, int ret, const char* op) {
   int status = kSSLOk;

@@ -151,4 +151,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   bool handshake_seen_ = false;  // feed(): the first handshake has completed
 };
 
+// False, with the JS error thrown, while a JS call drives OpenSSL on `c` (a call from its own
+// callback would re-enter the SSL).
+bool NotBusy(Napi::Env env, const ConnectionWrap* c);
+
 }  // namespace ossl

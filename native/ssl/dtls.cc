@@ -183,13 +183,6 @@ ConnectionWrap* DtlsConn(const Napi::CallbackInfo& info, SSL** out) {
   return w;
 }
 
-bool NotBusy(Napi::Env env, ConnectionWrap* w) {
-  if (w->driving > 0) {
-    ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
-    return false;
-  }
-  return true;
-}
 
 using Drive = ConnectionDrive;
 

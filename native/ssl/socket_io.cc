@@ -69,6 +69,13 @@ class SlabBusy {
   bool* flag_;
 };
 
+// A write's result when the socket failed under it: -errno, for the caller to report from the
+// event loop (sockError builds the error then).
+Napi::Value SocketFailed(Napi::Env env, int err) {
+  ClearErrors();
+  return Napi::Number::New(env, -err);
+}
+
 uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
 uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
 }  // namespace
@@ -425,7 +432,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes data;
   if (!ArgBytes(info, 1, "data", &data)) return {};
-  if (io->conn_->driving > 0) return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
+  if (!NotBusy(env, io->conn_)) return {};
   Running running(io, true);
   size_t off = 0;
   int ret = 1;
@@ -447,10 +454,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
       if (ret != 1) break;
     }
     if (io->conn_->bridge.RethrowPending(env)) return {};
-    if (t.err != 0) {
-      ClearErrors();
-      return Napi::Number::New(env, -t.err);
-    }
+    if (t.err != 0) return SocketFailed(env, t.err);
     if (ret == 1 && off < data.size) {
       Napi::Array r = Napi::Array::New(env, 2);
       r.Set(0u, Napi::Number::New(env, kSSLWantWrite));
@@ -465,10 +469,6 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
         r.Set(0u, Napi::Number::New(env, e == SSL_ERROR_WANT_READ ? kSSLWantRead : kSSLWantWrite));
         r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
         return r;
-      }
-      if (io->transport_->err != 0) {
-        ClearErrors();
-        return Napi::Number::New(env, -io->transport_->err);
       }
       return ThrowSSLError(env, io->ssl_, ret, "SSL_write");
     }
@@ -530,16 +530,13 @@ Napi::Value SocketIo::Shutdown(const Napi::CallbackInfo& info) {
   SocketIo* io = From(info);
   if (io == nullptr) return {};
   Napi::Env env = info.Env();
-  if (io->conn_->driving > 0) return ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
+  if (!NotBusy(env, io->conn_)) return {};
   Running running(io, true);
   ConnectionDrive d(io->conn_, io->ssl_, env);
   ClearErrors();
   const int ret = SSL_shutdown(io->ssl_);
   if (io->conn_->bridge.RethrowPending(env)) return {};
-  if (io->transport_->err != 0) {
-    ClearErrors();
-    return Napi::Number::New(env, -io->transport_->err);
-  }
+  if (io->transport_->err != 0) return SocketFailed(env, io->transport_->err);
   if (ret >= 0) return Napi::Boolean::New(env, ret == 1);
   const int e = SSL_get_error(io->ssl_, ret);
   if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
@@ -633,8 +630,9 @@ void SocketIo::Advance(Napi::Env env) {
   if (!closed_) Flush(env);
 }
 
-bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap, bool* shared) {
-  *shared = false;
+bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap,
+                          AddonData::ReadSlab** shared) {
+  *shared = nullptr;
   if (!target_.IsEmpty()) {
     // Looked up per batch (one call): the reader may have swapped or detached its buffer.
     *holder = target_.Value();
@@ -672,7 +670,7 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
   *holder = slab.buffer.Value();
   *base = slab.data + slab.used;
   *cap = slab.size - slab.used;
-  *shared = true;
+  *shared = &slab;
   return true;
 }
 
@@ -681,14 +679,13 @@ void SocketIo::ReadLoop(Napi::Env env) {
     Napi::Value holder;
     unsigned char* base = nullptr;
     size_t cap = 0;
-    bool shared = false;
+    AddonData::ReadSlab* shared = nullptr;  // the shared slab, when the read goes there
     if (!ReadTarget(env, &holder, &base, &cap, &shared)) {
       Napi::Value error = TakeException(env);
       read_done_ = true;
       Emit(env, kError, error);
       return;
     }
-    AddonData::ReadSlab& slab = GetAddonData(env)->read_slab;
     size_t total = 0;
     size_t off = 0;
     int ret = 1;
@@ -697,7 +694,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
     {
       // Until the bytes are claimed, callbacks that run inside SSL_read (and may drive
       // another connection's read) must not fill the same tail.
-      SlabBusy busy(shared ? &slab.busy : nullptr);
+      SlabBusy busy(shared != nullptr ? &shared->busy : nullptr);
       ConnectionDrive d(conn_, ssl_, env);
       // A successful SSL_read leaves the error queue empty: clearing it once per batch suffices.
       ClearErrors();
@@ -711,9 +708,9 @@ void SocketIo::ReadLoop(Napi::Env env) {
         total += got;
         if (conn_->bridge.HasPending()) break;
       }
-      if (shared) {  // claimed: the next read, this connection's or another's, goes after it
-        off = slab.used;
-        slab.used += total;
+      if (shared != nullptr) {  // claimed: the next read, this connection's or another's, goes after it
+        off = shared->used;
+        shared->used += total;
       }
       // The error is built now, while the queue and SSL state are OpenSSL's, and delivered after
       // the plaintext that came before it.

@@ -7,6 +7,8 @@
 #include <napi.h>
 #include <openssl/ssl.h>
 
+#include "common/addon_data.h"
+
 namespace ossl {
 
 class ConnectionWrap;
@@ -56,7 +58,8 @@ class SocketIo {
   void ReadLoop(Napi::Env env);
   // Where the next batch of plaintext goes: the reader's own buffer, or the tail of the shared
   // slab (*shared: the read must claim what it filled), or a fresh buffer while that is busy.
-  bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap, bool* shared);
+  bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap,
+                  AddonData::ReadSlab** shared);
   void Flush(Napi::Env env);
   // Ends the pump with the error of SSL call `op` that returned `ret` (or a transport condition).
   void Fail(Napi::Env env, int ret, const char* op);
