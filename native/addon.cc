@@ -56,7 +56,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     ThrowOpenSSL(env, "OPENSSL_init_ssl");
     return exports;
   }
-  env.SetInstanceData(new AddonData());
+  auto* data = new AddonData();
+  env.SetInstanceData(data);
+  napi_add_env_cleanup_hook(env, [](void* arg) { static_cast<AddonData*>(arg)->stopping = true; }, data);
   exports.Set("setupErrors", Napi::Function::New(env, SetupErrors, "setupErrors"));
   exports.Set("versionInfo", Napi::Function::New(env, VersionInfo, "versionInfo"));
   exports.Set("openSSLVersionText", Napi::Function::New(env, OpenSSLVersionText, "openSSLVersionText"));

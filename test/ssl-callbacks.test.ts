@@ -342,6 +342,7 @@ describe('keylog, info, msg, client hello', () => {
     let hello: SSL.ClientHello | null = null;
     sctx.setClientHelloCallback((_c, h) => {
       hello = h;
+      return true;
     });
     const cctx = clientContext();
     cctx.setAlpnProtos(['h2', 'http/1.1']);

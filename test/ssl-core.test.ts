@@ -238,7 +238,7 @@ describe('pumpInto errors', () => {
     const n = SSL.pumpBytes(client.pumpInto(null, hello));
     const input = hello.subarray(0, n);
     const out = Buffer.alloc(1 << 16);
-    for (const bad of [5, 'x', {}, [1, 2], new ArrayBuffer(8)]) {
+    for (const bad of [5, 'x', {}, [1, 2], new SharedArrayBuffer(8)]) {
       expect(() => server.pumpInto(bad as never, out)).toThrow(/The "input" argument must be/);
       expect(() => server.pumpInto(input, bad as never)).toThrow(/The "out" argument must be/);
     }

@@ -461,10 +461,17 @@ export class MemoryConnection {
   isInitFinished(): boolean {
     return this._h.isInitFinished();
   }
-  /** Releases the SSL now. */
+  /**
+   * Releases the SSL now. In socket mode the stream it carried ends at once (the socket is closed,
+   * with an `ERR_OPENSSL_NAPI_FREED` error unless TLS had already closed both ways).
+   */
   free(): void {
+    const live = !this._h.isFreed();
     this._h.free();
+    if (live) this._onFreed();
   }
+  /** @internal What else ends with the SSL (socket mode: the stream). */
+  _onFreed(): void {}
   /** Same as {@link Connection.free}. */
   [Symbol.dispose](): void {
     this.free();

@@ -16,8 +16,12 @@ import { X509Store } from '../crypto/x509store.js';
 /** Binary input. */
 export type BytesLike = Uint8Array | string;
 
-/** Verify callback: return true to accept the certificate at `depth` (overrides a failure). */
-export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: boolean) => unknown;
+/**
+ * Verify callback (`SSL_CTX_set_verify`): return `true` to accept the certificate at `depth`
+ * (overriding a failure), `false` to reject it. Only a boolean counts: any other result (a
+ * Promise from an `async` function, a string) fails the handshake with a TypeError.
+ */
+export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: boolean) => boolean;
 /** ALPN select callback: the protocol to use, or {@link NO_OVERLAPPING_PROTOCOLS}. */
 export type AlpnSelectCallback = (conn: Connection, offered: Buffer[]) => Uint8Array | string | typeof NO_OVERLAPPING_PROTOCOLS;
 /** What a client hello callback sees. */
@@ -313,8 +317,8 @@ export class Context {
     fn(callback, 'callback');
     this._h.setOcspServerCallback(this._hook('ocspServer', callback ? (c) => callback(asConn(c), data) : null));
   }
-  /** Client OCSP check: `cb(conn, ocsp, data)` returns true to accept (needs `conn.requestOcsp()`). */
-  setOcspClientCallback(callback: ((conn: Connection, ocsp: Buffer, data: unknown) => unknown) | null, data: unknown = null): void {
+  /** Client OCSP check: `cb(conn, ocsp, data)` returns true to accept, false to reject; nothing but a boolean counts (needs `conn.requestOcsp()`). */
+  setOcspClientCallback(callback: ((conn: Connection, ocsp: Buffer, data: unknown) => boolean) | null, data: unknown = null): void {
     fn(callback, 'callback');
     this._h.setOcspClientCallback(this._hook('ocspClient', callback ? (c, o) => callback(asConn(c), o, data) : null));
   }
@@ -350,8 +354,11 @@ export class Context {
       this._hook('removeSession', removeSession ? (s: NativeSession) => removeSession(Session._wrap(s, this)) : null),
     );
   }
-  /** Inspect the ClientHello on the server; return false (or throw) to abort the handshake. */
-  setClientHelloCallback(callback: ((conn: Connection, hello: ClientHello) => boolean | void) | null): void {
+  /**
+   * Inspect the ClientHello on the server (`SSL_CTX_set_client_hello_cb`): return `true` to go on,
+   * `false` (or throw) to abort the handshake. Any other result fails the handshake with a TypeError.
+   */
+  setClientHelloCallback(callback: ((conn: Connection, hello: ClientHello) => boolean) | null): void {
     fn(callback, 'callback');
     this._h.setClientHelloCallback(this._hook('clientHello', callback ? (c, h: NativeClientHello) => callback(asConn(c), h) : null));
   }

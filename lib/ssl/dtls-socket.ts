@@ -421,7 +421,7 @@ export class DTLSServer extends EventEmitter {
   /** @internal Peers that proved their address (returned a valid cookie), by "address|port". */
   _peers = new Map<string, DTLSSocket>();
   /** @internal The stateless Connection that answers unknown addresses. */
-  _scratch: Connection;
+  _scratch: Connection | null;
   /** @internal Connections allocated so far (the scratch ones included). */
   _allocated = 0;
   /** @internal */
@@ -512,7 +512,8 @@ export class DTLSServer extends EventEmitter {
     for (const p of [...this._peers.values()]) p.close(); // close_notify to each peer
     this._closed = true;
     this._peers.clear();
-    this._scratch.free();
+    this._scratch?.free();
+    this._scratch = null;
     this._sender.close(() => this.emit('close'));
   }
 
@@ -535,26 +536,32 @@ export class DTLSServer extends EventEmitter {
       return;
     }
     const peer: PeerAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+    try {
+      this._admit(msg, peer);
+    } catch (e) {
+      // Anything that fails for one datagram (a cookie callback that threw, OpenSSL, or a Context
+      // freed under the server) is that peer's error: reported, and the server keeps serving.
+      this._scratch?.free();
+      this._scratch = null;
+      this.emit('clientError', e, peer);
+    }
+  }
+
+  /** @internal A datagram from a peer without state: the cookie exchange, then a DTLSSocket. */
+  _admit(msg: Buffer, peer: PeerAddress): void {
+    const key = `${peer.address}|${peer.port}`;
     const send: Transmit = (d) => {
       if (!this._closed) this._sender.send(d, peer.port, peer.address);
     };
-    const scratch = this._scratch;
+    const scratch = (this._scratch ??= this._newConnection());
     peerOfConn.set(scratch, peer);
     let verified = false;
+    scratch.bioWrite(msg);
     try {
-      scratch.bioWrite(msg);
-      try {
-        scratch.DTLSv1Listen();
-        verified = true;
-      } catch (e) {
-        if (!(e instanceof WantReadError)) throw e;
-      }
+      scratch.DTLSv1Listen();
+      verified = true;
     } catch (e) {
-      // a cookie callback threw, or OpenSSL failed: start over with a clean scratch Connection
-      this._scratch.free();
-      this._scratch = this._newConnection();
-      this.emit('clientError', e, peer);
-      return;
+      if (!(e instanceof WantReadError)) throw e;
     }
     if (!verified) {
       // the HelloVerifyRequest (if any): nothing about this peer is kept
@@ -571,7 +578,7 @@ export class DTLSServer extends EventEmitter {
       return;
     }
     // the cookie came back: the scratch Connection becomes this peer's connection
-    this._scratch = this._newConnection();
+    this._scratch = null;
     const sock = new DTLSSocket({ context: this._context }, scratch, peer, send);
     this._peers.set(key, sock);
     sock._onClose = () => {

@@ -34,8 +34,8 @@ declare module '../native.js' {
 
 /** DTLS cookie generator: returns the cookie (1..255 bytes) to send in a HelloVerifyRequest. */
 export type CookieGenerateCallback = (conn: Connection) => Uint8Array | string;
-/** DTLS cookie check: true if `cookie` is one this server generated for this peer. */
-export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => unknown;
+/** DTLS cookie check: true if `cookie` is one this server generated for this peer (only a boolean counts). */
+export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean;
 
 /** SRTP master keys and salts exported from a DTLS-SRTP handshake (RFC 5764 section 4.2). */
 export interface SrtpKeyingMaterial {

@@ -338,4 +338,11 @@ export class SocketConnection extends ConnectionBase {
   }
 }
 
+// free() on a socket-mode Connection ends its stream at once: the socket is closed and its
+// descriptor released, with an ERR_OPENSSL_NAPI_FREED error unless TLS had closed both ways.
+// (On the prototype: the base class is typed through Omit, which has no methods to override.)
+(SocketConnection.prototype as unknown as { _onFreed(this: SocketConnection): void })._onFreed = function (this: SocketConnection): void {
+  this._engine.freed();
+};
+
 _registerSocketMode((context, socket, server) => SocketConnection._create(context, socket, server));

@@ -71,6 +71,8 @@ export interface SocketEngine {
   flush(cb?: (err?: Error | null) => void): boolean;
   /** Half-closes the transport (FIN) after everything queued; `cb` when done. */
   end(cb: (err?: Error | null) => void): void;
+  /** The Connection was freed: end the stream now. */
+  freed(): void;
   fail(err: Error): void;
   /** Drops the socket now. */
   destroy(): void;
@@ -199,6 +201,21 @@ export abstract class EngineBase implements SocketEngine {
     if ((this.burst += bytes) < BURST) return cb();
     this.burst = 0;
     setImmediate(cb);
+  }
+
+  /**
+   * The Connection was freed under the engine: the stream ends at once, its socket closed, with an
+   * `ERR_OPENSSL_NAPI_FREED` error unless TLS had already closed both ways. From the next tick,
+   * since free() may be called from inside one of the engine's own callbacks.
+   */
+  freed(): void {
+    process.nextTick(() => {
+      if (this.closed || this.failed) return;
+      if (!(this.closeNotifyReceived && this.shutdownSent)) {
+        this.fail(Object.assign(new Error('The Connection was freed while its stream was open'), { code: 'ERR_OPENSSL_NAPI_FREED' }));
+      }
+      this.destroy();
+    });
   }
 
   /** Drops the socket now. */

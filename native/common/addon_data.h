@@ -7,6 +7,9 @@
 namespace ossl {
 
 struct AddonData {
+  // Set by an environment cleanup hook: the environment is going away (worker.terminate(),
+  // process.exit() in a worker). From then on nothing may throw, call JS or settle a Promise.
+  bool stopping = false;
   Napi::FunctionReference openssl_error;
   Napi::FunctionReference want_read_error;
   Napi::FunctionReference want_write_error;
@@ -29,5 +32,10 @@ struct AddonData {
 };
 
 inline AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
+inline bool EnvStopping(Napi::Env env) {
+  AddonData* data = GetAddonData(env);
+  return data == nullptr || data->stopping;
+}
 
 }  // namespace ossl

@@ -9,9 +9,10 @@
 #include "ptr.h"
 
 namespace ossl {
-namespace {
 
 std::string Describe(const Napi::Value& v) {
+  bool promise = false;
+  if (v.IsObject() && napi_is_promise(v.Env(), v, &promise) == napi_ok && promise) return "a Promise";
   switch (v.Type()) {
     case napi_undefined: return "undefined";
     case napi_null: return "null";
@@ -25,6 +26,8 @@ std::string Describe(const Napi::Value& v) {
   }
 }
 
+namespace {
+
 bool Fail(const Napi::CallbackInfo& info, size_t i, const char* name, const char* expected) {
   Napi::Value v = i < info.Length() ? info[i] : info.Env().Undefined();
   ThrowTypeError(info.Env(), std::string("The \"") + name + "\" argument must be " + expected + ", got " + Describe(v));
@@ -37,45 +40,63 @@ bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i) {
   return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull();
 }
 
-bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string) {
-  if (i < info.Length()) {
-    Napi::Value v = info[i];
-    // Fast path for the usual Buffer/Uint8Array: one Node-API call gives type, data and length
-    // (the general path below makes three to five). A non-typed-array just fails the call.
-    napi_typedarray_type type = napi_int8_array;
-    size_t length = 0;
-    void* data = nullptr;
-    if (napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) == napi_ok &&
-        (type == napi_uint8_array || type == napi_uint8_clamped_array || type == napi_int8_array)) {
-      out->data = data != nullptr ? static_cast<const unsigned char*>(data) : reinterpret_cast<const unsigned char*>("");
-      out->size = length;
-      return true;
+bool ViewBytes(napi_env env, napi_value v, const unsigned char** data, size_t* size) {
+  static const unsigned char kEmpty[1] = {0};
+  void* p = nullptr;
+  size_t n = 0;
+  // The usual Buffer/Uint8Array first: one Node-API call gives type, data and length. A value of
+  // another kind just fails this call (napi_invalid_arg, no exception).
+  napi_typedarray_type type = napi_uint8_array;
+  if (napi_get_typedarray_info(env, v, &type, &n, &p, nullptr, nullptr) == napi_ok) {
+    size_t width = 1;
+    switch (type) {
+      case napi_int16_array: case napi_uint16_array: width = 2; break;
+      case napi_int32_array: case napi_uint32_array: case napi_float32_array: width = 4; break;
+      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
+      default: break;
     }
-    if (v.IsBuffer()) {
-      auto b = v.As<Napi::Buffer<unsigned char>>();
-      out->data = b.Data();
-      out->size = b.Length();
-      return true;
-    }
-    if (v.IsTypedArray()) {
-      auto ta = v.As<Napi::TypedArray>();
-      if (ta.TypedArrayType() == napi_uint8_array || ta.TypedArrayType() == napi_uint8_clamped_array ||
-          ta.TypedArrayType() == napi_int8_array) {
-        auto ab = ta.ArrayBuffer();
-        out->data = static_cast<const unsigned char*>(ab.Data()) + ta.ByteOffset();
-        out->size = ta.ByteLength();
-        if (out->data == nullptr) out->data = reinterpret_cast<const unsigned char*>("");
-        return true;
-      }
-    }
-    if (allow_string && v.IsString()) {
-      out->owned = v.As<Napi::String>().Utf8Value();
-      out->data = reinterpret_cast<const unsigned char*>(out->owned.data());
-      out->size = out->owned.size();
-      return true;
+    n *= width;
+  } else {
+    bool is = false;
+    if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+      if (napi_get_dataview_info(env, v, &n, &p, nullptr, nullptr) != napi_ok) return false;
+    } else if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
+      if (napi_get_arraybuffer_info(env, v, &p, &n) != napi_ok) return false;
+    } else {
+      return false;
     }
   }
-  return Fail(info, i, name, allow_string ? "a Buffer, Uint8Array or string" : "a Buffer or Uint8Array");
+  // A detached or empty buffer has no memory: an empty input, never a null pointer.
+  if (p == nullptr) n = 0;
+  *data = p != nullptr ? static_cast<const unsigned char*>(p) : kEmpty;
+  *size = n;
+  return true;
+}
+
+bool ValueBytes(const Napi::Value& v, Bytes* out, bool allow_string) {
+  if (ViewBytes(v.Env(), v, &out->data, &out->size)) return true;
+  if (allow_string && v.IsString()) {
+    out->owned = v.As<Napi::String>().Utf8Value();
+    out->data = reinterpret_cast<const unsigned char*>(out->owned.data());
+    out->size = out->owned.size();
+    return true;
+  }
+  return false;
+}
+
+bool ValueBytes(const Napi::Value& v, std::string* out) {
+  Bytes b;
+  if (!ValueBytes(v, &b, true)) return false;
+  if (!b.owned.empty() && b.data == reinterpret_cast<const unsigned char*>(b.owned.data())) *out = std::move(b.owned);
+  else out->assign(reinterpret_cast<const char*>(b.data), b.size);
+  return true;
+}
+
+bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string) {
+  if (i < info.Length() && ValueBytes(info[i], out, allow_string)) return true;
+  return Fail(info, i, name,
+              allow_string ? "a string, Buffer, TypedArray, DataView or ArrayBuffer"
+                           : "a Buffer, TypedArray, DataView or ArrayBuffer");
 }
 
 bool ArgString(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out) {

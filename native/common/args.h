@@ -20,6 +20,14 @@ struct Bytes {
   std::string str() const { return std::string(reinterpret_cast<const char*>(data), size); }
 };
 
+// Any ArrayBufferView (Buffer, every TypedArray, DataView) or ArrayBuffer: its bytes, from its own
+// offset and length; a detached buffer reads as empty. False (no exception) for anything else.
+bool ViewBytes(napi_env env, napi_value v, const unsigned char** data, size_t* size);
+// ViewBytes, or a string as UTF-8 where allow_string. False (no exception) for anything else.
+bool ValueBytes(const Napi::Value& v, Bytes* out, bool allow_string);
+// A callback's bytes result (view or string), copied. False (no exception) for anything else.
+bool ValueBytes(const Napi::Value& v, std::string* out);
+// ValueBytes for an argument; a coded TypeError naming it otherwise.
 bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string = true);
 bool ArgString(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out);
 // A string without NUL bytes (C APIs would silently truncate it).
@@ -29,6 +37,9 @@ bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* o
 bool ArgFunction(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Function* out);
 // Absent, undefined or null.
 bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i);
+
+// What a value is, for messages: "undefined", "a string", "a Promise", "an object", ...
+std::string Describe(const Napi::Value& v);
 
 // pyOpenSSL's FILETYPE_* values.
 constexpr int kFiletypePEM = 1;

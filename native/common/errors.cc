@@ -59,22 +59,39 @@ std::string JoinMessage(const CapturedErrors& c) {
 
 Napi::Value Construct(Napi::Env env, Napi::FunctionReference& ctor, std::initializer_list<napi_value> args,
                       const std::string& fallback_message) {
+  if (ExceptionPending(env)) return Napi::Value();
   if (ctor.IsEmpty()) return Napi::Error::New(env, fallback_message).Value();
   return ctor.New(args);
 }
 
-Napi::Value ThrowValue(Napi::Value err) {
-  if (!err.IsEmpty()) Napi::Error(err.Env(), err).ThrowAsJavaScriptException();
-  return Napi::Value();
-}
-
-Napi::Value CodedError(Napi::Error err, const char* code) {
-  err.Set("code", Napi::String::New(err.Env(), code));
-  err.ThrowAsJavaScriptException();
-  return Napi::Value();
+Napi::Value CodedError(Napi::Env env, napi_value err, const char* code) {
+  if (err == nullptr) return Napi::Value();
+  napi_value js_code = nullptr;
+  if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &js_code) == napi_ok)
+    napi_set_named_property(env, err, "code", js_code);
+  return Throw(env, err);
 }
 
 }  // namespace
+
+bool ExceptionPending(Napi::Env env) {
+  bool pending = false;
+  return napi_is_exception_pending(env, &pending) != napi_ok || pending;
+}
+
+Napi::Value Throw(Napi::Env env, napi_value err) {
+  // Raw napi_throw: node-addon-api aborts the process when a throw fails, and a throw fails while
+  // another exception is pending (the first one wins here) or while the environment stops.
+  if (err != nullptr && !ExceptionPending(env)) napi_throw(env, err);
+  return Napi::Value();
+}
+
+Napi::Value TakeException(Napi::Env env) {
+  napi_value thrown = nullptr;
+  if (!ExceptionPending(env) || napi_get_and_clear_last_exception(env, &thrown) != napi_ok || thrown == nullptr)
+    return env.Undefined();
+  return Napi::Value(env, thrown);
+}
 
 CapturedErrors CaptureErrors(const char* operation) {
   CapturedErrors c;
@@ -135,31 +152,48 @@ Napi::Value MakeOpenSSLError(Napi::Env env, const CapturedErrors& c) {
 }
 
 Napi::Value ThrowOpenSSL(Napi::Env env, const char* operation) {
-  return ThrowValue(MakeOpenSSLError(env, CaptureErrors(operation)));
+  CapturedErrors c = CaptureErrors(operation);
+  if (ExceptionPending(env)) return Napi::Value();
+  return Throw(env, MakeOpenSSLError(env, c));
 }
 
 Napi::Value ThrowOpenSSLMessage(Napi::Env env, const char* operation, const std::string& message) {
   CapturedErrors c = CaptureErrors(operation);
+  if (ExceptionPending(env)) return Napi::Value();
   c.message = message;
-  return ThrowValue(MakeOpenSSLError(env, c));
+  return Throw(env, MakeOpenSSLError(env, c));
 }
 
+namespace {
+using ErrorCtor = napi_status (*)(napi_env, napi_value, napi_value, napi_value*);
+Napi::Value ThrowCoded(Napi::Env env, ErrorCtor make, const std::string& message, const char* code) {
+  if (ExceptionPending(env)) return Napi::Value();
+  napi_value msg = nullptr;
+  napi_value err = nullptr;
+  if (napi_create_string_utf8(env, message.data(), message.size(), &msg) != napi_ok ||
+      make(env, nullptr, msg, &err) != napi_ok)
+    return Napi::Value();
+  return CodedError(env, err, code);
+}
+}  // namespace
+
 Napi::Value ThrowTypeError(Napi::Env env, const std::string& message, const char* code) {
-  return CodedError(Napi::TypeError::New(env, message), code);
+  return ThrowCoded(env, napi_create_type_error, message, code);
 }
 
 Napi::Value ThrowRangeError(Napi::Env env, const std::string& message, const char* code) {
-  return CodedError(Napi::RangeError::New(env, message), code);
+  return ThrowCoded(env, napi_create_range_error, message, code);
 }
 
 Napi::Value ThrowStateError(Napi::Env env, const std::string& message, const char* code) {
-  return CodedError(Napi::Error::New(env, message), code);
+  return ThrowCoded(env, napi_create_error, message, code);
 }
 
 Napi::Value ThrowSysCallError(Napi::Env env, int err_no) {
+  if (ExceptionPending(env)) return Napi::Value();
   Napi::Number n = Napi::Number::New(env, err_no);
   Napi::String msg = Napi::String::New(env, err_no == -1 ? "Unexpected EOF" : std::strerror(err_no));
-  return ThrowValue(Construct(env, GetAddonData(env)->syscall_error, {n, msg}, "Unexpected EOF"));
+  return Throw(env, Construct(env, GetAddonData(env)->syscall_error, {n, msg}, "Unexpected EOF"));
 }
 
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation) {
@@ -173,16 +207,16 @@ Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operatio
     case SSL_ERROR_WANT_CLIENT_HELLO_CB:
     case SSL_ERROR_WANT_RETRY_VERIFY:
       ERR_clear_error();
-      return ThrowValue(Construct(env, data->want_read_error, {}, "want read"));
+      return Throw(env, Construct(env, data->want_read_error, {}, "want read"));
     case SSL_ERROR_WANT_WRITE:
       ERR_clear_error();
-      return ThrowValue(Construct(env, data->want_write_error, {}, "want write"));
+      return Throw(env, Construct(env, data->want_write_error, {}, "want write"));
     case SSL_ERROR_WANT_X509_LOOKUP:
       ERR_clear_error();
-      return ThrowValue(Construct(env, data->want_x509_lookup_error, {}, "want X509 lookup"));
+      return Throw(env, Construct(env, data->want_x509_lookup_error, {}, "want X509 lookup"));
     case SSL_ERROR_ZERO_RETURN:
       ERR_clear_error();
-      return ThrowValue(Construct(env, data->zero_return_error, {}, "zero return"));
+      return Throw(env, Construct(env, data->zero_return_error, {}, "zero return"));
     case SSL_ERROR_SYSCALL: {
       if (ERR_peek_error() != 0) return ThrowOpenSSL(env, operation);
       // With memory BIOs (and on EOF) errno means nothing: the peer went away mid-record.

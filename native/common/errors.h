@@ -29,6 +29,15 @@ struct CapturedErrors {
   std::string message;  // used when the queue is empty (a check of ours, not OpenSSL's)
 };
 
+// True while a JS exception is pending (or the environment cannot say): nothing more may be thrown,
+// and no Node-API call that can fail may be made, until it is handled.
+bool ExceptionPending(Napi::Env env);
+// Throws `err` unless an exception is already pending (the first one wins) or the environment is
+// stopping; never aborts. Returns an empty value, so a method ends with `return Throw(env, e)`.
+Napi::Value Throw(Napi::Env env, napi_value err);
+// The pending exception, exactly as thrown (any value), cleared; undefined when none.
+Napi::Value TakeException(Napi::Env env);
+
 // Drains the calling thread's error queue (in queue order).
 CapturedErrors CaptureErrors(const char* operation);
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "addon_data.h"
 #include "errors.h"
 
 namespace ossl {
@@ -15,14 +16,14 @@ class OpenSSLJob : public Napi::AsyncWorker {
  public:
   // Queues the job and returns its Promise. The job deletes itself when settled.
   static Napi::Value Start(OpenSSLJob* job) {
-    Napi::Promise promise = job->deferred_.Promise();
+    Napi::Value promise = job->deferred_.Promise(job->Env());
     job->Queue();
     return promise;
   }
 
  protected:
   OpenSSLJob(Napi::Env env, const char* operation)
-      : Napi::AsyncWorker(env, operation), deferred_(Napi::Promise::Deferred::New(env)), operation_(operation) {}
+      : Napi::AsyncWorker(env, operation), deferred_(env), operation_(operation) {}
 
   // Worker thread: do the work; return false on failure (the queue is captured for you).
   virtual bool Run() = 0;
@@ -39,24 +40,41 @@ class OpenSSLJob : public Napi::AsyncWorker {
     ERR_clear_error();
   }
 
+  // Settling goes through raw Node-API and ignores failures: in an environment that is stopping
+  // (worker.terminate(), process.exit() in a worker) nothing can be settled, and nothing may abort.
   void OnOK() override {
     Napi::Env env = Env();
+    if (EnvStopping(env)) return;
     Napi::HandleScope scope(env);
     if (failed_) {
-      deferred_.Reject(MakeOpenSSLError(env, errors_));
+      Settle(env, false, MakeOpenSSLError(env, errors_));
       return;
     }
     Napi::Value v = Result(env);
-    if (env.IsExceptionPending()) {
-      deferred_.Reject(env.GetAndClearPendingException().Value());
+    if (ExceptionPending(env)) {
+      Settle(env, false, TakeException(env));
       return;
     }
-    deferred_.Resolve(v);
+    Settle(env, true, v);
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    if (!EnvStopping(Env())) Settle(Env(), false, e.Value());
+  }
 
-  Napi::Promise::Deferred deferred_;
+  void Settle(Napi::Env env, bool ok, napi_value v) {
+    if (v == nullptr) napi_get_undefined(env, &v);
+    if (ok) napi_resolve_deferred(env, deferred_.deferred_, v);
+    else napi_reject_deferred(env, deferred_.deferred_, v);
+  }
+
+  // Napi::Promise::Deferred without its aborting Resolve/Reject.
+  struct Deferred {
+    explicit Deferred(Napi::Env env) { napi_create_promise(env, &deferred_, &promise_); }
+    Napi::Value Promise(Napi::Env env) const { return Napi::Value(env, promise_); }
+    napi_deferred deferred_ = nullptr;
+    napi_value promise_ = nullptr;
+  } deferred_;
   std::string operation_;
   bool failed_ = false;
   CapturedErrors errors_;

@@ -33,12 +33,7 @@ int Passphrase::Callback(char* buf, int size, int rwflag, void* u) {
     Napi::HandleScope scope(env);
     Napi::Value r = self->bridge_.Call(self->fn_.Value(), {Napi::Boolean::New(env, rwflag != 0)});
     if (r.IsEmpty()) return -1;
-    if (r.IsString()) {
-      value = r.As<Napi::String>().Utf8Value();
-    } else if (r.IsBuffer()) {
-      auto b = r.As<Napi::Buffer<char>>();
-      value.assign(b.Data(), b.Length());
-    } else {
+    if (!ValueBytes(r, &value)) {
       self->problem_ = "The passphrase callback must return a string or Buffer";
       return -1;
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "addon_data.h"
+#include "bridge.h"
 #include "errors.h"
 #include "ptr.h"
 
@@ -39,8 +40,12 @@ class Wrapper : public Napi::ObjectWrap<Self> {
     return handle_.get();
   }
 
-  // Replaces the owned object (used by constructors and setters that build a new one).
-  void Reset(Handle h) { handle_ = std::move(h); }
+  // Replaces the owned object (used by constructors and setters that build a new one). The old
+  // one may still be in use by OpenSSL if a callback is running: see ReleaseSafely (bridge.h).
+  void Reset(Handle h) {
+    ReleaseSafely(handle_);
+    handle_ = std::move(h);
+  }
 
   // True when this constructor call comes from Adopt(): the object arrives afterwards.
   static bool IsAdopting(const Napi::CallbackInfo& info) {
@@ -117,7 +122,7 @@ class Wrapper : public Napi::ObjectWrap<Self> {
 
   Napi::Value FreeMethod(const Napi::CallbackInfo& info) {
     static_cast<Self*>(this)->BeforeFree();
-    handle_.reset();
+    ReleaseSafely(handle_);
     return info.Env().Undefined();
   }
   Napi::Value IsFreedMethod(const Napi::CallbackInfo& info) {

@@ -121,7 +121,7 @@ Napi::Value OCSPResponseWrap::Status(const Napi::CallbackInfo& info) {
 Napi::Value OCSPResponseWrap::HasBasic(const Napi::CallbackInfo& info) {
   if (Live(info.Env()) == nullptr) return {};
   if (Basic(info.Env()) == nullptr) {
-    info.Env().GetAndClearPendingException();
+    TakeException(info.Env());
     return Napi::Boolean::New(info.Env(), false);
   }
   return Napi::Boolean::New(info.Env(), true);

@@ -148,13 +148,13 @@ int PbeNid(Napi::Env env, const Napi::Value& v, const char* what, bool* ok) {
 std::optional<std::string> OptBytes(Napi::Env env, const Napi::Value& v, const char* what, bool* ok) {
   *ok = true;
   if (v.IsNull() || v.IsUndefined()) return std::nullopt;
-  if (!v.IsTypedArray() && !v.IsBuffer()) {
+  Bytes b;
+  if (!ValueBytes(v, &b, false)) {
     *ok = false;
-    ThrowTypeError(env, std::string("The \"") + what + "\" option must be a Buffer or null");
+    ThrowTypeError(env, std::string("The \"") + what + "\" option must be a Buffer, TypedArray, DataView or null");
     return std::nullopt;
   }
-  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-  std::string s(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
+  std::string s(reinterpret_cast<const char*>(b.data), b.size);
   if (s.find('\0') != std::string::npos) {
     *ok = false;
     ThrowTypeError(env, std::string("The \"") + what + "\" option must not contain NUL bytes", "ERR_INVALID_ARG_VALUE");
@@ -180,14 +180,24 @@ bool ReadCreateArgs(const Napi::CallbackInfo& info, CreateArgs* a) {
       ThrowTypeError(env, "The key must be a private key", "ERR_INVALID_ARG_VALUE");
       return false;
     }
-    a->key = UpRef(k);
+    // Copies, not references: an async job reads them on a worker thread while JS may change
+    // the originals (a reference count is not a copy of a mutable object).
+    a->key.reset(EVP_PKEY_dup(k));
+    if (a->key == nullptr) {
+      ThrowOpenSSL(env, "EVP_PKEY_dup");
+      return false;
+    }
   }
   if (!cert.IsNull() && !cert.IsUndefined()) {
     X509Wrap* w = X509Wrap::FromValue(env, cert, "certificate");
     if (w == nullptr) return false;
     X509* x = w->Live(env);
     if (x == nullptr) return false;
-    a->cert = UpRef(x);
+    a->cert.reset(X509_dup(x));
+    if (a->cert == nullptr) {
+      ThrowOpenSSL(env, "X509_dup");
+      return false;
+    }
   }
   a->ca.reset(sk_X509_new_null());
   if (a->ca == nullptr) {
@@ -201,7 +211,7 @@ bool ReadCreateArgs(const Napi::CallbackInfo& info, CreateArgs* a) {
       if (w == nullptr) return false;
       X509* x = w->Live(env);
       if (x == nullptr) return false;
-      X509Ptr ref = UpRef(x);
+      X509Ptr ref(X509_dup(x));
       if (ref == nullptr || sk_X509_push(a->ca.get(), ref.get()) <= 0) {
         ThrowOpenSSL(env, "sk_X509_push");
         return false;

@@ -34,41 +34,8 @@ ConnectionWrap* Active(const SSL* ssl) {
   return c;
 }
 
-Napi::Function CtxFn(Napi::Env env, const SSL* ssl, const char* name) {
-  ContextWrap* w = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
-  if (w == nullptr) return Napi::Function();
-  return w->Hook(env, name);
-}
-
 Napi::Value Bytes(Napi::Env env, const void* p, size_t n) {
   return CopyBuffer(env, static_cast<const unsigned char*>(p), n);
-}
-
-// Reads a Buffer/Uint8Array/string result of a callback. False if it is none of those.
-bool ResultBytes(Napi::Value v, std::string* out) {
-  if (v.IsBuffer()) {
-    auto b = v.As<Napi::Buffer<char>>();
-    out->assign(b.Data(), b.Length());
-    return true;
-  }
-  if (v.IsTypedArray()) {
-    auto ta = v.As<Napi::TypedArray>();
-    if (ta.TypedArrayType() != napi_uint8_array) return false;
-    auto ab = ta.ArrayBuffer();
-    out->assign(static_cast<const char*>(ab.Data()) + ta.ByteOffset(), ta.ByteLength());
-    return true;
-  }
-  if (v.IsString()) {
-    *out = v.As<Napi::String>().Utf8Value();
-    return true;
-  }
-  return false;
-}
-
-void StoreTypeError(CallbackBridge& b, Napi::Env env, const std::string& msg) {
-  Napi::Error e = Napi::TypeError::New(env, msg);
-  e.Set("code", Napi::String::New(env, "ERR_INVALID_RETURN_VALUE"));
-  b.StorePending(e.Value());
 }
 
 // Argument i must be a function or nullish.
@@ -83,7 +50,7 @@ void KeylogTrampoline(const SSL* ssl, const char* line) {
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "keylog");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "keylog");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Bytes(env, line, std::strlen(line))});
 }
@@ -93,7 +60,7 @@ int ServernameTrampoline(SSL* ssl, int* al, void*) {
   if (c == nullptr) return SSL_TLSEXT_ERR_OK;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "servername");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "servername");
   if (fn.IsEmpty()) return SSL_TLSEXT_ERR_OK;
   if (c->bridge.Call(fn, {c->Owner(env)}).IsEmpty()) {
     *al = SSL_AD_INTERNAL_ERROR;
@@ -108,7 +75,7 @@ int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* out
   if (c == nullptr) return SSL_TLSEXT_ERR_NOACK;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "alpnSelect");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "alpnSelect");
   if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
   Napi::Array offered = Napi::Array::New(env);
   uint32_t n = 0;
@@ -122,8 +89,8 @@ int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* out
   if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
   if (r.IsNull() || r.IsUndefined()) return SSL_TLSEXT_ERR_NOACK;
   std::string chosen;
-  if (!ResultBytes(r, &chosen) || chosen.size() > 255) {
-    StoreTypeError(c->bridge, env, "The ALPN select callback must return a Buffer (at most 255 bytes) or NO_OVERLAPPING_PROTOCOLS");
+  if (!ValueBytes(r, &chosen) || chosen.size() > 255) {
+    c->bridge.StoreResultError("The ALPN select callback must return a Buffer (at most 255 bytes) or NO_OVERLAPPING_PROTOCOLS");
     return SSL_TLSEXT_ERR_ALERT_FATAL;
   }
   c->alpn_selected = std::move(chosen);
@@ -139,13 +106,13 @@ int OcspTrampoline(SSL* ssl, void*) {
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
   if (server) {
-    Napi::Function fn = CtxFn(env, ssl, "ocspServer");
+    Napi::Function fn = ContextWrap::HookOf(env, ssl, "ocspServer");
     if (fn.IsEmpty()) return SSL_TLSEXT_ERR_NOACK;
     Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
     if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
     std::string resp;
-    if (!ResultBytes(r, &resp)) {
-      StoreTypeError(c->bridge, env, "The OCSP server callback must return a Buffer");
+    if (!ValueBytes(r, &resp)) {
+      c->bridge.StoreResultError("The OCSP server callback must return a Buffer");
       return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     if (resp.empty()) return SSL_TLSEXT_ERR_NOACK;
@@ -158,14 +125,15 @@ int OcspTrampoline(SSL* ssl, void*) {
     }
     return SSL_TLSEXT_ERR_OK;
   }
-  Napi::Function fn = CtxFn(env, ssl, "ocspClient");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "ocspClient");
   if (fn.IsEmpty()) return 1;
   const unsigned char* p = nullptr;
   long len = SSL_get_tlsext_status_ocsp_resp(ssl, &p);
   Napi::Value data = Bytes(env, p, (len < 0 || p == nullptr) ? 0 : static_cast<size_t>(len));
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), data});
-  if (r.IsEmpty()) return -1;
-  return r.ToBoolean().Value() ? 1 : 0;
+  bool accept = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "OCSP client", &accept)) return -1;
+  return accept ? 1 : 0;
 }
 
 int PasswdTrampoline(char* buf, int size, int rwflag, void* u) {
@@ -178,8 +146,8 @@ int PasswdTrampoline(char* buf, int size, int rwflag, void* u) {
   Napi::Value r = w->bridge.Call(fn, {Napi::Number::New(env, size), Napi::Boolean::New(env, rwflag != 0)});
   if (r.IsEmpty()) return 0;
   std::string pass;
-  if (!ResultBytes(r, &pass)) {
-    StoreTypeError(w->bridge, env, "The passphrase callback must return a Buffer or string");
+  if (!ValueBytes(r, &pass)) {
+    w->bridge.StoreResultError("The passphrase callback must return a Buffer or string");
     return 0;
   }
   size_t n = pass.size() > static_cast<size_t>(size) ? static_cast<size_t>(size) : pass.size();
@@ -192,7 +160,7 @@ int NewSessionTrampoline(SSL* ssl, SSL_SESSION* sess) {
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "newSession");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "newSession");
   if (fn.IsEmpty()) return 0;
   Napi::Value s = SessionWrap::NewRef(env, sess);
   if (s.IsEmpty()) {
@@ -228,7 +196,7 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   if (c == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "clientHello");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "clientHello");
   if (fn.IsEmpty()) return SSL_CLIENT_HELLO_SUCCESS;
   Napi::Object hello = Napi::Object::New(env);
   hello.Set("version", Napi::Number::New(env, SSL_client_hello_get0_legacy_version(ssl)));
@@ -274,8 +242,13 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   }
   hello.Set("alpn", alpn);
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hello});
-  if (r.IsEmpty() || (r.IsBoolean() && !r.As<Napi::Boolean>().Value())) {
-    *al = r.IsEmpty() ? SSL_AD_INTERNAL_ERROR : SSL_AD_HANDSHAKE_FAILURE;
+  bool go_on = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "client hello", &go_on)) {
+    *al = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  if (!go_on) {
+    *al = SSL_AD_HANDSHAKE_FAILURE;
     return SSL_CLIENT_HELLO_ERROR;
   }
   return SSL_CLIENT_HELLO_SUCCESS;
@@ -286,7 +259,7 @@ void MsgTrampoline(int write_p, int version, int content_type, const void* buf, 
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "msg");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "msg");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, write_p ? "write" : "read"), Napi::Number::New(env, version),
                       Napi::Number::New(env, content_type), Bytes(env, buf, len)});
@@ -298,16 +271,16 @@ unsigned int PskClientTrampoline(SSL* ssl, const char* hint, char* identity, uns
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "pskClient");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "pskClient");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hint ? Napi::String::New(env, hint) : env.Null()});
   if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
   std::string id, key;
-  if (!r.IsObject() || !ResultBytes(r.As<Napi::Object>().Get("identity"), &id) ||
-      !ResultBytes(r.As<Napi::Object>().Get("psk"), &key) || id.size() + 1 > max_identity_len ||
+  if (!r.IsObject() || !ValueBytes(r.As<Napi::Object>().Get("identity"), &id) ||
+      !ValueBytes(r.As<Napi::Object>().Get("psk"), &key) || id.size() + 1 > max_identity_len ||
       id.find('\0') != std::string::npos || key.size() > max_psk_len || key.empty()) {
     if (env.IsExceptionPending()) c->bridge.CapturePending();
-    StoreTypeError(c->bridge, env, "The PSK client callback must return { identity, psk } (psk 1.." +
+    c->bridge.StoreResultError("The PSK client callback must return { identity, psk } (psk 1.." +
                                        std::to_string(max_psk_len) + " bytes) or null");
     return 0;
   }
@@ -322,13 +295,13 @@ unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* 
   if (c == nullptr) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "pskServer");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "pskServer");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Napi::String::New(env, identity ? identity : "")});
   if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
   std::string key;
-  if (!ResultBytes(r, &key) || key.size() > max_psk_len) {
-    StoreTypeError(c->bridge, env, "The PSK server callback must return a Buffer (at most " +
+  if (!ValueBytes(r, &key) || key.size() > max_psk_len) {
+    c->bridge.StoreResultError("The PSK server callback must return a Buffer (at most " +
                                        std::to_string(max_psk_len) + " bytes) or null");
     return 0;
   }
@@ -342,13 +315,13 @@ int PskFindSessionTrampoline(SSL* ssl, const unsigned char* id, size_t idlen, SS
   if (c == nullptr) return ConnectionWrap::FromSSL(ssl) != nullptr ? 0 : 1;  // a pending throw fails it
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "pskFindSession");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "pskFindSession");
   if (fn.IsEmpty()) return 1;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Bytes(env, id, idlen)});
   if (r.IsEmpty()) return 0;
   if (r.IsNull() || r.IsUndefined()) return 1;
   if (!SessionWrap::Is(env, r) || SessionWrap::Unwrap(r.As<Napi::Object>())->get() == nullptr) {
-    StoreTypeError(c->bridge, env, "The PSK find-session callback must return a native Session handle or null");
+    c->bridge.StoreResultError("The PSK find-session callback must return a native Session handle or null");
     return 0;
   }
   *sess = UpRef(SessionWrap::Unwrap(r.As<Napi::Object>())->get()).release();
@@ -361,7 +334,7 @@ int PskUseSessionTrampoline(SSL* ssl, const EVP_MD* md, const unsigned char** id
   if (c == nullptr) return 1;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxFn(env, ssl, "pskUseSession");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "pskUseSession");
   if (fn.IsEmpty()) return 1;
   Napi::Value mdname = md ? Napi::String::New(env, EVP_MD_get0_name(md)) : env.Null();
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), mdname});
@@ -373,10 +346,10 @@ int PskUseSessionTrampoline(SSL* ssl, const EVP_MD* md, const unsigned char** id
     c->bridge.CapturePending();
     return 0;
   }
-  if (!r.IsObject() || !ResultBytes(r.As<Napi::Object>().Get("identity"), &ident) || ident.empty() ||
+  if (!r.IsObject() || !ValueBytes(r.As<Napi::Object>().Get("identity"), &ident) || ident.empty() ||
       !SessionWrap::Is(env, s) || SessionWrap::Unwrap(s.As<Napi::Object>())->get() == nullptr) {
     if (env.IsExceptionPending()) c->bridge.CapturePending();
-    StoreTypeError(c->bridge, env, "The PSK use-session callback must return { identity, session } or null");
+    c->bridge.StoreResultError("The PSK use-session callback must return { identity, session } or null");
     return 0;
   }
   c->psk_identity = std::move(ident);
@@ -399,7 +372,7 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : CtxFn(env, ssl, "verify");
+  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : ContextWrap::HookOf(env, ssl, "verify");
   if (fn.IsEmpty()) return ok;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   Napi::Value certv = cert != nullptr ? X509Wrap::NewRef(env, cert) : env.Null();
@@ -410,11 +383,12 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), certv, Napi::Number::New(env, X509_STORE_CTX_get_error(store)),
                                       Napi::Number::New(env, X509_STORE_CTX_get_error_depth(store)),
                                       Napi::Boolean::New(env, ok != 0)});
-  if (r.IsEmpty()) {
+  bool accept = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "verify", &accept)) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }
-  if (r.ToBoolean().Value()) {
+  if (accept) {
     X509_STORE_CTX_set_error(store, X509_V_OK);
     return 1;
   }
@@ -427,7 +401,7 @@ void InfoTrampoline(const SSL* ssl, int where, int ret) {
   if (c == nullptr) return;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : CtxFn(env, ssl, "info");
+  Napi::Function fn = c->info_fn_set ? c->OwnerHook(env, "_infoHook") : ContextWrap::HookOf(env, ssl, "info");
   if (fn.IsEmpty()) return;
   c->bridge.Call(fn, {c->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)});
 }
@@ -458,6 +432,11 @@ Napi::Value ContextWrap::SetOwner(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsObject()) return ThrowTypeError(env, "_setOwner needs an object");
   owner = Napi::Reference<Napi::Object>::New(info[0].As<Napi::Object>(), 0);
   return env.Undefined();
+}
+
+Napi::Function ContextWrap::HookOf(Napi::Env env, const SSL* ssl, const char* name) {
+  ContextWrap* w = FromCtx(SSL_get_SSL_CTX(ssl));
+  return w == nullptr ? Napi::Function() : w->Hook(env, name);
 }
 
 ContextWrap* ContextWrap::FromCtx(const SSL_CTX* ctx) {

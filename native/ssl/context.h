@@ -43,6 +43,8 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   // DTLS engineer adds cookieGenerate/cookieVerify the same way), reached through a weak
   // reference to that object: a callback that captures its Context does not pin it.
   Napi::Function Hook(Napi::Env env, const char* name) const;
+  // The hook of the Context behind ssl, or an empty function.
+  static Napi::Function HookOf(Napi::Env env, const SSL* ssl, const char* name);
   Napi::Reference<Napi::Object> owner;
 
   // For Context-level calls that may fire callbacks (passphrase, session flush).

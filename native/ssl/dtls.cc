@@ -186,63 +186,29 @@ ConnectionWrap* DtlsConn(const Napi::CallbackInfo& info, SSL** out) {
 
 using Drive = ConnectionDrive;
 
-bool ResultBytes(Napi::Value v, std::string* out) {
-  if (v.IsBuffer()) {
-    auto b = v.As<Napi::Buffer<char>>();
-    out->assign(b.Data(), b.Length());
-    return true;
-  }
-  if (v.IsTypedArray()) {
-    auto ta = v.As<Napi::TypedArray>();
-    if (ta.TypedArrayType() != napi_uint8_array) return false;
-    auto ab = ta.ArrayBuffer();
-    out->assign(static_cast<const char*>(ab.Data()) + ta.ByteOffset(), ta.ByteLength());
-    return true;
-  }
-  if (v.IsString()) {
-    *out = v.As<Napi::String>().Utf8Value();
-    return true;
-  }
-  return false;
-}
-
-void StoreError(CallbackBridge& b, Napi::Env env, bool range, const std::string& msg, const char* code) {
-  Napi::Error e = range ? static_cast<Napi::Error>(Napi::RangeError::New(env, msg))
-                        : static_cast<Napi::Error>(Napi::TypeError::New(env, msg));
-  e.Set("code", Napi::String::New(env, code));
-  b.StorePending(e.Value());
-}
-
 // ---------------------------------------------------------------------------------------------
 // Cookie callbacks (Context hooks "cookieGenerate" / "cookieVerify")
-
-Napi::Function CtxHook(Napi::Env env, const SSL* ssl, const char* name) {
-  ContextWrap* w = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
-  if (w == nullptr) return Napi::Function();
-  return w->Hook(env, name);
-}
 
 int CookieGenerateTrampoline(SSL* ssl, unsigned char* cookie, unsigned int* cookie_len) {
   ConnectionWrap* c = ConnectionWrap::FromSSL(ssl);
   if (c == nullptr || !c->bridge.CanCall()) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxHook(env, ssl, "cookieGenerate");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "cookieGenerate");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
   if (r.IsEmpty()) return 0;
   std::string out;
-  if (!ResultBytes(r, &out)) {
-    StoreError(c->bridge, env, false, "The cookie generate callback must return a Buffer or Uint8Array",
-               "ERR_INVALID_RETURN_VALUE");
+  if (!ValueBytes(r, &out)) {
+    c->bridge.StoreResultError("The cookie generate callback must return a Buffer or Uint8Array");
     return 0;
   }
   // OpenSSL hands us a DTLS1_COOKIE_LENGTH (255) byte buffer: never write past it.
   if (out.empty() || out.size() > DTLS1_COOKIE_LENGTH) {
-    StoreError(c->bridge, env, true,
+    c->bridge.StoreResultError(
                "Cookie too long: the cookie generate callback returned " + std::to_string(out.size()) +
                    " bytes; a DTLS cookie must be 1.." + std::to_string(DTLS1_COOKIE_LENGTH) + " bytes",
-               "ERR_OPENSSL_NAPI_COOKIE_LENGTH");
+               "ERR_OPENSSL_NAPI_COOKIE_LENGTH", true);
     return 0;
   }
   std::memcpy(cookie, out.data(), out.size());
@@ -255,11 +221,12 @@ int CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsigned int c
   if (c == nullptr || !c->bridge.CanCall()) return 0;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = CtxHook(env, ssl, "cookieVerify");
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "cookieVerify");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), CopyBuffer(env, cookie, cookie_len)});
-  if (r.IsEmpty()) return 0;
-  return r.ToBoolean().Value() ? 1 : 0;
+  bool accept = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "cookie verify", &accept)) return 0;
+  return accept ? 1 : 0;
 }
 
 // dtlsSetCookieCallbacks(ctx, generate: boolean, verify: boolean)

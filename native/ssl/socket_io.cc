@@ -288,11 +288,6 @@ const BIO_METHOD* TransportMethod() {
   return method;
 }
 
-// The pending JS exception as a value (and cleared), for delivery as an event.
-Napi::Value TakeException(Napi::Env env) {
-  if (!env.IsExceptionPending()) return env.Undefined();
-  return env.GetAndClearPendingException().Value();
-}
 }  // namespace
 
 // Marks the pump busy for the scope: a Detach() from inside (a handler closing the socket, a
