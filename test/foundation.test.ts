@@ -290,9 +290,12 @@ const handshakeScript = (rounds: number): string => `
   }).then((out) => report(out), (e) => report('error ' + (e && e.stack || e)));`;
 
 describe("the addon's OpenSSL allocator", () => {
-  const expected = process.env.OPENSSL_NAPI_ASAN === '1' || process.env.OPENSSL_NAPI_BLOCK_CACHE === '0' ? 'malloc' : 'block-cache';
+  // The block cache is opt-in (OPENSSL_NAPI_BLOCK_CACHE=1) and never under ASan (which must see every free).
+  const cacheBuilt = process.env.OPENSSL_NAPI_ASAN !== '1';
+  const expected = cacheBuilt && process.env.OPENSSL_NAPI_BLOCK_CACHE === '1' ? 'block-cache' : 'malloc';
+  const withCache = cacheBuilt ? 'block-cache' : 'malloc';
 
-  it('is the per-thread block cache, except under ASan (which must see every free)', () => {
+  it('is plain malloc unless OPENSSL_NAPI_BLOCK_CACHE=1 asks for the per-thread block cache', () => {
     expect(version().allocator).toBe(expected);
   });
 
@@ -311,21 +314,24 @@ describe("the addon's OpenSSL allocator", () => {
     expect(outs).toEqual(Array(4).fill(`${expected} 25000`));
   });
 
-  it('OPENSSL_NAPI_BLOCK_CACHE=0 keeps plain malloc, and TLS works the same', () => {
-    const out = execFileSync(process.execPath, ['-e', `const report = (m) => console.log(m);${handshakeScript(3)}`], {
-      encoding: 'utf8',
-      env: { ...process.env, OPENSSL_NAPI_BLOCK_CACHE: '0' },
-    });
-    expect(out.trim()).toBe('malloc 15000');
+  it('OPENSSL_NAPI_BLOCK_CACHE=1 turns the block cache on, and TLS works the same; other values keep malloc', () => {
+    const run = (setting: string): string =>
+      execFileSync(process.execPath, ['-e', `const report = (m) => console.log(m);${handshakeScript(3)}`], {
+        encoding: 'utf8',
+        env: { ...process.env, OPENSSL_NAPI_BLOCK_CACHE: setting },
+      }).trim();
+    expect(run('1')).toBe(`${withCache} 15000`);
+    expect(run('0')).toBe('malloc 15000');
+    expect(run('yes')).toBe('malloc 15000');
   });
 
   it('works with glibc tuned to mmap every block over 4 KiB (mmapped blocks are never cached)', () => {
     // The record buffers then come from mmap: the cache must pass them straight to free().
     const out = execFileSync(process.execPath, ['-e', `const report = (m) => console.log(m);${handshakeScript(3)}`], {
       encoding: 'utf8',
-      env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=4096' },
+      env: { ...process.env, OPENSSL_NAPI_BLOCK_CACHE: '1', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=4096' },
     });
-    expect(out.trim()).toBe(`${expected} 15000`);
+    expect(out.trim()).toBe(`${withCache} 15000`);
   });
 });
 

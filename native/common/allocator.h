@@ -7,7 +7,7 @@ namespace ossl {
 /**
  * Routes OpenSSL's CRYPTO_malloc/realloc/free through the per-thread block cache. Must run before
  * OpenSSL's first allocation; returns false (and changes nothing) when the cache is compiled out
- * (sanitizer builds, non-glibc), turned off (OPENSSL_NAPI_BLOCK_CACHE=0), without entropy for its
+ * (sanitizer builds, non-glibc), not asked for (it is opt-in: OPENSSL_NAPI_BLOCK_CACHE=1), without entropy for its
  * link secret yet, or when OpenSSL has already allocated (an OpenSSL shared with someone else):
  * OpenSSL then keeps plain malloc.
  */
