@@ -17,3 +17,15 @@ export function handleOf<H>(value: unknown, cls: abstract new (...args: never[])
   }
   return (value as Wrapped<H>)._h;
 }
+
+/** A TypeError with Node's ERR_INVALID_ARG_TYPE code. @internal */
+export function argTypeError(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
+/** An options argument: an object, or absent (undefined/null reads as no options). @internal */
+export function optionsOf<T extends object>(value: T | null | undefined, name = 'options'): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object') throw argTypeError(`The "${name}" argument must be an object, got ${typeof value}`);
+  return value;
+}

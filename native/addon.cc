@@ -59,6 +59,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   env.SetInstanceData(data);
   napi_add_env_cleanup_hook(env, [](void* arg) { static_cast<AddonData*>(arg)->stopping = true; }, data);
+  data->clone_guard = Napi::Persistent(Napi::Function::New(
+      env, [](const Napi::CallbackInfo& info) -> Napi::Value { return info.Env().Undefined(); },
+      "openSSLObjectsCannotBePostedToAnotherThread"));
   exports.Set("setupErrors", Napi::Function::New(env, SetupErrors, "setupErrors"));
   exports.Set("versionInfo", Napi::Function::New(env, VersionInfo, "versionInfo"));
   exports.Set("openSSLVersionText", Napi::Function::New(env, OpenSSLVersionText, "openSSLVersionText"));

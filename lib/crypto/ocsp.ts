@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { argTypeError, handleOf, optionsOf } from '../handle.js';
 import type { NativeOCSPRequest, NativeOCSPResponse, NativeOCSPSingle } from './trust-native.js';
 import { X509 } from './x509.js';
 import { X509Name } from './x509name.js';
@@ -201,13 +201,15 @@ export class OCSPResponse {
    * Verifies the response signature and the responder's authority against `store` (the
    * store's time and flags apply to the responder chain). Throws an OpenSSLError when it fails.
    */
-  verify(store: X509Store, options: OCSPVerifyOptions = {}): void {
-    const untrusted = options.untrusted ? options.untrusted.map((c, i) => handleOf(c, X509, `untrusted[${i}]`)) : null;
-    this._h.verify(handleOf(store, X509Store, 'store'), untrusted, options.flags ?? 0);
+  verify(store: X509Store, options: OCSPVerifyOptions | null = {}): void {
+    const o = optionsOf(options);
+    if (o.untrusted != null && !Array.isArray(o.untrusted)) throw argTypeError('The "untrusted" option must be an array of X509');
+    const untrusted = o.untrusted ? o.untrusted.map((c, i) => handleOf(c, X509, `untrusted[${i}]`)) : null;
+    this._h.verify(handleOf(store, X509Store, 'store'), untrusted, o.flags ?? 0);
   }
 
   /** Like {@link OCSPResponse.verify} but returns false instead of throwing on a bad signature/chain. */
-  isValid(store: X509Store, options: OCSPVerifyOptions = {}): boolean {
+  isValid(store: X509Store, options: OCSPVerifyOptions | null = {}): boolean {
     try {
       this.verify(store, options);
       return true;

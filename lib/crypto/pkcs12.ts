@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, optionsOf } from '../handle.js';
 import type { NativePKCS12CreateArgs, NativePKCS12Parts } from './trust-native.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
@@ -103,7 +103,7 @@ export class PKCS12 {
     this.name = b === null ? null : Buffer.from(b);
   }
 
-  private args(passphrase: string | Uint8Array | null | undefined, iter: number, maciter: number, opts: PKCS12ExportOptions): NativePKCS12CreateArgs {
+  private args(passphrase: string | Uint8Array | null | undefined, iter: number, maciter: number, opts: Partial<PKCS12ExportOptions>): NativePKCS12CreateArgs {
     const legacy = opts.legacy === true;
     return {
       key: this.key ? handleOf(this.key, PKey, 'privatekey') : null,
@@ -120,14 +120,19 @@ export class PKCS12 {
   }
 
   /** The DER bundle, encrypted with `passphrase`. */
-  export(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions = {}): Buffer {
-    return native.pkcs12Create(this.args(passphrase, options.iter ?? iter, options.maciter ?? maciter, options));
+  export(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions | null = {}): Buffer {
+    const o = optionsOf(options);
+    return native.pkcs12Create(this.args(passphrase, o.iter ?? iter, o.maciter ?? maciter, o));
   }
 
-  /** {@link PKCS12.export} on the libuv thread pool. */
-  exportAsync(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions = {}): Promise<Buffer> {
+  /**
+   * {@link PKCS12.export} on the libuv thread pool. The key and certificates are copied when it is
+   * called: changing them before the Promise settles does not change the bundle.
+   */
+  exportAsync(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions | null = {}): Promise<Buffer> {
     try {
-      return native.pkcs12CreateAsync(this.args(passphrase, options.iter ?? iter, options.maciter ?? maciter, options));
+      const o = optionsOf(options);
+      return native.pkcs12CreateAsync(this.args(passphrase, o.iter ?? iter, o.maciter ?? maciter, o));
     } catch (e) {
       return Promise.reject(e);
     }

@@ -2,9 +2,9 @@
  * `PKey`: an OpenSSL `EVP_PKEY`, a key pair or a public key.
  * @module
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { argTypeError, handleOf } from '../handle.js';
 import { FILETYPE_ASN1, FILETYPE_PEM, type Filetype } from './constants.js';
 import type { NativePKey, PassphraseInput } from './native-types.js';
 
@@ -83,13 +83,17 @@ export class PKey {
 
   /** A PKey from a `node:crypto` KeyObject (public or private). */
   static fromKeyObject(key: KeyObject): PKey {
+    if (!(key instanceof KeyObject) || (key.type !== 'private' && key.type !== 'public')) {
+      const got = key === null ? 'null' : typeof key === 'object' ? `a ${(key as object).constructor?.name ?? 'object'} (${(key as { type?: unknown }).type ?? 'no type'})` : typeof key;
+      throw argTypeError(`The "key" argument must be an asymmetric KeyObject, got ${got}`);
+    }
     if (key.type === 'private') {
       return PKey._wrap(native.loadPrivatekey(FILETYPE_ASN1, key.export({ format: 'der', type: 'pkcs8' })));
     }
     if (key.type === 'public') {
       return PKey._wrap(native.loadPublickey(FILETYPE_ASN1, key.export({ format: 'der', type: 'spki' })));
     }
-    throw new TypeError('The "key" argument must be an asymmetric KeyObject');
+    throw argTypeError('The "key" argument must be an asymmetric KeyObject');
   }
 
   /** Releases the key now instead of at garbage collection. */

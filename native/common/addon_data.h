@@ -18,6 +18,9 @@ struct AddonData {
   Napi::FunctionReference syscall_error;
   // Wrapper constructors, keyed by each wrapper class's type tag.
   std::unordered_map<const void*, Napi::FunctionReference> constructors;
+  // A function set on every wrapper object: structured clone cannot copy a function, so posting
+  // one of our objects to another thread fails at once with a DataCloneError naming this function.
+  Napi::FunctionReference clone_guard;
   // The one argument that tells a wrapper constructor "the OpenSSL object arrives after you".
   Napi::ObjectReference adopt_token;
   // Where native socket reads decrypt to (ssl/socket_io.cc): one slab for all the environment's

@@ -3,6 +3,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 
+#include <climits>
 #include <cmath>
 
 #include "errors.h"
@@ -93,7 +94,13 @@ bool ValueBytes(const Napi::Value& v, std::string* out) {
 }
 
 bool ArgBytes(const Napi::CallbackInfo& info, size_t i, const char* name, Bytes* out, bool allow_string) {
-  if (i < info.Length() && ValueBytes(info[i], out, allow_string)) return true;
+  if (i < info.Length() && ValueBytes(info[i], out, allow_string)) {
+    // OpenSSL takes most lengths as int: a larger input would be cut or read as negative.
+    if (out->size <= static_cast<size_t>(INT_MAX)) return true;
+    ThrowRangeError(info.Env(), std::string("The \"") + name + "\" argument is larger than OpenSSL accepts (" +
+                                    std::to_string(out->size) + " bytes; at most " + std::to_string(INT_MAX) + ")");
+    return false;
+  }
   return Fail(info, i, name,
               allow_string ? "a string, Buffer, TypedArray, DataView or ArrayBuffer"
                            : "a Buffer, TypedArray, DataView or ArrayBuffer");

@@ -27,6 +27,10 @@ class Wrapper : public Napi::ObjectWrap<Self> {
 
   explicit Wrapper(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Self>(info) {
     napi_type_tag_object(info.Env(), info.This(), &TypeTag());
+    // OpenSSL objects live in one thread's heap: postMessage() of one fails at once (see AddonData).
+    AddonData* data = GetAddonData(info.Env());
+    if (data != nullptr && !data->clone_guard.IsEmpty())
+      napi_set_named_property(info.Env(), info.This(), "cannotCrossThreads", data->clone_guard.Value());
   }
 
   // The owned object, or null after free().

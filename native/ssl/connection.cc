@@ -789,6 +789,8 @@ Napi::Value ConnectionWrap::ExportKeyingMaterial(const Napi::CallbackInfo& info)
   if (!ArgBytes(info, 0, "label", &label) || !ArgInt(info, 1, "olen", &olen, 1, 1 << 24)) return {};
   const bool has_context = !ArgIsNullish(info, 2);
   if (has_context && !ArgBytes(info, 2, "context", &context)) return {};
+  if (SSL_is_init_finished(ssl) != 1)
+    return ThrowStateError(env, "exportKeyingMaterial needs a finished handshake (there are no keys yet)");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(olen));
   ClearErrors();
   if (SSL_export_keying_material(ssl, out.Data(), out.Length(), reinterpret_cast<const char*>(label.data), label.size,

@@ -1,0 +1,331 @@
+// Issue 16's numbered cases: each once killed the process (abort, segfault, heap corruption) or
+// passed a check that should fail. Each test here failed (or crashed its fork) before its fix.
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import net from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { OpenSSLError, SSL, crypto, digest, digestAsync } from '../lib/index.js';
+import { ecKey, makeCert, tmpFile } from './crypto-helpers.js';
+import { clientContext, handshake, pair, pki, serverContext, settle } from './ssl-helpers.js';
+
+/** What `fn` threw (a test fails if it throws nothing). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+function coded(e: unknown): string {
+  expect(e).toBeInstanceOf(Error);
+  const code = (e as { code?: unknown }).code;
+  expect(typeof code).toBe('string');
+  return code as string;
+}
+
+function sha256(b: Uint8Array): Buffer {
+  return createHash('sha256').update(b).digest();
+}
+
+describe('1. every byte argument reads every view type, or throws a coded TypeError', () => {
+  const ab = new ArrayBuffer(64);
+  new Uint8Array(ab).forEach((_, i, a) => (a[i] = i));
+  const bytes = (off: number, len: number) => Buffer.from(ab, off, len);
+
+  it('DataView, every TypedArray, ArrayBuffer: their own offset and length', async () => {
+    const views: Array<[ArrayBufferView | ArrayBuffer, Buffer]> = [
+      [new DataView(ab, 4, 12), bytes(4, 12)],
+      [new Uint16Array(ab, 8, 4), bytes(8, 8)],
+      [new Float64Array(ab, 16, 2), bytes(16, 16)],
+      [new BigInt64Array(ab, 8, 1), bytes(8, 8)],
+      [new Int32Array(ab, 0, 3), bytes(0, 12)],
+      [new Uint8ClampedArray(ab, 3, 5), bytes(3, 5)],
+      [ab, bytes(0, 64)],
+    ];
+    for (const [v, want] of views) {
+      expect(digest('sha256', v as Uint8Array)).toEqual(sha256(want));
+      expect(await digestAsync('sha256', v as Uint8Array)).toEqual(sha256(want));
+    }
+  });
+
+  it('a detached buffer reads as empty, never as a null pointer', async () => {
+    const gone = new ArrayBuffer(16);
+    const view = new Uint8Array(gone, 4, 8);
+    structuredClone(gone, { transfer: [gone] });
+    expect(view.byteLength).toBe(0);
+    expect(digest('sha256', view)).toEqual(sha256(Buffer.alloc(0)));
+    expect(await digestAsync('sha256', view)).toEqual(sha256(Buffer.alloc(0)));
+  });
+
+  it('the calls that aborted or segfaulted with a DataView now answer', async () => {
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    const dv = new DataView(new ArrayBuffer(32));
+    expect(SSL.Session.forPsk(ctx, dv as never, 'TLS_AES_128_GCM_SHA256')).toBeInstanceOf(SSL.Session);
+    expect(thrown(() => crypto.NetscapeSPKI.fromBase64(dv as never))).toBeInstanceOf(OpenSSLError);
+    expect(coded(thrown(() => crypto.sign(ecKey(), dv as never, 'bad-digest')))).toBe('ERR_INVALID_ARG_VALUE');
+    const conn = new SSL.Connection(ctx);
+    expect(coded(thrown(() => conn.exportKeyingMaterial(dv as never, 1)))).toBe('ERR_OPENSSL_NAPI_STATE');
+    await expect(crypto.loadPkcs12Async(dv as never)).rejects.toBeInstanceOf(OpenSSLError);
+  });
+
+  it('anything else is a coded TypeError, thrown at once', () => {
+    for (const bad of [5, {}, [1], null, new SharedArrayBuffer(4), Symbol('x')]) {
+      expect(coded(thrown(() => digest('sha256', bad as never)))).toBe('ERR_INVALID_ARG_TYPE');
+    }
+  });
+});
+
+describe('2. a stopping worker never aborts the process', () => {
+  // The full scenarios (terminate mid-handshake, process.exit with jobs pending, 8 workers) are in
+  // workers.test.ts; this one is the smallest that aborted.
+  it('process.exit() in a worker with key generation pending', async () => {
+    const url = new URL('../dist/index.js', import.meta.url).href;
+    const w = new Worker(
+      `import(${JSON.stringify(url)}).then(({ crypto }) => {
+         for (let i = 0; i < 4; i++) crypto.PKey.generate(crypto.TYPE_RSA, 2048).catch(() => {});
+         setTimeout(() => process.exit(0), 5);
+       });`,
+      { eval: true },
+    );
+    const [code] = await once(w, 'exit');
+    expect(code).toBe(0);
+  });
+});
+
+describe('3-4. a callback that frees the object OpenSSL is using', () => {
+  it('a passphrase callback frees its Context during usePrivatekeyFile', () => {
+    const file = tmpFile('enc-key.pem', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'secret'));
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    ctx.setPasswdCb(() => {
+      ctx.free();
+      return 'secret';
+    });
+    ctx.usePrivatekeyFile(file);
+    expect(coded(thrown(() => ctx.getVerifyMode()))).toBe('ERR_OPENSSL_NAPI_FREED');
+  });
+
+  it('a passphrase callback frees the key being written', () => {
+    const key = ecKey();
+    const pem = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key, 'aes-128-cbc', () => {
+      key.free();
+      return Buffer.from('secret');
+    });
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, 'secret').bits()).toBe(256);
+  });
+
+  it('a removeSession callback frees its Context during flushSessions', () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    sctx.setSessionId(Buffer.from('hardening'));
+    sctx.setOptions(SSL.OP_NO_TICKET); // stateful sessions: into the server's cache
+    let removed = 0;
+    sctx.setSessionCallbacks({
+      removeSession: () => {
+        removed++;
+        sctx.free();
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      const { client, server } = pair(sctx, clientContext());
+      handshake(client, server);
+      settle(client, server);
+    }
+    expect(sctx.sessionCacheSize()).toBe(3);
+    sctx.flushSessions(Math.floor(Date.now() / 1000) + 10 * 365 * 86400);
+    expect(removed).toBe(1); // after free() the Context has no callbacks left to run
+    expect(coded(thrown(() => sctx.sessionCacheSize()))).toBe('ERR_OPENSSL_NAPI_FREED');
+  });
+});
+
+describe('5. async jobs copy their inputs', () => {
+  it('PKCS12.exportAsync is not changed by changes made while it runs', async () => {
+    const key = ecKey();
+    const cert = makeCert('original', key);
+    const p12 = new crypto.PKCS12();
+    p12.setPrivatekey(key);
+    p12.setCertificate(cert);
+    const pending = Array.from({ length: 4 }, () => p12.exportAsync('pw', 20000, 1));
+    for (let i = 0; i < 200; i++) {
+      cert.getSubject().CN = `changed ${i}`;
+      cert.setSerialNumber(i + 1000);
+      cert.sign(key, 'sha256');
+    }
+    for (const der of await Promise.all(pending)) {
+      expect(crypto.loadPkcs12(der, 'pw').getCertificate()!.getSubject().CN).toBe('original');
+    }
+  });
+});
+
+describe('6. a yes/no callback must answer a boolean', () => {
+  const verifying = (cb: () => unknown): SSL.Context => {
+    const c = clientContext();
+    c.loadVerifyLocations(pki().caFile);
+    c.setVerify(SSL.VERIFY_PEER, cb as never);
+    return c;
+  };
+
+  it('a verify callback that returns a Promise (an async function) or a string fails the handshake', () => {
+    for (const [cb, what] of [
+      [async () => false, 'a Promise'],
+      [async () => true, 'a Promise'],
+      [() => 'no', 'a string'],
+      [() => 1, 'a number'],
+      [() => undefined, 'undefined'],
+    ] as const) {
+      const { client, server } = pair(serverContext(), verifying(cb));
+      const e = thrown(() => handshake(client, server));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toBe(`The verify callback must return a boolean, got ${what}`);
+      expect(coded(e)).toBe('ERR_INVALID_RETURN_VALUE');
+    }
+    const ok = pair(serverContext(), verifying(() => true));
+    handshake(ok.client, ok.server);
+  });
+
+  it('the client-hello and OCSP-client callbacks too', () => {
+    const sctx = serverContext();
+    sctx.setClientHelloCallback((() => undefined) as never);
+    const a = pair(sctx, clientContext());
+    expect((thrown(() => handshake(a.client, a.server)) as Error).message).toMatch(/client hello callback must return a boolean, got undefined/);
+    const cctx = clientContext();
+    cctx.setOcspClientCallback((() => 'yes') as never);
+    const b = pair(serverContext(), cctx);
+    b.client.requestOcsp();
+    expect((thrown(() => handshake(b.client, b.server)) as Error).message).toMatch(/OCSP client callback must return a boolean, got a string/);
+  });
+});
+
+describe('7. a DTLS server whose Context was freed', () => {
+  it('reports each datagram as clientError and keeps running', async () => {
+    const ctx = serverContext(pki().ec, SSL.DTLS_SERVER_METHOD);
+    const server = SSL.createDTLSServer({ context: ctx });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    ctx.free();
+    const errors: unknown[] = [];
+    server.on('clientError', (e: unknown) => errors.push(e));
+    const hello = (): Buffer => {
+      const c = new SSL.Connection(new SSL.Context(SSL.DTLS_CLIENT_METHOD));
+      c.setConnectState();
+      expect(() => c.doHandshake()).toThrow(SSL.WantReadError);
+      return c.bioRead(65536);
+    };
+    const udp = dgram.createSocket('udp4');
+    for (let i = 0; i < 4; i++) {
+      udp.send(hello(), server.address().port, '127.0.0.1');
+      while (errors.length <= i) await new Promise((r) => setTimeout(r, 10));
+    }
+    // The scratch Connection made before free() fails its cookie; every one after is refused.
+    expect(errors.map(coded)).toEqual([
+      'ERR_OSSL_SSL_COOKIE_GEN_CALLBACK_FAILURE',
+      'ERR_OPENSSL_NAPI_FREED',
+      'ERR_OPENSSL_NAPI_FREED',
+      'ERR_OPENSSL_NAPI_FREED',
+    ]);
+    udp.close();
+    await new Promise<void>((r) => server.close(r));
+  });
+});
+
+describe('8. free() on a socket-mode Connection ends its stream', () => {
+  async function serve(): Promise<{ port: number; server: net.Server; peers: SSL.SecureSocket[] }> {
+    const peers: SSL.SecureSocket[] = [];
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      peers.push(s);
+      s.on('error', () => {});
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { port: (server.address() as net.AddressInfo).port, server, peers };
+  }
+
+  it('after the handshake: close at once with ERR_OPENSSL_NAPI_FREED, descriptor released', async () => {
+    const { port, server } = await serve();
+    const c = SSL.connect({ context: clientContext(), port, host: '127.0.0.1' });
+    await once(c, 'secureConnect');
+    const errored = once(c, 'error');
+    const closed = new Promise((r) => c.once('close', r)); // (events.once would reject on the 'error')
+    c.getConnection().free();
+    expect(coded((await errored)[0])).toBe('ERR_OPENSSL_NAPI_FREED');
+    await closed;
+    server.close();
+  });
+
+  it('from a handshake callback', async () => {
+    const { port, server } = await serve();
+    const cctx = clientContext();
+    cctx.setInfoCallback((conn, where) => {
+      if (where & SSL.SSL_CB_HANDSHAKE_START) conn.free();
+    });
+    const c = SSL.connect({ context: cctx, port, host: '127.0.0.1' });
+    const [err] = await once(c, 'error');
+    expect(coded(err)).toMatch(/ERR_OPENSSL_NAPI_FREED/);
+    if (!c.destroyed) await new Promise((r) => c.once('close', r));
+    server.close();
+  });
+
+  it('the Promise API: free() after doHandshake closes the socket', async () => {
+    const { port, server, peers } = await serve();
+    const sock = net.createConnection({ port, host: '127.0.0.1' });
+    const conn = new SSL.Connection(clientContext(), sock);
+    conn.setConnectState();
+    await conn.doHandshake();
+    conn.free();
+    if (!sock.destroyed) await once(sock, 'close');
+    expect(sock.destroyed).toBe(true);
+    while (peers.length === 0) await new Promise((r) => setTimeout(r, 5));
+    if (!peers[0].destroyed) await once(peers[0], 'close');
+    server.close();
+  });
+});
+
+describe('9. the value a callback throws is the value rethrown', () => {
+  it('primitives included', () => {
+    for (const value of ['a string', 42, undefined, null, 0n, false]) {
+      const cctx = clientContext();
+      cctx.setVerify(SSL.VERIFY_PEER, () => {
+        throw value;
+      });
+      const { client, server } = pair(serverContext(), cctx);
+      expect(thrown(() => handshake(client, server))).toBe(value);
+    }
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    ctx.setPasswdCb(() => {
+      throw 'no passphrase here';
+    });
+    const file = tmpFile('enc-key-2.pem', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'x'));
+    expect(thrown(() => ctx.usePrivatekeyFile(file))).toBe('no passphrase here');
+  });
+});
+
+describe('what was unclear is now said', () => {
+  it('coded TypeErrors that name the argument', () => {
+    expect(coded(thrown(() => crypto.PKey.fromKeyObject(null as never)))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(coded(thrown(() => crypto.PKey.fromKeyObject({} as never)))).toBe('ERR_INVALID_ARG_TYPE');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expect(crypto.PKey.fromKeyObject(privateKey).bits()).toBe(256);
+    const p12 = new crypto.PKCS12();
+    p12.setPrivatekey(ecKey());
+    expect(crypto.loadPkcs12(p12.export('pw', 2048, 1, null), 'pw').getPrivatekey()).not.toBeNull();
+  });
+
+  it('objects cannot be posted to another thread, and say so', () => {
+    const w = new Worker('', { eval: true });
+    try {
+      for (const obj of [ecKey(), makeCert('posted', ecKey()), new SSL.Context(SSL.TLS_METHOD)]) {
+        expect(() => w.postMessage(obj)).toThrow(/openSSLObjectsCannotBePostedToAnotherThread/);
+      }
+    } finally {
+      void w.terminate();
+    }
+  });
+
+  it('exportKeyingMaterial before the handshake, and input larger than OpenSSL takes', () => {
+    const c = new SSL.Connection(clientContext());
+    expect((thrown(() => c.exportKeyingMaterial(Buffer.from('EXPORTER'), 16)) as Error).message).toMatch(/needs a finished handshake/);
+  });
+});
