@@ -580,6 +580,11 @@ export class DTLSServer extends EventEmitter {
     // the cookie came back: the scratch Connection becomes this peer's connection
     this._scratch = null;
     const sock = new DTLSSocket({ context: this._context }, scratch, peer, send);
+    try {
+      this._scratch = this._newConnection();
+    } catch {
+      // made again on the next datagram, which then reports why it cannot be
+    }
     this._peers.set(key, sock);
     sock._onClose = () => {
       if (this._peers.get(key) === sock) this._peers.delete(key);
