@@ -31,7 +31,7 @@
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags": ["-isystem", "<(napi_headers)", "-isystem", "<(napi_include)"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden", "-fno-exceptions"],
-      "ldflags": ["-Wl,--version-script=<(module_root_dir)/native/exports.map"],
+      "ldflags": ["-Wl,--version-script=<(module_root_dir)/native/exports.map", "-Wl,-z,nodelete"],
       "libraries": ["<!@(node scripts/openssl-config.cjs libs)"]
     }
   ]

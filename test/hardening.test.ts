@@ -1,5 +1,6 @@
 // Issue 16's numbered cases: each once killed the process (abort, segfault, heap corruption) or
 // passed a check that should fail. Each test here failed (or crashed its fork) before its fix.
+import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
@@ -93,6 +94,30 @@ describe('2. a stopping worker never aborts the process', () => {
     );
     const [code] = await once(w, 'exit');
     expect(code).toBe(0);
+  });
+});
+
+describe('a thread that exits after the addon was unloaded', () => {
+  // Found while fixing 2: a worker that loads the addon dlclose()s it when it exits; the OpenSSL
+  // inside had a pthread key whose destructor then ran from unmapped code at the next thread exit
+  // (SIGSEGV). The block cache's thread_local destructor had kept the library loaded by chance.
+  it('workers load and drop the addon while the main thread never loads it', () => {
+    const url = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const src = 'import(' + ${JSON.stringify(JSON.stringify(url))} + ').then(({ crypto }) => { crypto.PKey.generate(crypto.TYPE_EC, "prime256v1").then(() => setTimeout(() => {}, Math.random() * 30)); })';
+      (async () => {
+        for (let round = 0; round < 6; round++) {
+          await Promise.all([0, 1, 2].map(() => new Promise((resolve, reject) => {
+            const w = new Worker(src, { eval: true });
+            w.on('error', reject);
+            w.on('exit', resolve);
+          })));
+        }
+        console.log('ok');
+      })();`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, OPENSSL_NAPI_BLOCK_CACHE: '0' } });
+    expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: 'ok' });
   });
 });
 

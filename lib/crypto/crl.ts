@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, textOf } from '../handle.js';
 import { FILETYPE_PEM, type Filetype } from './constants.js';
 import type { NativeCRL, NativeRevoked } from './trust-native.js';
 import { PKey } from './pkey.js';
@@ -20,11 +20,7 @@ const REASONS = [
   'certificateHold',
 ] as const;
 
-function asText(v: string | Uint8Array, name: string): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
-  throw Object.assign(new TypeError(`The "${name}" argument must be a string or Buffer`), { code: 'ERR_INVALID_ARG_TYPE' });
-}
+const asText = textOf;
 
 /** One revoked certificate entry of a CRL (`X509_REVOKED`). */
 export class Revoked {

@@ -94,7 +94,10 @@ export class OCSPRequest {
     let pairs: [X509, X509][];
     if (Array.isArray(certificate)) pairs = certificate;
     else pairs = [[certificate, issuer as X509]];
-    const handles = pairs.map(([c, i], k) => [handleOf(c, X509, `certificate[${k}]`), handleOf(i, X509, `issuer[${k}]`)] as [never, never]);
+    const handles = pairs.map((p, k) => {
+      if (!Array.isArray(p) || p.length !== 2) throw argTypeError(`The "certificate[${k}]" argument must be a [certificate, issuer] pair of X509`);
+      return [handleOf(p[0], X509, `certificate[${k}]`), handleOf(p[1], X509, `issuer[${k}]`)] as [never, never];
+    });
     return OCSPRequest._wrap(native.createOcspRequest(handles, options.nonce ?? true, options.digest ?? null));
   }
 

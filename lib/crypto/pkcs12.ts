@@ -3,16 +3,13 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf, optionsOf } from '../handle.js';
+import { bytesOf, handleOf, listOf, optionsOf } from '../handle.js';
 import type { NativePKCS12CreateArgs, NativePKCS12Parts } from './trust-native.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 
 function bytesOrNull(v: string | Uint8Array | null | undefined, name: string): Uint8Array | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  if (v instanceof Uint8Array) return v;
-  throw Object.assign(new TypeError(`The "${name}" argument must be a string, Buffer or null`), { code: 'ERR_INVALID_ARG_TYPE' });
+  return v === null || v === undefined ? null : bytesOf(v, name);
 }
 
 /** Options of {@link PKCS12.export}. */
@@ -87,7 +84,7 @@ export class PKCS12 {
       this.ca = null;
       return;
     }
-    const list = [...cacerts];
+    const list = listOf(cacerts, 'cacerts');
     list.forEach((c, i) => handleOf(c, X509, `cacerts[${i}]`));
     this.ca = list;
   }

@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, textOf } from '../handle.js';
 import { FILETYPE_ASN1, type Filetype } from './constants.js';
 import type { NativeX509 } from './native-types.js';
 import { PKey } from './pkey.js';
@@ -93,12 +93,12 @@ export class X509 {
 
   /** Sets notBefore from `YYYYMMDDhhmmssZ`. */
   setNotBefore(when: string | Uint8Array): void {
-    this._h.setTime(NOT_BEFORE, typeof when === 'string' ? when : Buffer.from(when).toString('latin1'));
+    this._h.setTime(NOT_BEFORE, textOf(when, 'when'));
   }
 
   /** Sets notAfter from `YYYYMMDDhhmmssZ`. */
   setNotAfter(when: string | Uint8Array): void {
-    this._h.setTime(NOT_AFTER, typeof when === 'string' ? when : Buffer.from(when).toString('latin1'));
+    this._h.setTime(NOT_AFTER, textOf(when, 'when'));
   }
 
   /** True when notAfter is in the past. */

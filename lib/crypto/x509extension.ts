@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, isUint8Array } from '../handle.js';
 import type { NativeX509Extension } from './native-types.js';
 import { X509 } from './x509.js';
 
@@ -81,7 +81,7 @@ export class X509Extension {
 
 function text(v: unknown, name: string): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (isUint8Array(v)) return Buffer.from(v).toString('utf8');
   throw Object.assign(new TypeError(`The "${name}" argument must be a string or Buffer`), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 

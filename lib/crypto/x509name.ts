@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, isUint8Array } from '../handle.js';
 import type { NativeX509Name } from './native-types.js';
 
 /**
@@ -70,7 +70,7 @@ export class X509Name {
       },
       set(t, prop, value, receiver) {
         if (typeof prop !== 'string' || prop in t) return Reflect.set(t, prop, value, receiver);
-        if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+        if (typeof value !== 'string' && !(isUint8Array(value))) {
           throw Object.assign(new TypeError(`X509Name attribute ${prop} must be a string or Buffer`), { code: 'ERR_INVALID_ARG_TYPE' });
         }
         h.setEntry(prop, value); // throws TypeError for names OpenSSL does not know

@@ -6,7 +6,7 @@
  */
 import type net from 'node:net';
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, isUint8Array } from '../handle.js';
 import { WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError } from '../errors.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
@@ -24,12 +24,19 @@ export const PUMP_INIT_FINISHED = 16;
 export const PUMP_MORE_PENDING = 8;
 /** Bytes of ciphertext a {@link MemoryConnection.pumpInto} result says were copied into `out`. */
 export function pumpBytes(result: number): number {
-  return Math.floor(result / 32);
+  return Math.floor(pumpResult(result) / 32);
 }
 /** The handshake status in a {@link MemoryConnection.pumpInto} result: 0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return, -6 other. */
 export function pumpStatus(result: number): number {
-  const status = result % 8;
+  const status = pumpResult(result) % 8;
   return status === 0 ? 0 : -status;
+}
+
+function pumpResult(result: unknown): number {
+  if (typeof result !== 'number' || !Number.isInteger(result) || result < 0) {
+    throw Object.assign(new TypeError(`The "result" argument must be a pumpInto() result (a non-negative integer), got ${typeof result === 'number' ? result : typeof result}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  return result;
 }
 
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
@@ -167,7 +174,7 @@ export class MemoryConnection {
   sendall(buf: BytesLike, flags?: number): number {
     void flags;
     const data = typeof buf === 'string' ? Buffer.from(buf) : buf;
-    if (!(data instanceof Uint8Array)) {
+    if (!(isUint8Array(data))) {
       throw Object.assign(new TypeError('The "buf" argument must be a Buffer, Uint8Array or string'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     let off = 0;
@@ -190,7 +197,7 @@ export class MemoryConnection {
   }
   /** Decrypts straight into `buffer` (no copy); returns the byte count. */
   recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): number {
-    if (!(buffer instanceof Uint8Array)) {
+    if (!(isUint8Array(buffer))) {
       throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     const r = this._h.readInto(buffer, nbytes ?? buffer.length, peekFlag(flags));

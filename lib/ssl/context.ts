@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf } from '../handle.js';
+import { handleOf, isUint8Array } from '../handle.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
@@ -59,7 +59,7 @@ function alpnWire(protos: readonly BytesLike[]): Buffer {
   }
   const parts: Buffer[] = [];
   for (const p of protos) {
-    const b = typeof p === 'string' ? Buffer.from(p) : p instanceof Uint8Array ? Buffer.from(p) : null;
+    const b = typeof p === 'string' ? Buffer.from(p) : isUint8Array(p) ? Buffer.from(p) : null;
     if (b === null) throw Object.assign(new TypeError('ALPN protocols must be Buffers or strings'), { code: 'ERR_INVALID_ARG_TYPE' });
     if (b.length === 0 || b.length > 255) {
       throw Object.assign(new RangeError('An ALPN protocol must be 1..255 bytes'), { code: 'ERR_INVALID_ARG_VALUE' });
@@ -302,7 +302,7 @@ export class Context {
         ? (c, offered) => {
             const r = callback(asConn(c), offered);
             if (r === NO_OVERLAPPING_PROTOCOLS) return null;
-            if (typeof r !== 'string' && !(r instanceof Uint8Array)) {
+            if (typeof r !== 'string' && !(isUint8Array(r))) {
               throw Object.assign(new TypeError('The ALPN select callback must return a Buffer or NO_OVERLAPPING_PROTOCOLS'), {
                 code: 'ERR_INVALID_RETURN_VALUE',
               });

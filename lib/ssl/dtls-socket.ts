@@ -18,6 +18,7 @@ import { WantReadError, ZeroReturnError } from '../errors.js';
 import { Connection } from './connection.js';
 import { Context, type BytesLike } from './context.js';
 import './dtls.js';
+import { bytesOf, isUint8Array } from '../handle.js';
 
 /** The address of a UDP peer. */
 export interface PeerAddress {
@@ -103,11 +104,7 @@ function stateError(message: string, code = 'ERR_OPENSSL_NAPI_STATE'): Error {
   return Object.assign(new Error(message), { code });
 }
 
-function toBuffer(data: BytesLike, name: string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw typeError(`The "${name}" argument must be a Buffer, Uint8Array or string`);
-}
+const toBuffer = (data: BytesLike, name: string): Buffer => bytesOf(data, name);
 
 function checkContext(context: unknown): Context {
   if (!(context instanceof Context)) throw typeError('The "context" option must be an SSL.Context');
@@ -435,7 +432,7 @@ export class DTLSServer extends EventEmitter {
     if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
       throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
     }
-    if (options.cookieSecret != null && !(options.cookieSecret instanceof Uint8Array)) {
+    if (options.cookieSecret != null && !(isUint8Array(options.cookieSecret))) {
       throw typeError('The "cookieSecret" option must be a Buffer or Uint8Array');
     }
     const ht = options.handshakeTimeout;

@@ -9,6 +9,7 @@ import type { Context, BytesLike } from './context.js';
 import type { Session } from './session.js';
 import { SocketConnection } from './socket-connection.js';
 import type { SocketEngine } from './tls-engine.js';
+import { argTypeError, describe, isUint8Array } from '../handle.js';
 
 /**
  * Reading into one reusable buffer, as `net.Socket`'s and `tls.connect`'s `onread`: the plaintext
@@ -111,7 +112,7 @@ export class SecureSocket extends Duplex {
     }
     const onread = options.onread;
     if (onread !== undefined && (onread === null || typeof onread !== 'object' || typeof onread.callback !== 'function' ||
-        (typeof onread.buffer !== 'function' && !(onread.buffer instanceof Uint8Array && onread.buffer.length > 0)))) {
+        (typeof onread.buffer !== 'function' && !(isUint8Array(onread.buffer) && onread.buffer.length > 0)))) {
       throw Object.assign(new TypeError('The "options.onread" property must be { buffer: Uint8Array | function, callback: function } with a non-empty buffer'), {
         code: 'ERR_INVALID_ARG_TYPE',
       });
@@ -151,7 +152,7 @@ export class SecureSocket extends Duplex {
   private nextReadTarget(): void {
     const b = this.onread!.buffer;
     const target = typeof b === 'function' ? b() : b;
-    if (!(target instanceof Uint8Array) || target.length === 0) {
+    if (!(isUint8Array(target)) || target.length === 0) {
       this.readTarget = null;
       this.destroy(Object.assign(new TypeError('The "onread.buffer" function must return a non-empty Uint8Array'), { code: 'ERR_INVALID_RETURN_VALUE' }));
       return;
@@ -290,6 +291,8 @@ export class SecureSocket extends Duplex {
 
   /** As `net.Socket#setKeepAlive`. */
   setKeepAlive(enable?: boolean, delay?: number): this {
+    if (enable !== undefined && typeof enable !== 'boolean') throw argTypeError(`The "enable" argument must be a boolean, got ${describe(enable)}`);
+    if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0))) throw argTypeError(`The "initialDelay" argument must be a non-negative number, got ${describe(delay)}`);
     this.socket.setKeepAlive(enable, delay);
     return this;
   }

@@ -11,6 +11,7 @@ import type { BytesLike, Context } from './context.js';
 import { MSG_PEEK } from './constants.js';
 import { TlsEngine, type EngineSink, type SocketEngine } from './tls-engine.js';
 import { NativeEngine, canPumpNatively } from './native-engine.js';
+import { isUint8Array } from '../handle.js';
 
 /** The memory-mode methods whose socket-mode twins differ (Promises) or do not exist (BIO access). */
 type IOKeys =
@@ -40,7 +41,7 @@ function notNone(): TypeError {
 
 function bytes(buf: BytesLike, name: string): Uint8Array {
   if (typeof buf === 'string') return Buffer.from(buf);
-  if (!(buf instanceof Uint8Array)) {
+  if (!(isUint8Array(buf))) {
     throw Object.assign(new TypeError(`The "${name}" argument must be a Buffer, Uint8Array or string`), { code: 'ERR_INVALID_ARG_TYPE' });
   }
   return buf;
@@ -227,7 +228,7 @@ export class SocketConnection extends ConnectionBase {
   /** Like {@link SocketConnection.recv}, but copies into `buffer` (up to `nbytes`); resolves with the count. */
   async recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): Promise<number> {
     this._checkIo();
-    if (!(buffer instanceof Uint8Array)) {
+    if (!isUint8Array(buffer)) {
       throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     const cap = Math.min(buffer.length, nbytes == null ? buffer.length : positiveInt(nbytes, 'nbytes', 0));
