@@ -302,11 +302,13 @@ describe("the addon's OpenSSL allocator", () => {
   it('serves worker threads that allocate, exit and leave their cached blocks behind', async () => {
     const run = async (): Promise<string> => {
       const w = new Worker(`const { parentPort } = require('node:worker_threads'); const report = (m) => parentPort.postMessage(m);${handshakeScript(5)}`, { eval: true });
+      // 'exit' is listened for from the start: it can follow 'message' before a later listener.
+      const exited = new Promise((resolve) => w.once('exit', resolve));
       const msg = await new Promise<string>((resolve, reject) => {
         w.once('message', resolve);
         w.once('error', reject);
       });
-      await new Promise((resolve) => w.once('exit', resolve));
+      await exited;
       return msg;
     };
     const outs = await Promise.all([run(), run(), run()]);

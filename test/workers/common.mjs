@@ -32,37 +32,45 @@ export function spin(us) {
 
 /**
  * Server and client contexts. `callbacks`: a list of 'verify', 'info', 'msg'; each callback
- * busy-waits `spinUs` per call, and calls `hook(kind)` first (the worker uses it to get stuck
- * inside a callback on purpose).
+ * busy-waits `spinUs` per call, and calls `hook(kind, ...callbackArgs)` first (the worker uses it
+ * to get stuck inside a callback on purpose).
  */
-export function contexts({ callbacks = [], spinUs = 0, hook = null } = {}) {
+export function contexts({ callbacks = [], spinUs = 0, hook = null, groups = null } = {}) {
   const { key, cert } = selfSigned();
   const server = new SSL.Context(SSL.TLS_METHOD);
   server.useCertificate(cert);
   server.usePrivatekey(key);
   const client = new SSL.Context(SSL.TLS_METHOD);
-  const counts = { verify: 0, info: 0, msg: 0 };
+  if (groups) {
+    // e.g. 'ffdhe8192': a key exchange that keeps each handshake step in native code for a while.
+    server.setGroupsList(groups);
+    client.setGroupsList(groups);
+  }
+  const counts = { verify: 0, info: 0, msg: 0, peerSeen: 0 };
   if (callbacks.includes('verify')) {
-    client.setVerify(SSL.VERIFY_PEER, () => {
+    client.setVerify(SSL.VERIFY_PEER, (...args) => {
       counts.verify++;
-      if (hook) hook('verify');
+      if (hook) hook('verify', ...args);
       spin(spinUs);
-      return true; // self-signed: accept
+      // Self-signed: accept it by name (as real verify callbacks look at the certificate).
+      return args[1].getSubject().CN === 'localhost';
     });
   }
   if (callbacks.includes('info')) {
-    const cb = () => {
+    const cb = (...args) => {
       counts.info++;
-      if (hook) hook('info');
+      if (hook) hook('info', ...args);
       spin(spinUs);
+      // Look at the connection as info callbacks do (a new X509 object once there is a peer).
+      if (args[0].getPeerCertificate() !== null) counts.peerSeen++;
     };
     server.setInfoCallback(cb);
     client.setInfoCallback(cb);
   }
   if (callbacks.includes('msg')) {
-    const cb = () => {
+    const cb = (...args) => {
       counts.msg++;
-      if (hook) hook('msg');
+      if (hook) hook('msg', ...args);
       spin(spinUs);
     };
     server.setMsgCallback(cb);
@@ -85,14 +93,18 @@ function step(conn) {
   }
 }
 
-/** One full handshake and a small echo between two memory-BIO Connections; returns the protocol. */
-export function handshakeOnce(ctxs) {
+/**
+ * One full handshake and a small echo between two memory-BIO Connections; returns the protocol.
+ * `beforeClientStep(n)` runs before the client's n-th doHandshake() (n from 0).
+ */
+export function handshakeOnce(ctxs, beforeClientStep = null) {
   const server = new SSL.Connection(ctxs.server);
   server.setAcceptState();
   const client = new SSL.Connection(ctxs.client);
   client.setConnectState();
   let done = false;
   for (let i = 0; i < 50 && !done; i++) {
+    if (beforeClientStep) beforeClientStep(i);
     const c = step(client);
     pump(client, server);
     const s = step(server);
@@ -105,5 +117,7 @@ export function handshakeOnce(ctxs) {
   pump(client, server);
   const got = server.recv(1024);
   if (!got.equals(msg)) throw new Error(`echo mismatch: ${got.toString('hex')}`);
+  const peer = client.getPeerCertificate();
+  if (peer?.getSubject().CN !== 'localhost') throw new Error('no peer certificate');
   return client.getProtocolVersionName();
 }
