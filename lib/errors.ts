@@ -27,6 +27,21 @@ export interface OpenSSLErrorEntry {
  * An OpenSSL call failed. `errors` is the drained error queue, `code` a stable string in Node's
  * style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
  */
+/**
+ * A message for an error built from whatever a caller passed: errors themselves must never throw
+ * while being made (a Symbol, a Proxy or a detached view as the message reads as its type).
+ * @internal
+ */
+export function messageText(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (message === undefined) return '';
+  try {
+    return String(message);
+  } catch {
+    return `(${typeof message})`;
+  }
+}
+
 export class OpenSSLError extends Error {
   /** The drained OpenSSL error queue, in queue order. */
   readonly errors: OpenSSLErrorEntry[];
@@ -36,7 +51,7 @@ export class OpenSSLError extends Error {
   readonly operation: string;
 
   constructor(message: string, errors: OpenSSLErrorEntry[] = [], code = 'ERR_OSSL_NAPI_FAILED', operation = '') {
-    super(message);
+    super(messageText(message));
     this.name = new.target.name;
     this.errors = errors;
     this.code = code;

@@ -39,9 +39,15 @@ export function optionsOf<T extends object>(value: T | null | undefined, name = 
 export function bytesOf(value: unknown, name: string, allowString = true): Buffer {
   if (typeof value === 'string' && allowString) return Buffer.from(value, 'utf8');
   if (ArrayBuffer.isView(value)) {
-    // (a view of a detached buffer has no byteLength to read: a DataView's getter throws)
-    if (value.buffer.byteLength === 0 || value.byteLength === 0) return Buffer.alloc(0);
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    // A view of a detached buffer, or one out of bounds of a shrunk resizable buffer, reads as
+    // empty (its length getters throw for a DataView).
+    let length = 0;
+    try {
+      length = value.byteLength;
+    } catch {
+      return Buffer.alloc(0);
+    }
+    return length === 0 ? Buffer.alloc(0) : Buffer.from(value.buffer, value.byteOffset, length);
   }
   if (value instanceof ArrayBuffer) return value.byteLength === 0 ? Buffer.alloc(0) : Buffer.from(value);
   throw argTypeError(`The "${name}" argument must be ${allowString ? 'a string, ' : 'a '}Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(value)}`);

@@ -8,6 +8,7 @@ import type { NativeX509StoreContext } from './trust-native.js';
 import { X509 } from './x509.js';
 import { CRL } from './crl.js';
 import { VerifyParams, X509Store } from './x509store.js';
+import { messageText } from '../errors.js';
 
 /**
  * A certificate failed verification. `errors` is pyOpenSSL's `[code, depth, message]` (message
@@ -29,13 +30,13 @@ export class X509StoreContextError extends Error {
   readonly code = 'ERR_X509_VERIFY';
 
   constructor(message: string, errors: [number, number, string], certificate: X509 | null, codeName: string) {
-    super(message);
+    super(messageText(message));
     this.name = 'X509StoreContextError';
-    this.errors = errors;
-    this.certificate = certificate;
-    this.codeName = codeName;
-    this.verifyCode = errors[0];
-    this.depth = errors[1];
+    this.errors = Array.isArray(errors) ? errors : [0, 0, ''];
+    this.certificate = certificate ?? null;
+    this.codeName = messageText(codeName);
+    this.verifyCode = this.errors[0];
+    this.depth = this.errors[1];
   }
 }
 
