@@ -66,8 +66,11 @@ class Wrapper : public Napi::ObjectWrap<Self> {
     if (it == data->constructors.end()) return ThrowStateError(env, std::string(Self::kName) + " is not registered");
     if (data->adopt_token.IsEmpty()) data->adopt_token = Napi::Persistent(Napi::Object::New(env));
     Napi::Object obj = it->second.New({data->adopt_token.Value()});
-    if (obj.IsEmpty()) return Napi::Value();
-    Self::Unwrap(obj)->handle_ = std::move(h);
+    // In an environment that is stopping (worker.terminate()) the constructor does not run: no
+    // wrapper to hand the object to, and `h` frees it.
+    Self* w = obj.IsEmpty() || ExceptionPending(env) ? nullptr : Self::Unwrap(obj);
+    if (w == nullptr) return Napi::Value();
+    w->handle_ = std::move(h);
     return obj;
   }
 

@@ -152,11 +152,10 @@ PKeyWrap::PKeyWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
 
 Napi::Value PKeyWrap::New(Napi::Env env, EVPPKeyPtr key, bool public_only) {
   Napi::Value v = Adopt(env, std::move(key));
-  if (v.IsObject()) {
-    PKeyWrap* w = Unwrap(v.As<Napi::Object>());
-    w->public_only_ = public_only;
-    w->initialized_ = true;
-  }
+  PKeyWrap* w = v.IsObject() && !ExceptionPending(env) ? Unwrap(v.As<Napi::Object>()) : nullptr;
+  if (w == nullptr) return Napi::Value();  // (an environment that is stopping)
+  w->public_only_ = public_only;
+  w->initialized_ = true;
   return v;
 }
 

@@ -34,8 +34,8 @@ Napi::Value X509NameWrap::NewView(Napi::Env env, Napi::Object owner_object, Name
   AddonData* data = GetAddonData(env);
   (void)data;
   Napi::Value v = Adopt(env, X509NamePtr(X509_NAME_new()));
-  if (!v.IsObject()) return v;
-  X509NameWrap* w = Unwrap(v.As<Napi::Object>());
+  X509NameWrap* w = v.IsObject() && !ExceptionPending(env) ? Unwrap(v.As<Napi::Object>()) : nullptr;
+  if (w == nullptr) return Napi::Value();  // (an environment that is stopping)
   w->handle_.reset();
   w->owner_ = owner;
   w->owner_ref_ = Napi::Persistent(owner_object);
