@@ -99,6 +99,9 @@ const SENTINEL_PRIMITIVE = 'FUZZ_SENTINEL_PRIMITIVE';
 
 function isCoded(e) {
   if (e === SENTINEL_PRIMITIVE) return true;
+  // The fuzzer's own class used as a callback: calling it throws V8's TypeError, which the
+  // binding then correctly propagates (synchronously or later, from an event).
+  if (e instanceof TypeError && /^Class constructor Fuzz cannot be invoked without 'new'$/.test(e.message)) return true;
   return e instanceof Error && typeof e.code === 'string' && e.code.length > 0;
 }
 function describeError(e) {
