@@ -83,17 +83,18 @@ describe('1. every byte argument reads every view type, or throws a coded TypeEr
 describe('2. a stopping worker never aborts the process', () => {
   // The full scenarios (terminate mid-handshake, process.exit with jobs pending, 8 workers) are in
   // workers.test.ts; this one is the smallest that aborted.
-  it('process.exit() in a worker with key generation pending', async () => {
+  // In a child process: Node-API cannot settle (or free) a Promise's deferred in an environment
+  // that is going away, so each job left pending at exit leaves 8 bytes LeakSanitizer would count.
+  it('process.exit() in a worker with key generation pending', () => {
     const url = new URL('../dist/index.js', import.meta.url).href;
-    const w = new Worker(
-      `import(${JSON.stringify(url)}).then(({ crypto }) => {
-         for (let i = 0; i < 4; i++) crypto.PKey.generate(crypto.TYPE_RSA, 2048).catch(() => {});
-         setTimeout(() => process.exit(0), 5);
-       });`,
-      { eval: true },
-    );
-    const [code] = await once(w, 'exit');
-    expect(code).toBe(0);
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker('import(' + ${JSON.stringify(JSON.stringify(url))} + ').then(({ crypto }) => {' +
+        ' for (let i = 0; i < 4; i++) crypto.PKey.generate(crypto.TYPE_RSA, 2048).catch(() => {});' +
+        ' setTimeout(() => process.exit(0), 5); })', { eval: true });
+      w.on('exit', (code) => console.log('exit ' + code));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: 'exit 0' });
   });
 });
 
