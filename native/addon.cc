@@ -62,9 +62,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->clone_guard = Napi::Persistent(Napi::Function::New(
       env, [](const Napi::CallbackInfo& info) -> Napi::Value { return info.Env().Undefined(); },
       "openSSLObjectsCannotBePostedToAnotherThread"));
-  exports.Set("setupErrors", Napi::Function::New(env, SetupErrors, "setupErrors"));
-  exports.Set("versionInfo", Napi::Function::New(env, VersionInfo, "versionInfo"));
-  exports.Set("openSSLVersionText", Napi::Function::New(env, OpenSSLVersionText, "openSSLVersionText"));
+  exports.Set("setupErrors", NativeFunction<SetupErrors>(env, "setupErrors"));
+  exports.Set("versionInfo", NativeFunction<VersionInfo>(env, "versionInfo"));
+  exports.Set("openSSLVersionText", NativeFunction<OpenSSLVersionText>(env, "openSSLVersionText"));
   DefineVersionConstants(env, exports);
   for (ModuleInit init : ModuleRegistry()) {
     init(env, exports);

@@ -74,6 +74,8 @@ Napi::Value CodedError(Napi::Env env, napi_value err, const char* code) {
 
 }  // namespace
 
+thread_local int NativeCall::depth_ = 0;
+
 bool ExceptionPending(Napi::Env env) {
   bool pending = false;
   return napi_is_exception_pending(env, &pending) != napi_ok || pending;
@@ -196,34 +198,48 @@ Napi::Value ThrowSysCallError(Napi::Env env, int err_no) {
   return Throw(env, Construct(env, GetAddonData(env)->syscall_error, {n, msg}, "Unexpected EOF"));
 }
 
-Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation) {
-  AddonData* data = GetAddonData(env);
-  const int saved_errno = errno;
-  const int kind = SSL_get_error(ssl, ret);
-  switch (kind) {
-    case SSL_ERROR_WANT_READ:
+int SSLResult(const SSL* ssl, int ret) {
+  switch (SSL_get_error(ssl, ret)) {
+    case SSL_ERROR_NONE: return kSSLOk;
+    case SSL_ERROR_WANT_READ: return kSSLWantRead;
+    case SSL_ERROR_WANT_WRITE: return kSSLWantWrite;
+    case SSL_ERROR_WANT_X509_LOOKUP: return kSSLWantX509Lookup;
+    case SSL_ERROR_ZERO_RETURN: return kSSLZeroReturn;
     case SSL_ERROR_WANT_ASYNC:
     case SSL_ERROR_WANT_ASYNC_JOB:
     case SSL_ERROR_WANT_CLIENT_HELLO_CB:
-    case SSL_ERROR_WANT_RETRY_VERIFY:
+    case SSL_ERROR_WANT_RETRY_VERIFY: return kSSLWantOther;
+    case SSL_ERROR_SYSCALL: return kSSLFailedSysCall;
+    default: return kSSLFailed;
+  }
+}
+
+Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation) {
+  AddonData* data = GetAddonData(env);
+  const int saved_errno = errno;
+  switch (SSLResult(ssl, ret)) {
+    case kSSLWantRead:
+    case kSSLWantOther:
       ERR_clear_error();
       return Throw(env, Construct(env, data->want_read_error, {}, "want read"));
-    case SSL_ERROR_WANT_WRITE:
+    case kSSLWantWrite:
       ERR_clear_error();
       return Throw(env, Construct(env, data->want_write_error, {}, "want write"));
-    case SSL_ERROR_WANT_X509_LOOKUP:
+    case kSSLWantX509Lookup:
       ERR_clear_error();
       return Throw(env, Construct(env, data->want_x509_lookup_error, {}, "want X509 lookup"));
-    case SSL_ERROR_ZERO_RETURN:
+    case kSSLZeroReturn:
       ERR_clear_error();
       return Throw(env, Construct(env, data->zero_return_error, {}, "zero return"));
-    case SSL_ERROR_SYSCALL: {
+    case kSSLOk:  // a failed return with no SSL error: whatever the queue says
+      return ThrowOpenSSL(env, operation);
+    case kSSLFailedSysCall: {
       if (ERR_peek_error() != 0) return ThrowOpenSSL(env, operation);
       // With memory BIOs (and on EOF) errno means nothing: the peer went away mid-record.
       const bool eof = ret == 0 || saved_errno == 0;
       return ThrowSysCallError(env, eof ? -1 : saved_errno);
     }
-    case SSL_ERROR_SSL: {
+    default: {
       const unsigned long top = ERR_peek_error();
       if (ERR_GET_LIB(top) == ERR_LIB_SSL && ERR_GET_REASON(top) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
         ERR_clear_error();
@@ -231,8 +247,6 @@ Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operatio
       }
       return ThrowOpenSSL(env, operation);
     }
-    default:
-      return ThrowOpenSSL(env, operation);
   }
 }
 

@@ -66,7 +66,45 @@ enum SSLStatus : int {
   kSSLWantX509Lookup = -4,
   kSSLZeroReturn = -5,
   kSSLWantOther = -6,  // async job, client hello callback, retry-verify: surfaced as WantRead
+  // Real failures (never returned to JS as numbers: ThrowSSLError turns them into errors).
+  kSSLFailed = -7,         // SSL_ERROR_SSL: a TLS or OpenSSL error, in the error queue
+  kSSLFailedSysCall = -8,  // SSL_ERROR_SYSCALL: the transport failed, or the peer went away
 };
+
+// The one reading of SSL_get_error(ssl, ret) for the whole addon, as an SSLStatus.
+int SSLResult(const SSL* ssl, int ret);
+
+// The error-queue discipline, applied once where every native method and function is defined
+// (Wrapper::Method, NativeFunction): OpenSSL's error queue is empty when a call from JS into the
+// addon begins and when it returns, so no method clears it by hand before its OpenSSL calls and
+// nothing one call leaves behind shows up in the next call's error. Only the outermost call on a
+// thread clears: a method called from a callback inside another leaves the outer call's queue be.
+class NativeCall {
+ public:
+  NativeCall() {
+    if (depth_++ == 0 && ERR_peek_error() != 0) ERR_clear_error();
+  }
+  ~NativeCall() {
+    if (--depth_ == 0 && ERR_peek_error() != 0) ERR_clear_error();
+  }
+  NativeCall(const NativeCall&) = delete;
+  NativeCall& operator=(const NativeCall&) = delete;
+
+ private:
+  static thread_local int depth_;
+};
+
+// A Node-API function for F, under the discipline above.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Function NativeFunction(Napi::Env env, const char* name) {
+  return Napi::Function::New(
+      env,
+      [](const Napi::CallbackInfo& info) -> Napi::Value {
+        NativeCall call;
+        return F(info);
+      },
+      name);
+}
 
 // ERR_clear_error() for hot paths: the queue is nearly always empty there, and a peek at it is
 // cheaper than clearing all of its slots.
@@ -77,7 +115,7 @@ inline void ClearErrors() {
 // Throws SysCallError(errno, strerror); -1 is pyOpenSSL's (-1, 'Unexpected EOF').
 Napi::Value ThrowSysCallError(Napi::Env env, int err_no);
 
-// Maps SSL_get_error(ssl, ret) and throws the matching JS error.
+// Maps SSLResult(ssl, ret) and throws the matching JS error.
 Napi::Value ThrowSSLError(Napi::Env env, SSL* ssl, int ret, const char* operation);
 
 // Registers the JS error classes (called once per environment from lib/errors.ts).

@@ -98,7 +98,14 @@ class Wrapper : public Napi::ObjectWrap<Self> {
   }
 
  protected:
-  using Method = typename Napi::ObjectWrap<Self>::InstanceMethodCallback;
+  using MethodPtr = typename Napi::ObjectWrap<Self>::InstanceMethodCallback;
+
+  // An instance method under the error-queue discipline (NativeCall, errors.h). Every class
+  // defines its methods through this, never with InstanceMethod directly.
+  template <Napi::Value (Self::*M)(const Napi::CallbackInfo&)>
+  static typename Napi::ObjectWrap<Self>::PropertyDescriptor Method(const char* name) {
+    return Napi::ObjectWrap<Self>::InstanceMethod(name, static_cast<MethodPtr>(&Wrapper::template Entry<M>));
+  }
 
   // Defines the JS class with free()/isFreed() added, and registers its constructor.
   static void Define(Napi::Env env, Napi::Object exports,
@@ -125,6 +132,12 @@ class Wrapper : public Napi::ObjectWrap<Self> {
     static const char marker = 0;
     const auto bits = reinterpret_cast<uintptr_t>(&marker);
     return napi_type_tag{0x6f70656e73736c00ULL ^ static_cast<uint64_t>(bits), static_cast<uint64_t>(bits)};
+  }
+
+  template <Napi::Value (Self::*M)(const Napi::CallbackInfo&)>
+  Napi::Value Entry(const Napi::CallbackInfo& info) {
+    NativeCall call;
+    return (static_cast<Self*>(this)->*M)(info);
   }
 
   Napi::Value FreeMethod(const Napi::CallbackInfo& info) {

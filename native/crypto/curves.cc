@@ -24,7 +24,7 @@ Napi::Value GetEllipticCurveNames(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("getEllipticCurveNames", Napi::Function::New(env, GetEllipticCurveNames, "getEllipticCurveNames"));
+  exports.Set("getEllipticCurveNames", NativeFunction<GetEllipticCurveNames>(env, "getEllipticCurveNames"));
 }
 
 Module registration(&Init);

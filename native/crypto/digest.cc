@@ -40,7 +40,6 @@ Napi::Value Digest(const Napi::CallbackInfo& info) {
   std::string name;
   Bytes data;
   if (!ArgCString(info, 0, "algorithm", &name) || !ArgBytes(info, 1, "data", &data)) return {};
-  ERR_clear_error();
   std::vector<unsigned char> out;
   if (!DigestInto(name, data.data, data.size, &out)) return ThrowOpenSSL(info.Env(), "digest");
   return CopyBuffer(info.Env(), out.data(), out.size());
@@ -71,7 +70,6 @@ Napi::Value DigestAsync(const Napi::CallbackInfo& info) {
 Napi::Value RandomBytes(const Napi::CallbackInfo& info) {
   int64_t n = 0;
   if (!ArgInt(info, 0, "size", &n, 0, kMaxRandom)) return {};
-  ERR_clear_error();
   auto buf = Napi::Buffer<unsigned char>::New(info.Env(), static_cast<size_t>(n));
   if (n > 0 && RAND_bytes(buf.Data(), static_cast<int>(n)) != 1) return ThrowOpenSSL(info.Env(), "RAND_bytes");
   return buf;
@@ -96,10 +94,10 @@ Napi::Value RandomBytesAsync(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("digest", Napi::Function::New(env, Digest, "digest"));
-  exports.Set("digestAsync", Napi::Function::New(env, DigestAsync, "digestAsync"));
-  exports.Set("randomBytes", Napi::Function::New(env, RandomBytes, "randomBytes"));
-  exports.Set("randomBytesAsync", Napi::Function::New(env, RandomBytesAsync, "randomBytesAsync"));
+  exports.Set("digest", NativeFunction<Digest>(env, "digest"));
+  exports.Set("digestAsync", NativeFunction<DigestAsync>(env, "digestAsync"));
+  exports.Set("randomBytes", NativeFunction<RandomBytes>(env, "randomBytes"));
+  exports.Set("randomBytesAsync", NativeFunction<RandomBytesAsync>(env, "randomBytesAsync"));
 }
 
 Module registration(&Init);

@@ -29,7 +29,6 @@ Napi::Value LoadProvider(const Napi::CallbackInfo& info) {
   if (!ArgCString(info, 0, "name", &name)) return {};
   if (name.empty()) return ThrowTypeError(env, "The \"name\" argument must not be empty", "ERR_INVALID_ARG_VALUE");
   std::lock_guard<std::mutex> lock(ProvidersMutex());
-  ERR_clear_error();
   OSSL_PROVIDER* p = OSSL_PROVIDER_try_load(nullptr, name.c_str(), 1);
   if (p == nullptr)
     return ThrowOpenSSLMessage(env, "OSSL_PROVIDER_load",
@@ -47,7 +46,6 @@ int Collect(OSSL_PROVIDER* p, void* arg) {
 Napi::Value ListProviders(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<std::string> names;
-  ERR_clear_error();
   if (OSSL_PROVIDER_do_all(nullptr, &Collect, &names) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
   Napi::Array arr = Napi::Array::New(env, names.size());
   for (size_t i = 0; i < names.size(); ++i) arr.Set(static_cast<uint32_t>(i), Napi::String::New(env, names[i]));
@@ -55,8 +53,8 @@ Napi::Value ListProviders(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("loadProvider", Napi::Function::New(env, LoadProvider, "loadProvider"));
-  exports.Set("listProviders", Napi::Function::New(env, ListProviders, "listProviders"));
+  exports.Set("loadProvider", NativeFunction<LoadProvider>(env, "loadProvider"));
+  exports.Set("listProviders", NativeFunction<ListProviders>(env, "listProviders"));
 }
 
 Module registration(&Init);

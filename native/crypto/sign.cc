@@ -76,7 +76,6 @@ Napi::Value SignData(const Napi::CallbackInfo& info) {
   Bytes data;
   SignOptions o;
   if (!ArgBytes(info, 1, "data", &data) || !ReadOptions(info, 2, key, &o)) return {};
-  ERR_clear_error();
   EVPMDCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   if (ctx == nullptr || EVP_DigestSignInit(ctx.get(), &pctx, o.md, nullptr, key) != 1 || !Configure(pctx, o, false))
@@ -118,16 +117,15 @@ Napi::Value VerifyData(const Napi::CallbackInfo& info) {
 Napi::Value VerifyCert(const Napi::CallbackInfo& info) {
   X509* cert = X509Wrap::Arg(info, 0, "cert");
   if (cert == nullptr) return {};
-  ERR_clear_error();
   EVPPKeyPtr key(X509_get_pubkey(cert));
   if (key == nullptr) return ThrowOpenSSL(info.Env(), "X509_get_pubkey");
   return DoVerify(info, key.get());
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("signData", Napi::Function::New(env, SignData, "signData"));
-  exports.Set("verifyData", Napi::Function::New(env, VerifyData, "verifyData"));
-  exports.Set("verifyCert", Napi::Function::New(env, VerifyCert, "verifyCert"));
+  exports.Set("signData", NativeFunction<SignData>(env, "signData"));
+  exports.Set("verifyData", NativeFunction<VerifyData>(env, "verifyData"));
+  exports.Set("verifyCert", NativeFunction<VerifyCert>(env, "verifyCert"));
   Napi::Object c = Napi::Object::New(env);
   c.Set("RSA_PKCS1_PADDING", RSA_PKCS1_PADDING);
   c.Set("RSA_PKCS1_PSS_PADDING", RSA_PKCS1_PSS_PADDING);

@@ -106,14 +106,14 @@ class NetscapeSPKIWrap : public Wrapper<NetscapeSPKIWrap, NETSCAPE_SPKI, NETSCAP
 void NetscapeSPKIWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("sign", &NetscapeSPKIWrap::Sign),
-             InstanceMethod("verify", &NetscapeSPKIWrap::Verify),
-             InstanceMethod("b64Encode", &NetscapeSPKIWrap::B64Encode),
-             InstanceMethod("getPubkey", &NetscapeSPKIWrap::GetPubkey),
-             InstanceMethod("setPubkey", &NetscapeSPKIWrap::SetPubkey),
-             InstanceMethod("toDER", &NetscapeSPKIWrap::ToDER),
+             Method<&NetscapeSPKIWrap::Sign>("sign"),
+             Method<&NetscapeSPKIWrap::Verify>("verify"),
+             Method<&NetscapeSPKIWrap::B64Encode>("b64Encode"),
+             Method<&NetscapeSPKIWrap::GetPubkey>("getPubkey"),
+             Method<&NetscapeSPKIWrap::SetPubkey>("setPubkey"),
+             Method<&NetscapeSPKIWrap::ToDER>("toDER"),
          });
-  exports.Set("netscapeSPKIFromB64", Napi::Function::New(env, &NetscapeSPKIWrap::FromB64, "netscapeSPKIFromB64"));
+  exports.Set("netscapeSPKIFromB64", NativeFunction<&NetscapeSPKIWrap::FromB64>(env, "netscapeSPKIFromB64"));
 }
 
 namespace {

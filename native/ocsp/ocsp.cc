@@ -63,7 +63,6 @@ OCSPRequestWrap::OCSPRequestWrap(const Napi::CallbackInfo& info) : Wrapper(info)
 Napi::Value OCSPRequestWrap::ToDER(const Napi::CallbackInfo& info) {
   OCSP_REQUEST* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   unsigned char* der = nullptr;
   const int len = i2d_OCSP_REQUEST(r, &der);
   return Der(info.Env(), len, der, "i2d_OCSP_REQUEST");
@@ -84,9 +83,9 @@ Napi::Value OCSPRequestWrap::IdCount(const Napi::CallbackInfo& info) {
 void OCSPRequestWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("toDER", &OCSPRequestWrap::ToDER),
-             InstanceMethod("hasNonce", &OCSPRequestWrap::HasNonce),
-             InstanceMethod("idCount", &OCSPRequestWrap::IdCount),
+             Method<&OCSPRequestWrap::ToDER>("toDER"),
+             Method<&OCSPRequestWrap::HasNonce>("hasNonce"),
+             Method<&OCSPRequestWrap::IdCount>("idCount"),
          });
 }
 
@@ -139,7 +138,6 @@ Napi::Value OCSPResponseWrap::ResponderId(const Napi::CallbackInfo& info) {
   if (b == nullptr) return {};
   const ASN1_OCTET_STRING* key = nullptr;
   const X509_NAME* name = nullptr;
-  ERR_clear_error();
   if (OCSP_resp_get0_id(b, &key, &name) != 1) return ThrowOpenSSL(env, "OCSP_resp_get0_id");
   Napi::Object o = Napi::Object::New(env);
   Napi::Value n = env.Null();
@@ -195,7 +193,6 @@ Napi::Value OCSPResponseWrap::Verify(const Napi::CallbackInfo& info) {
   int64_t flags = 0;
   if (!ArgCertStack(info, 1, "untrusted", &untrusted, true) || !ArgInt(info, 2, "flags", &flags, 0, 0xffffffffLL))
     return {};
-  ERR_clear_error();
   const int r = OCSP_basic_verify(b, untrusted.get(), store, static_cast<unsigned long>(flags));
   if (r != 1) return ThrowOpenSSLMessage(env, "OCSP_basic_verify", "The OCSP response did not verify");
   return env.Undefined();
@@ -241,7 +238,6 @@ Napi::Value OCSPResponseWrap::FindStatus(const Napi::CallbackInfo& info) {
 Napi::Value OCSPResponseWrap::ToDER(const Napi::CallbackInfo& info) {
   OCSP_RESPONSE* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   unsigned char* der = nullptr;
   const int len = i2d_OCSP_RESPONSE(r, &der);
   return Der(info.Env(), len, der, "i2d_OCSP_RESPONSE");
@@ -250,16 +246,16 @@ Napi::Value OCSPResponseWrap::ToDER(const Napi::CallbackInfo& info) {
 void OCSPResponseWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("status", &OCSPResponseWrap::Status),
-             InstanceMethod("hasBasic", &OCSPResponseWrap::HasBasic),
-             InstanceMethod("producedAt", &OCSPResponseWrap::ProducedAt),
-             InstanceMethod("responderId", &OCSPResponseWrap::ResponderId),
-             InstanceMethod("responses", &OCSPResponseWrap::Responses),
-             InstanceMethod("certificates", &OCSPResponseWrap::Certificates),
-             InstanceMethod("verify", &OCSPResponseWrap::Verify),
-             InstanceMethod("checkNonce", &OCSPResponseWrap::CheckNonce),
-             InstanceMethod("findStatus", &OCSPResponseWrap::FindStatus),
-             InstanceMethod("toDER", &OCSPResponseWrap::ToDER),
+             Method<&OCSPResponseWrap::Status>("status"),
+             Method<&OCSPResponseWrap::HasBasic>("hasBasic"),
+             Method<&OCSPResponseWrap::ProducedAt>("producedAt"),
+             Method<&OCSPResponseWrap::ResponderId>("responderId"),
+             Method<&OCSPResponseWrap::Responses>("responses"),
+             Method<&OCSPResponseWrap::Certificates>("certificates"),
+             Method<&OCSPResponseWrap::Verify>("verify"),
+             Method<&OCSPResponseWrap::CheckNonce>("checkNonce"),
+             Method<&OCSPResponseWrap::FindStatus>("findStatus"),
+             Method<&OCSPResponseWrap::ToDER>("toDER"),
          });
 }
 
@@ -309,7 +305,6 @@ Napi::Value LoadRequest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes data;
   if (!ArgBytes(info, 0, "der", &data, false)) return {};
-  ERR_clear_error();
   const unsigned char* p = data.data;
   Ptr<OCSP_REQUEST, OCSP_REQUEST_free> req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(data.size)));
   if (req == nullptr) return ThrowOpenSSL(env, "d2i_OCSP_REQUEST");
@@ -320,7 +315,6 @@ Napi::Value LoadResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes data;
   if (!ArgBytes(info, 0, "der", &data, false)) return {};
-  ERR_clear_error();
   const unsigned char* p = data.data;
   Ptr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(data.size)));
   if (resp == nullptr) return ThrowOpenSSL(env, "d2i_OCSP_RESPONSE");
@@ -330,9 +324,9 @@ Napi::Value LoadResponse(const Napi::CallbackInfo& info) {
 void Init(Napi::Env env, Napi::Object exports) {
   OCSPRequestWrap::Init(env, exports);
   OCSPResponseWrap::Init(env, exports);
-  exports.Set("createOcspRequest", Napi::Function::New(env, CreateRequest, "createOcspRequest"));
-  exports.Set("loadOcspRequest", Napi::Function::New(env, LoadRequest, "loadOcspRequest"));
-  exports.Set("loadOcspResponse", Napi::Function::New(env, LoadResponse, "loadOcspResponse"));
+  exports.Set("createOcspRequest", NativeFunction<CreateRequest>(env, "createOcspRequest"));
+  exports.Set("loadOcspRequest", NativeFunction<LoadRequest>(env, "loadOcspRequest"));
+  exports.Set("loadOcspResponse", NativeFunction<LoadResponse>(env, "loadOcspResponse"));
   Napi::Object c = Napi::Object::New(env);
 #define K(n) c.Set(#n, Napi::Number::New(env, n))
   K(OCSP_RESPONSE_STATUS_SUCCESSFUL);

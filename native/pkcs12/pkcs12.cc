@@ -86,7 +86,6 @@ Napi::Value Parse(const Napi::CallbackInfo& info) {
   std::string der;
   std::optional<std::string> pass;
   if (!ReadParseArgs(info, &der, &pass)) return {};
-  ERR_clear_error();
   PKCS12Parts parts;
   if (!ParseBundle(der, pass, &parts)) return ThrowOpenSSL(env, "load_pkcs12");
   return PartsToJS(env, parts);
@@ -280,7 +279,6 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CreateArgs a;
   if (!ReadCreateArgs(info, &a)) return {};
-  ERR_clear_error();
   std::string der;
   if (!CreateBundle(a, &der)) return ThrowOpenSSL(env, "PKCS12_create");
   return CopyBuffer(env, reinterpret_cast<const unsigned char*>(der.data()), der.size());
@@ -306,10 +304,10 @@ Napi::Value CreateAsync(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("pkcs12Parse", Napi::Function::New(env, Parse, "pkcs12Parse"));
-  exports.Set("pkcs12ParseAsync", Napi::Function::New(env, ParseAsync, "pkcs12ParseAsync"));
-  exports.Set("pkcs12Create", Napi::Function::New(env, Create, "pkcs12Create"));
-  exports.Set("pkcs12CreateAsync", Napi::Function::New(env, CreateAsync, "pkcs12CreateAsync"));
+  exports.Set("pkcs12Parse", NativeFunction<Parse>(env, "pkcs12Parse"));
+  exports.Set("pkcs12ParseAsync", NativeFunction<ParseAsync>(env, "pkcs12ParseAsync"));
+  exports.Set("pkcs12Create", NativeFunction<Create>(env, "pkcs12Create"));
+  exports.Set("pkcs12CreateAsync", NativeFunction<CreateAsync>(env, "pkcs12CreateAsync"));
 }
 
 Module registration(&Init);

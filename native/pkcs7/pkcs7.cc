@@ -22,10 +22,10 @@ class PKCS7Wrap : public Wrapper<PKCS7Wrap, PKCS7, PKCS7_free> {
   static void Init(Napi::Env env, Napi::Object exports) {
     Define(env, exports,
            {
-               InstanceMethod("typeNid", &PKCS7Wrap::TypeNid),
-               InstanceMethod("getTypeName", &PKCS7Wrap::GetTypeName),
-               InstanceMethod("getCertificates", &PKCS7Wrap::GetCertificates),
-               InstanceMethod("toDER", &PKCS7Wrap::ToDER),
+               Method<&PKCS7Wrap::TypeNid>("typeNid"),
+               Method<&PKCS7Wrap::GetTypeName>("getTypeName"),
+               Method<&PKCS7Wrap::GetCertificates>("getCertificates"),
+               Method<&PKCS7Wrap::ToDER>("toDER"),
            });
   }
 
@@ -84,7 +84,7 @@ Napi::Value LoadPkcs7Data(const Napi::CallbackInfo& info) {
 
 void Init(Napi::Env env, Napi::Object exports) {
   PKCS7Wrap::Init(env, exports);
-  exports.Set("loadPkcs7Data", Napi::Function::New(env, LoadPkcs7Data, "loadPkcs7Data"));
+  exports.Set("loadPkcs7Data", NativeFunction<LoadPkcs7Data>(env, "loadPkcs7Data"));
   Napi::Object nids = Napi::Object::New(env);
   nids.Set("signed", NID_pkcs7_signed);
   nids.Set("enveloped", NID_pkcs7_enveloped);

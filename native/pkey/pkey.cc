@@ -180,7 +180,6 @@ Napi::Value PKeyWrap::GenerateKey(const Napi::CallbackInfo& info) {
   if (Live(info.Env()) == nullptr) return {};
   KeygenSpec spec;
   if (!ReadKeygenSpec(info, 0, &spec)) return {};
-  ERR_clear_error();
   EVPPKeyPtr key = Generate(spec);
   if (key == nullptr) return ThrowOpenSSL(info.Env(), "generate_key");
   Reset(std::move(key));
@@ -213,7 +212,6 @@ Napi::Value PKeyWrap::Check(const Napi::CallbackInfo& info) {
   if (k == nullptr) return {};
   if (public_only_) return ThrowTypeError(info.Env(), "check(): public key only", "ERR_INVALID_ARG_VALUE");
   if (KeyId(k) == EVP_PKEY_NONE) return ThrowTypeError(info.Env(), "check(): key not initialized", "ERR_INVALID_ARG_VALUE");
-  ERR_clear_error();
   EVPPKeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr));
   if (ctx == nullptr) return ThrowOpenSSL(info.Env(), "check");
   if (EVP_PKEY_check(ctx.get()) != 1) return ThrowOpenSSL(info.Env(), "check");
@@ -238,7 +236,6 @@ Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {
   if (other == nullptr) return {};
   EVP_PKEY* o = other->Live(info.Env());
   if (o == nullptr) return {};
-  ERR_clear_error();
   const int r = EVP_PKEY_eq(k, o);
   ERR_clear_error();
   return Napi::Boolean::New(info.Env(), r == 1);
@@ -247,16 +244,16 @@ Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {
 void PKeyWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("generateKey", &PKeyWrap::GenerateKey),
-             InstanceMethod("type", &PKeyWrap::Type),
-             InstanceMethod("typeName", &PKeyWrap::TypeName),
-             InstanceMethod("bits", &PKeyWrap::Bits),
-             InstanceMethod("check", &PKeyWrap::Check),
-             InstanceMethod("isPublicOnly", &PKeyWrap::IsPublicOnly),
-             InstanceMethod("isInitialized", &PKeyWrap::IsInitialized),
-             InstanceMethod("equals", &PKeyWrap::Equals),
+             Method<&PKeyWrap::GenerateKey>("generateKey"),
+             Method<&PKeyWrap::Type>("type"),
+             Method<&PKeyWrap::TypeName>("typeName"),
+             Method<&PKeyWrap::Bits>("bits"),
+             Method<&PKeyWrap::Check>("check"),
+             Method<&PKeyWrap::IsPublicOnly>("isPublicOnly"),
+             Method<&PKeyWrap::IsInitialized>("isInitialized"),
+             Method<&PKeyWrap::Equals>("equals"),
          });
-  exports.Set("generateKeyAsync", Napi::Function::New(env, GenerateAsync, "generateKeyAsync"));
+  exports.Set("generateKeyAsync", NativeFunction<GenerateAsync>(env, "generateKeyAsync"));
   Napi::Object types = Napi::Object::New(env);
   types.Set("TYPE_RSA", EVP_PKEY_RSA);
   types.Set("TYPE_DSA", EVP_PKEY_DSA);

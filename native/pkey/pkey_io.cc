@@ -60,7 +60,6 @@ Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
     return ThrowTypeError(env, "A passphrase is required when a cipher is given", "ERR_INVALID_ARG_VALUE");
   if (!has_cipher && pass.present())
     return ThrowTypeError(env, "A passphrase was given without a cipher", "ERR_INVALID_ARG_VALUE");
-  ERR_clear_error();
   Ptr<EVP_CIPHER, EVP_CIPHER_free> cipher;
   if (has_cipher) {
     cipher.reset(EVP_CIPHER_fetch(nullptr, cipher_name.c_str(), nullptr));
@@ -98,10 +97,10 @@ Napi::Value DumpPublickey(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("loadPrivatekey", Napi::Function::New(env, LoadPrivatekey, "loadPrivatekey"));
-  exports.Set("loadPublickey", Napi::Function::New(env, LoadPublickey, "loadPublickey"));
-  exports.Set("dumpPrivatekey", Napi::Function::New(env, DumpPrivatekey, "dumpPrivatekey"));
-  exports.Set("dumpPublickey", Napi::Function::New(env, DumpPublickey, "dumpPublickey"));
+  exports.Set("loadPrivatekey", NativeFunction<LoadPrivatekey>(env, "loadPrivatekey"));
+  exports.Set("loadPublickey", NativeFunction<LoadPublickey>(env, "loadPublickey"));
+  exports.Set("dumpPrivatekey", NativeFunction<DumpPrivatekey>(env, "dumpPrivatekey"));
+  exports.Set("dumpPublickey", NativeFunction<DumpPublickey>(env, "dumpPublickey"));
 }
 
 Module registration(&Init);

@@ -157,29 +157,12 @@ bool ConnectionWrap::HandshakeStep(Napi::Env env, SSL* ssl, int* status) {
 
 bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status) {
   if (bridge.RethrowPending(env)) return false;
-  switch (SSL_get_error(ssl, ret)) {
-    case SSL_ERROR_WANT_READ:
-      *status = kSSLWantRead;
-      break;
-    case SSL_ERROR_WANT_WRITE:
-      *status = kSSLWantWrite;
-      break;
-    case SSL_ERROR_WANT_X509_LOOKUP:
-      *status = kSSLWantX509Lookup;
-      break;
-    case SSL_ERROR_ZERO_RETURN:
-      *status = kSSLZeroReturn;
-      break;
-    case SSL_ERROR_WANT_ASYNC:
-    case SSL_ERROR_WANT_ASYNC_JOB:
-    case SSL_ERROR_WANT_CLIENT_HELLO_CB:
-    case SSL_ERROR_WANT_RETRY_VERIFY:
-      *status = kSSLWantOther;
-      break;
-    default:
-      ThrowSSLError(env, ssl, ret, op);
-      return false;
+  const int s = SSLResult(ssl, ret);
+  if (s == kSSLFailed || s == kSSLFailedSysCall || s == kSSLOk) {
+    ThrowSSLError(env, ssl, ret, op);
+    return false;
   }
+  *status = s;
   ClearErrors();
   return true;
 }
@@ -187,7 +170,6 @@ bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op
 Napi::Value ConnectionWrap::Handshake(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_do_handshake(ssl);
   if (ret == 1) {
@@ -208,7 +190,6 @@ Napi::Value ConnectionWrap::Read(const Napi::CallbackInfo& info) {
   unsigned char buf[SSL3_RT_MAX_PLAIN_LENGTH];
   const size_t cap = static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf;
   size_t got = 0;
-  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = peek ? SSL_peek_ex(ssl, buf, cap, &got) : SSL_read_ex(ssl, buf, cap, &got);
   if (ret == 1) {
@@ -230,7 +211,6 @@ Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
   size_t cap = static_cast<size_t>(n) < b.size ? static_cast<size_t>(n) : b.size;
   if (cap == 0) return Napi::Number::New(env, 0);
   size_t got = 0;
-  ClearErrors();
   Drive d(this, ssl, env);
   auto* dst = const_cast<unsigned char*>(b.data);
   const int ret = peek ? SSL_peek_ex(ssl, dst, cap, &got) : SSL_read_ex(ssl, dst, cap, &got);
@@ -250,7 +230,6 @@ Napi::Value ConnectionWrap::Write(const Napi::CallbackInfo& info) {
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
   size_t written = 0;
-  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_write_ex(ssl, b.data, b.size, &written);
   if (ret == 1) {
@@ -298,7 +277,6 @@ Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
   if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
-  ClearErrors();
   const int n = BIO_write(rbio_, b.data, static_cast<int>(b.size));
   if (n <= 0) return ThrowOpenSSL(env, "BIO_write");
   return Napi::Number::New(env, n);
@@ -365,7 +343,6 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   }
   if (rbio_ == nullptr || wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
   if (in.size > 0) {
-    ClearErrors();
     if (BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
   int status = kSSLOk;
@@ -413,7 +390,6 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     ossl::Bytes in;
     if (!ArgBytes(info, 0, "input", &in, false)) return {};
     if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
-    ClearErrors();
     if (in.size > 0 && BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
   Drive d(this, ssl, env);
@@ -462,7 +438,6 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   int status = kSSLOk;
   while (off < b.size) {
     size_t w = 0;
-    ClearErrors();
     const int ret = SSL_write_ex(ssl, b.data + off, b.size - off, &w);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
@@ -494,7 +469,6 @@ Napi::Value ConnectionWrap::LastWritten(const Napi::CallbackInfo& info) {
 Napi::Value ConnectionWrap::Shutdown(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  ClearErrors();
   Drive d(this, ssl, env);
   const int ret = SSL_shutdown(ssl);
   if (ret >= 0) {
@@ -577,7 +551,6 @@ Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
   if (ctx == nullptr) return {};
-  ClearErrors();
   if (SSL_set_SSL_CTX(ssl, ctx) == nullptr) return ThrowOpenSSL(env, "SSL_set_SSL_CTX");
   return env.Undefined();
 }
@@ -602,7 +575,6 @@ Napi::Value ConnectionWrap::UseCertificate(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   X509* cert = X509Wrap::Arg(info, 0, "cert");
   if (cert == nullptr) return {};
-  ClearErrors();
   if (SSL_use_certificate(ssl, cert) != 1) return ThrowOpenSSL(env, "SSL_use_certificate");
   return env.Undefined();
 }
@@ -611,7 +583,6 @@ Napi::Value ConnectionWrap::UsePrivatekey(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
   if (key == nullptr) return {};
-  ClearErrors();
   if (SSL_use_PrivateKey(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_use_PrivateKey");
   return env.Undefined();
 }
@@ -639,7 +610,6 @@ Napi::Value ConnectionWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes wire;
   if (!ArgBytes(info, 0, "protos", &wire, false)) return {};
-  ClearErrors();
   if (SSL_set_alpn_protos(ssl, wire.data, static_cast<unsigned int>(wire.size)) != 0) return ThrowOpenSSL(env, "SSL_set_alpn_protos");
   return env.Undefined();
 }
@@ -666,7 +636,6 @@ Napi::Value ConnectionWrap::SetTlsextHostName(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
-  ClearErrors();
   if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_host_name");
   return env.Undefined();
 }
@@ -808,7 +777,6 @@ Napi::Value ConnectionWrap::SetSession(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   SSL_SESSION* s = SessionWrap::Arg(info, 0, "session");
   if (s == nullptr) return {};
-  ClearErrors();
   if (SSL_set_session(ssl, s) != 1) return ThrowOpenSSL(env, "SSL_set_session");
   return env.Undefined();
 }
@@ -835,7 +803,6 @@ Napi::Value ConnectionWrap::GetStateString(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::RequestOcsp(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
-  ClearErrors();
   if (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1) return ThrowOpenSSL(env, "SSL_set_tlsext_status_type");
   return env.Undefined();
 }
@@ -844,7 +811,6 @@ Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
-  ClearErrors();
   if (SSL_set1_host(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set1_host");
   return env.Undefined();
 }
@@ -853,7 +819,6 @@ Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string ip;
   if (!ArgCString(info, 0, "ip", &ip)) return {};
-  ClearErrors();
   if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {
     ClearErrors();
     return ThrowTypeError(env, "Invalid IP address: " + ip, "ERR_INVALID_ARG_VALUE");
@@ -896,7 +861,6 @@ Napi::Value ConnectionWrap::KeyUpdate(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   bool request_peer = false;
   if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "requestPeer", &request_peer)) return {};
-  ClearErrors();
   if (SSL_key_update(ssl, request_peer ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1)
     return ThrowOpenSSL(env, "SSL_key_update");
   return env.Undefined();
@@ -916,77 +880,77 @@ Napi::Value ConnectionWrap::GetSelectedSrtpProfile(const Napi::CallbackInfo& inf
 void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("handshake", &ConnectionWrap::Handshake),
-             InstanceMethod("read", &ConnectionWrap::Read),
-             InstanceMethod("readInto", &ConnectionWrap::ReadInto),
-             InstanceMethod("write", &ConnectionWrap::Write),
-             InstanceMethod("bioRead", &ConnectionWrap::BioRead),
-             InstanceMethod("bioReadInto", &ConnectionWrap::BioReadInto),
-             InstanceMethod("bioWrite", &ConnectionWrap::BioWrite),
-             InstanceMethod("bioShutdown", &ConnectionWrap::BioShutdown),
-             InstanceMethod("bioPending", &ConnectionWrap::BioPending),
-             InstanceMethod("pump", &ConnectionWrap::Pump),
-             InstanceMethod("pumpInto", &ConnectionWrap::PumpInto),
-             InstanceMethod("lastStatus", &ConnectionWrap::LastStatus),
-             InstanceMethod("feed", &ConnectionWrap::Feed),
-             InstanceMethod("seal", &ConnectionWrap::Seal),
-             InstanceMethod("lastWritten", &ConnectionWrap::LastWritten),
-             InstanceMethod("shutdown", &ConnectionWrap::Shutdown),
-             InstanceMethod("getShutdown", &ConnectionWrap::GetShutdown),
-             InstanceMethod("setShutdown", &ConnectionWrap::SetShutdown),
-             InstanceMethod("pending", &ConnectionWrap::Pending),
-             InstanceMethod("wantRead", &ConnectionWrap::WantRead),
-             InstanceMethod("wantWrite", &ConnectionWrap::WantWrite),
-             InstanceMethod("renegotiate", &ConnectionWrap::Renegotiate),
-             InstanceMethod("renegotiatePending", &ConnectionWrap::RenegotiatePending),
-             InstanceMethod("totalRenegotiations", &ConnectionWrap::TotalRenegotiations),
-             InstanceMethod("setConnectState", &ConnectionWrap::SetConnectState),
-             InstanceMethod("setAcceptState", &ConnectionWrap::SetAcceptState),
-             InstanceMethod("isServer", &ConnectionWrap::IsServer),
-             InstanceMethod("isInitFinished", &ConnectionWrap::IsInitFinished),
-             InstanceMethod("setContext", &ConnectionWrap::SetContext),
-             InstanceMethod("setVerify", &ConnectionWrap::SetVerify),
-             InstanceMethod("getVerifyMode", &ConnectionWrap::GetVerifyMode),
-             InstanceMethod("useCertificate", &ConnectionWrap::UseCertificate),
-             InstanceMethod("usePrivatekey", &ConnectionWrap::UsePrivatekey),
-             InstanceMethod("setOptions", &ConnectionWrap::SetOptions),
-             InstanceMethod("clearOptions", &ConnectionWrap::ClearOptions),
-             InstanceMethod("getOptions", &ConnectionWrap::GetOptions),
-             InstanceMethod("setAlpnProtos", &ConnectionWrap::SetAlpnProtos),
-             InstanceMethod("getAlpnProtoNegotiated", &ConnectionWrap::GetAlpnProtoNegotiated),
-             InstanceMethod("setInfoCallback", &ConnectionWrap::SetInfoCallback),
-             InstanceMethod("setTlsextHostName", &ConnectionWrap::SetTlsextHostName),
-             InstanceMethod("getServername", &ConnectionWrap::GetServername),
-             InstanceMethod("getPeerCertificate", &ConnectionWrap::GetPeerCertificate),
-             InstanceMethod("getPeerCertChain", &ConnectionWrap::GetPeerCertChain),
-             InstanceMethod("getVerifiedChain", &ConnectionWrap::GetVerifiedChain),
-             InstanceMethod("getCertificate", &ConnectionWrap::GetCertificate),
-             InstanceMethod("getCipherName", &ConnectionWrap::GetCipherName),
-             InstanceMethod("getCipherBits", &ConnectionWrap::GetCipherBits),
-             InstanceMethod("getCipherVersion", &ConnectionWrap::GetCipherVersion),
-             InstanceMethod("getCipherList", &ConnectionWrap::GetCipherList),
-             InstanceMethod("getProtocolVersion", &ConnectionWrap::GetProtocolVersion),
-             InstanceMethod("getProtocolVersionName", &ConnectionWrap::GetProtocolVersionName),
-             InstanceMethod("getGroupName", &ConnectionWrap::GetGroupName),
-             InstanceMethod("getFinished", &ConnectionWrap::GetFinished),
-             InstanceMethod("getPeerFinished", &ConnectionWrap::GetPeerFinished),
-             InstanceMethod("clientRandom", &ConnectionWrap::ClientRandom),
-             InstanceMethod("serverRandom", &ConnectionWrap::ServerRandom),
-             InstanceMethod("masterKey", &ConnectionWrap::MasterKey),
-             InstanceMethod("exportKeyingMaterial", &ConnectionWrap::ExportKeyingMaterial),
-             InstanceMethod("getSession", &ConnectionWrap::GetSession),
-             InstanceMethod("setSession", &ConnectionWrap::SetSession),
-             InstanceMethod("getClientCaList", &ConnectionWrap::GetClientCaList),
-             InstanceMethod("getStateString", &ConnectionWrap::GetStateString),
-             InstanceMethod("requestOcsp", &ConnectionWrap::RequestOcsp),
-             InstanceMethod("setHost", &ConnectionWrap::SetHost),
-             InstanceMethod("setIpAddress", &ConnectionWrap::SetIpAddress),
-             InstanceMethod("sessionReused", &ConnectionWrap::SessionReused),
-             InstanceMethod("getPeerTmpKey", &ConnectionWrap::GetPeerTmpKey),
-             InstanceMethod("getSharedSigalgs", &ConnectionWrap::GetSharedSigalgs),
-             InstanceMethod("keyUpdate", &ConnectionWrap::KeyUpdate),
-             InstanceMethod("getVerifyResult", &ConnectionWrap::GetVerifyResult),
-             InstanceMethod("getSelectedSrtpProfile", &ConnectionWrap::GetSelectedSrtpProfile),
+             Method<&ConnectionWrap::Handshake>("handshake"),
+             Method<&ConnectionWrap::Read>("read"),
+             Method<&ConnectionWrap::ReadInto>("readInto"),
+             Method<&ConnectionWrap::Write>("write"),
+             Method<&ConnectionWrap::BioRead>("bioRead"),
+             Method<&ConnectionWrap::BioReadInto>("bioReadInto"),
+             Method<&ConnectionWrap::BioWrite>("bioWrite"),
+             Method<&ConnectionWrap::BioShutdown>("bioShutdown"),
+             Method<&ConnectionWrap::BioPending>("bioPending"),
+             Method<&ConnectionWrap::Pump>("pump"),
+             Method<&ConnectionWrap::PumpInto>("pumpInto"),
+             Method<&ConnectionWrap::LastStatus>("lastStatus"),
+             Method<&ConnectionWrap::Feed>("feed"),
+             Method<&ConnectionWrap::Seal>("seal"),
+             Method<&ConnectionWrap::LastWritten>("lastWritten"),
+             Method<&ConnectionWrap::Shutdown>("shutdown"),
+             Method<&ConnectionWrap::GetShutdown>("getShutdown"),
+             Method<&ConnectionWrap::SetShutdown>("setShutdown"),
+             Method<&ConnectionWrap::Pending>("pending"),
+             Method<&ConnectionWrap::WantRead>("wantRead"),
+             Method<&ConnectionWrap::WantWrite>("wantWrite"),
+             Method<&ConnectionWrap::Renegotiate>("renegotiate"),
+             Method<&ConnectionWrap::RenegotiatePending>("renegotiatePending"),
+             Method<&ConnectionWrap::TotalRenegotiations>("totalRenegotiations"),
+             Method<&ConnectionWrap::SetConnectState>("setConnectState"),
+             Method<&ConnectionWrap::SetAcceptState>("setAcceptState"),
+             Method<&ConnectionWrap::IsServer>("isServer"),
+             Method<&ConnectionWrap::IsInitFinished>("isInitFinished"),
+             Method<&ConnectionWrap::SetContext>("setContext"),
+             Method<&ConnectionWrap::SetVerify>("setVerify"),
+             Method<&ConnectionWrap::GetVerifyMode>("getVerifyMode"),
+             Method<&ConnectionWrap::UseCertificate>("useCertificate"),
+             Method<&ConnectionWrap::UsePrivatekey>("usePrivatekey"),
+             Method<&ConnectionWrap::SetOptions>("setOptions"),
+             Method<&ConnectionWrap::ClearOptions>("clearOptions"),
+             Method<&ConnectionWrap::GetOptions>("getOptions"),
+             Method<&ConnectionWrap::SetAlpnProtos>("setAlpnProtos"),
+             Method<&ConnectionWrap::GetAlpnProtoNegotiated>("getAlpnProtoNegotiated"),
+             Method<&ConnectionWrap::SetInfoCallback>("setInfoCallback"),
+             Method<&ConnectionWrap::SetTlsextHostName>("setTlsextHostName"),
+             Method<&ConnectionWrap::GetServername>("getServername"),
+             Method<&ConnectionWrap::GetPeerCertificate>("getPeerCertificate"),
+             Method<&ConnectionWrap::GetPeerCertChain>("getPeerCertChain"),
+             Method<&ConnectionWrap::GetVerifiedChain>("getVerifiedChain"),
+             Method<&ConnectionWrap::GetCertificate>("getCertificate"),
+             Method<&ConnectionWrap::GetCipherName>("getCipherName"),
+             Method<&ConnectionWrap::GetCipherBits>("getCipherBits"),
+             Method<&ConnectionWrap::GetCipherVersion>("getCipherVersion"),
+             Method<&ConnectionWrap::GetCipherList>("getCipherList"),
+             Method<&ConnectionWrap::GetProtocolVersion>("getProtocolVersion"),
+             Method<&ConnectionWrap::GetProtocolVersionName>("getProtocolVersionName"),
+             Method<&ConnectionWrap::GetGroupName>("getGroupName"),
+             Method<&ConnectionWrap::GetFinished>("getFinished"),
+             Method<&ConnectionWrap::GetPeerFinished>("getPeerFinished"),
+             Method<&ConnectionWrap::ClientRandom>("clientRandom"),
+             Method<&ConnectionWrap::ServerRandom>("serverRandom"),
+             Method<&ConnectionWrap::MasterKey>("masterKey"),
+             Method<&ConnectionWrap::ExportKeyingMaterial>("exportKeyingMaterial"),
+             Method<&ConnectionWrap::GetSession>("getSession"),
+             Method<&ConnectionWrap::SetSession>("setSession"),
+             Method<&ConnectionWrap::GetClientCaList>("getClientCaList"),
+             Method<&ConnectionWrap::GetStateString>("getStateString"),
+             Method<&ConnectionWrap::RequestOcsp>("requestOcsp"),
+             Method<&ConnectionWrap::SetHost>("setHost"),
+             Method<&ConnectionWrap::SetIpAddress>("setIpAddress"),
+             Method<&ConnectionWrap::SessionReused>("sessionReused"),
+             Method<&ConnectionWrap::GetPeerTmpKey>("getPeerTmpKey"),
+             Method<&ConnectionWrap::GetSharedSigalgs>("getSharedSigalgs"),
+             Method<&ConnectionWrap::KeyUpdate>("keyUpdate"),
+             Method<&ConnectionWrap::GetVerifyResult>("getVerifyResult"),
+             Method<&ConnectionWrap::GetSelectedSrtpProfile>("getSelectedSrtpProfile"),
          });
 }
 

@@ -135,7 +135,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
   Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
 
-  // Maps SSL_get_error: Want*/ZeroReturn -> a status number; a real error is thrown (returns
+  // Maps SSLResult: Want*/ZeroReturn -> a status number; a real error is thrown (returns
   // an empty value). Rethrows a callback's exception first.
   Napi::Value Status(Napi::Env env, SSL* ssl, int ret, const char* op);
   // Status() without boxing: false with the exception pending, else *status is set.

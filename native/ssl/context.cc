@@ -501,7 +501,6 @@ Napi::Value ContextWrap::SetMinProtoVersion(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   int64_t v = 0;
   if (!ArgInt(info, 0, "version", &v, 0, 0xffff)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_min_proto_version(ctx, static_cast<int>(v)) != 1) return ThrowOpenSSLMessage(env, "SSL_CTX_set_min_proto_version", "invalid protocol version");
   return env.Undefined();
 }
@@ -510,7 +509,6 @@ Napi::Value ContextWrap::SetMaxProtoVersion(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   int64_t v = 0;
   if (!ArgInt(info, 0, "version", &v, 0, 0xffff)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_max_proto_version(ctx, static_cast<int>(v)) != 1) return ThrowOpenSSLMessage(env, "SSL_CTX_set_max_proto_version", "invalid protocol version");
   return env.Undefined();
 }
@@ -540,7 +538,6 @@ Napi::Value ContextWrap::LoadVerifyLocations(const Napi::CallbackInfo& info) {
   bool has_file = false, has_dir = false;
   if (!OptPath(info, 0, "cafile", &file, &has_file) || !OptPath(info, 1, "capath", &dir, &has_dir)) return {};
   if (!has_file && !has_dir) return ThrowTypeError(env, "load_verify_locations needs a cafile or a capath", "ERR_INVALID_ARG_VALUE");
-  ERR_clear_error();
   if (SSL_CTX_load_verify_locations(ctx, has_file ? file.c_str() : nullptr, has_dir ? dir.c_str() : nullptr) != 1)
     return ThrowOpenSSL(env, "SSL_CTX_load_verify_locations");
   return env.Undefined();
@@ -554,7 +551,6 @@ Napi::Value ContextWrap::SetPasswdCb(const Napi::CallbackInfo& info) {
 
 Napi::Value ContextWrap::SetDefaultVerifyPaths(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
-  ERR_clear_error();
   if (SSL_CTX_set_default_verify_paths(ctx) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_default_verify_paths");
   return env.Undefined();
 }
@@ -563,7 +559,6 @@ Napi::Value ContextWrap::UseCertificateChainFile(const Napi::CallbackInfo& info)
   CTX_OR_RETURN
   std::string path;
   if (!ArgCString(info, 0, "certfile", &path)) return {};
-  ERR_clear_error();
   CallbackBridge::Scope scope(bridge, env);
   const int ok = SSL_CTX_use_certificate_chain_file(ctx, path.c_str());
   if (bridge.RethrowPending(env)) return {};
@@ -577,7 +572,6 @@ Napi::Value ContextWrap::UseCertificateFile(const Napi::CallbackInfo& info) {
   int type = kFiletypePEM;
   if (!ArgCString(info, 0, "certfile", &path)) return {};
   if (!ArgIsNullish(info, 1) && !ArgFiletype(info, 1, &type, false)) return {};
-  ERR_clear_error();
   if (SSL_CTX_use_certificate_file(ctx, path.c_str(), type == kFiletypePEM ? SSL_FILETYPE_PEM : SSL_FILETYPE_ASN1) != 1)
     return ThrowOpenSSL(env, "SSL_CTX_use_certificate_file");
   return env.Undefined();
@@ -587,7 +581,6 @@ Napi::Value ContextWrap::UseCertificate(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   X509* cert = X509Wrap::Arg(info, 0, "cert");
   if (cert == nullptr) return {};
-  ERR_clear_error();
   if (SSL_CTX_use_certificate(ctx, cert) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_certificate");
   return env.Undefined();
 }
@@ -596,7 +589,6 @@ Napi::Value ContextWrap::AddExtraChainCert(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   X509* cert = X509Wrap::Arg(info, 0, "certobj");
   if (cert == nullptr) return {};
-  ERR_clear_error();
   X509Ptr copy(X509_dup(cert));
   if (copy == nullptr) return ThrowOpenSSL(env, "X509_dup");
   if (SSL_CTX_add_extra_chain_cert(ctx, copy.get()) != 1) return ThrowOpenSSL(env, "SSL_CTX_add_extra_chain_cert");
@@ -610,7 +602,6 @@ Napi::Value ContextWrap::UsePrivatekeyFile(const Napi::CallbackInfo& info) {
   int type = kFiletypePEM;
   if (!ArgCString(info, 0, "keyfile", &path)) return {};
   if (!ArgIsNullish(info, 1) && !ArgFiletype(info, 1, &type, false)) return {};
-  ERR_clear_error();
   CallbackBridge::Scope scope(bridge, env);
   const int ok = SSL_CTX_use_PrivateKey_file(ctx, path.c_str(), type == kFiletypePEM ? SSL_FILETYPE_PEM : SSL_FILETYPE_ASN1);
   if (bridge.RethrowPending(env)) return {};
@@ -622,14 +613,12 @@ Napi::Value ContextWrap::UsePrivatekey(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", true);
   if (key == nullptr) return {};
-  ERR_clear_error();
   if (SSL_CTX_use_PrivateKey(ctx, key) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_PrivateKey");
   return env.Undefined();
 }
 
 Napi::Value ContextWrap::CheckPrivatekey(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
-  ERR_clear_error();
   if (SSL_CTX_check_private_key(ctx) != 1) return ThrowOpenSSL(env, "SSL_CTX_check_private_key");
   return env.Undefined();
 }
@@ -638,7 +627,6 @@ Napi::Value ContextWrap::LoadClientCa(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string path;
   if (!ArgCString(info, 0, "cafile", &path)) return {};
-  ERR_clear_error();
   STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(path.c_str());
   if (names == nullptr) return ThrowOpenSSL(env, "SSL_load_client_CA_file");
   SSL_CTX_set_client_CA_list(ctx, names);
@@ -651,7 +639,6 @@ Napi::Value ContextWrap::SetSessionId(const Napi::CallbackInfo& info) {
   if (!ArgBytes(info, 0, "buf", &b)) return {};
   if (b.size > SSL_MAX_SID_CTX_LENGTH)
     return ThrowRangeError(env, "The session id context must be at most 32 bytes", "ERR_INVALID_ARG_VALUE");
-  ERR_clear_error();
   if (SSL_CTX_set_session_id_context(ctx, b.data, static_cast<unsigned int>(b.size)) != 1)
     return ThrowOpenSSL(env, "SSL_CTX_set_session_id_context");
   return env.Undefined();
@@ -699,7 +686,6 @@ Napi::Value ContextWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string path;
   if (!ArgCString(info, 0, "dhfile", &path)) return {};
-  ERR_clear_error();
   BIOPtr bio(BIO_new_file(path.c_str(), "r"));
   if (bio == nullptr) return ThrowOpenSSL(env, "BIO_new_file");
   EVPPKeyPtr dh(PEM_read_bio_Parameters(bio.get(), nullptr));
@@ -730,7 +716,6 @@ Napi::Value ContextWrap::SetCipherList(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string list;
   if (!ArgCString(info, 0, "cipherList", &list)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_cipher_list");
   return env.Undefined();
 }
@@ -739,7 +724,6 @@ Napi::Value ContextWrap::SetTls13Ciphersuites(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string list;
   if (!ArgCString(info, 0, "ciphersuites", &list)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_ciphersuites(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_ciphersuites");
   return env.Undefined();
 }
@@ -772,7 +756,6 @@ Napi::Value ContextWrap::AddClientCa(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   X509* cert = X509Wrap::Arg(info, 0, "certificateAuthority");
   if (cert == nullptr) return {};
-  ERR_clear_error();
   if (SSL_CTX_add_client_CA(ctx, cert) != 1) return ThrowOpenSSL(env, "SSL_CTX_add_client_CA");
   return env.Undefined();
 }
@@ -864,7 +847,6 @@ Napi::Value ContextWrap::SetTlsextUseSrtp(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string profiles;
   if (!ArgCString(info, 0, "profiles", &profiles)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_tlsext_use_srtp(ctx, profiles.c_str()) != 0) return ThrowOpenSSL(env, "SSL_CTX_set_tlsext_use_srtp");
   return env.Undefined();
 }
@@ -873,7 +855,6 @@ Napi::Value ContextWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   ossl::Bytes wire;
   if (!ArgBytes(info, 0, "protos", &wire, false)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set_alpn_protos(ctx, wire.data, static_cast<unsigned int>(wire.size)) != 0)
     return ThrowOpenSSL(env, "SSL_CTX_set_alpn_protos");
   return env.Undefined();
@@ -904,7 +885,6 @@ Napi::Value ContextWrap::SetGroupsList(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string list;
   if (!ArgCString(info, 0, "groups", &list)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set1_groups_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_groups_list");
   return env.Undefined();
 }
@@ -913,7 +893,6 @@ Napi::Value ContextWrap::SetSigalgsList(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string list;
   if (!ArgCString(info, 0, "sigalgs", &list)) return {};
-  ERR_clear_error();
   if (SSL_CTX_set1_sigalgs_list(ctx, list.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_sigalgs_list");
   return env.Undefined();
 }
@@ -971,7 +950,6 @@ Napi::Value ContextWrap::UsePskIdentityHint(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   std::string hint;
   if (!ArgCString(info, 0, "hint", &hint)) return {};
-  ERR_clear_error();
   if (SSL_CTX_use_psk_identity_hint(ctx, hint.c_str()) != 1) return ThrowOpenSSL(env, "SSL_CTX_use_psk_identity_hint");
   return env.Undefined();
 }
@@ -1029,69 +1007,69 @@ Napi::Value ContextWrap::SessionCacheSize(const Napi::CallbackInfo& info) {
 void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("_setOwner", &ContextWrap::SetOwner),
-             InstanceMethod("setMinProtoVersion", &ContextWrap::SetMinProtoVersion),
-             InstanceMethod("setMaxProtoVersion", &ContextWrap::SetMaxProtoVersion),
-             InstanceMethod("getMinProtoVersion", &ContextWrap::GetMinProtoVersion),
-             InstanceMethod("getMaxProtoVersion", &ContextWrap::GetMaxProtoVersion),
-             InstanceMethod("loadVerifyLocations", &ContextWrap::LoadVerifyLocations),
-             InstanceMethod("setPasswdCb", &ContextWrap::SetPasswdCb),
-             InstanceMethod("setDefaultVerifyPaths", &ContextWrap::SetDefaultVerifyPaths),
-             InstanceMethod("useCertificateChainFile", &ContextWrap::UseCertificateChainFile),
-             InstanceMethod("useCertificateFile", &ContextWrap::UseCertificateFile),
-             InstanceMethod("useCertificate", &ContextWrap::UseCertificate),
-             InstanceMethod("addExtraChainCert", &ContextWrap::AddExtraChainCert),
-             InstanceMethod("usePrivatekeyFile", &ContextWrap::UsePrivatekeyFile),
-             InstanceMethod("usePrivatekey", &ContextWrap::UsePrivatekey),
-             InstanceMethod("checkPrivatekey", &ContextWrap::CheckPrivatekey),
-             InstanceMethod("loadClientCa", &ContextWrap::LoadClientCa),
-             InstanceMethod("setSessionId", &ContextWrap::SetSessionId),
-             InstanceMethod("setSessionCacheMode", &ContextWrap::SetSessionCacheMode),
-             InstanceMethod("getSessionCacheMode", &ContextWrap::GetSessionCacheMode),
-             InstanceMethod("setVerify", &ContextWrap::SetVerify),
-             InstanceMethod("getVerifyMode", &ContextWrap::GetVerifyMode),
-             InstanceMethod("setVerifyDepth", &ContextWrap::SetVerifyDepth),
-             InstanceMethod("getVerifyDepth", &ContextWrap::GetVerifyDepth),
-             InstanceMethod("loadTmpDh", &ContextWrap::LoadTmpDh),
-             InstanceMethod("setTmpEcdh", &ContextWrap::SetTmpEcdh),
-             InstanceMethod("setCipherList", &ContextWrap::SetCipherList),
-             InstanceMethod("setTls13Ciphersuites", &ContextWrap::SetTls13Ciphersuites),
-             InstanceMethod("setClientCaList", &ContextWrap::SetClientCaList),
-             InstanceMethod("addClientCa", &ContextWrap::AddClientCa),
-             InstanceMethod("setTimeout", &ContextWrap::SetTimeout),
-             InstanceMethod("getTimeout", &ContextWrap::GetTimeout),
-             InstanceMethod("getCertStore", &ContextWrap::GetCertStore),
-             InstanceMethod("setInfoCallback", &ContextWrap::SetInfoCallback),
-             InstanceMethod("setKeylogCallback", &ContextWrap::SetKeylogCallback),
-             InstanceMethod("setOptions", &ContextWrap::SetOptions),
-             InstanceMethod("clearOptions", &ContextWrap::ClearOptions),
-             InstanceMethod("getOptions", &ContextWrap::GetOptions),
-             InstanceMethod("setMode", &ContextWrap::SetMode),
-             InstanceMethod("clearMode", &ContextWrap::ClearMode),
-             InstanceMethod("getMode", &ContextWrap::GetMode),
-             InstanceMethod("setTlsextServernameCallback", &ContextWrap::SetServernameCallback),
-             InstanceMethod("setTlsextUseSrtp", &ContextWrap::SetTlsextUseSrtp),
-             InstanceMethod("setAlpnProtos", &ContextWrap::SetAlpnProtos),
-             InstanceMethod("setAlpnSelectCallback", &ContextWrap::SetAlpnSelectCallback),
-             InstanceMethod("setOcspServerCallback", &ContextWrap::SetOcspServerCallback),
-             InstanceMethod("setOcspClientCallback", &ContextWrap::SetOcspClientCallback),
-             InstanceMethod("setGroupsList", &ContextWrap::SetGroupsList),
-             InstanceMethod("setSigalgsList", &ContextWrap::SetSigalgsList),
-             InstanceMethod("setNumTickets", &ContextWrap::SetNumTickets),
-             InstanceMethod("getNumTickets", &ContextWrap::GetNumTickets),
-             InstanceMethod("setSessionCallbacks", &ContextWrap::SetSessionCallbacks),
-             InstanceMethod("setClientHelloCallback", &ContextWrap::SetClientHelloCallback),
-             InstanceMethod("setMsgCallback", &ContextWrap::SetMsgCallback),
-             InstanceMethod("setPskClientCallback", &ContextWrap::SetPskClientCallback),
-             InstanceMethod("setPskServerCallback", &ContextWrap::SetPskServerCallback),
-             InstanceMethod("usePskIdentityHint", &ContextWrap::UsePskIdentityHint),
-             InstanceMethod("setPskFindSessionCallback", &ContextWrap::SetPskFindSessionCallback),
-             InstanceMethod("setPskUseSessionCallback", &ContextWrap::SetPskUseSessionCallback),
-             InstanceMethod("setSecurityLevel", &ContextWrap::SetSecurityLevel),
-             InstanceMethod("getSecurityLevel", &ContextWrap::GetSecurityLevel),
-             InstanceMethod("setHostFlags", &ContextWrap::SetHostFlags),
-             InstanceMethod("flushSessions", &ContextWrap::FlushSessions),
-             InstanceMethod("sessionCacheSize", &ContextWrap::SessionCacheSize),
+             Method<&ContextWrap::SetOwner>("_setOwner"),
+             Method<&ContextWrap::SetMinProtoVersion>("setMinProtoVersion"),
+             Method<&ContextWrap::SetMaxProtoVersion>("setMaxProtoVersion"),
+             Method<&ContextWrap::GetMinProtoVersion>("getMinProtoVersion"),
+             Method<&ContextWrap::GetMaxProtoVersion>("getMaxProtoVersion"),
+             Method<&ContextWrap::LoadVerifyLocations>("loadVerifyLocations"),
+             Method<&ContextWrap::SetPasswdCb>("setPasswdCb"),
+             Method<&ContextWrap::SetDefaultVerifyPaths>("setDefaultVerifyPaths"),
+             Method<&ContextWrap::UseCertificateChainFile>("useCertificateChainFile"),
+             Method<&ContextWrap::UseCertificateFile>("useCertificateFile"),
+             Method<&ContextWrap::UseCertificate>("useCertificate"),
+             Method<&ContextWrap::AddExtraChainCert>("addExtraChainCert"),
+             Method<&ContextWrap::UsePrivatekeyFile>("usePrivatekeyFile"),
+             Method<&ContextWrap::UsePrivatekey>("usePrivatekey"),
+             Method<&ContextWrap::CheckPrivatekey>("checkPrivatekey"),
+             Method<&ContextWrap::LoadClientCa>("loadClientCa"),
+             Method<&ContextWrap::SetSessionId>("setSessionId"),
+             Method<&ContextWrap::SetSessionCacheMode>("setSessionCacheMode"),
+             Method<&ContextWrap::GetSessionCacheMode>("getSessionCacheMode"),
+             Method<&ContextWrap::SetVerify>("setVerify"),
+             Method<&ContextWrap::GetVerifyMode>("getVerifyMode"),
+             Method<&ContextWrap::SetVerifyDepth>("setVerifyDepth"),
+             Method<&ContextWrap::GetVerifyDepth>("getVerifyDepth"),
+             Method<&ContextWrap::LoadTmpDh>("loadTmpDh"),
+             Method<&ContextWrap::SetTmpEcdh>("setTmpEcdh"),
+             Method<&ContextWrap::SetCipherList>("setCipherList"),
+             Method<&ContextWrap::SetTls13Ciphersuites>("setTls13Ciphersuites"),
+             Method<&ContextWrap::SetClientCaList>("setClientCaList"),
+             Method<&ContextWrap::AddClientCa>("addClientCa"),
+             Method<&ContextWrap::SetTimeout>("setTimeout"),
+             Method<&ContextWrap::GetTimeout>("getTimeout"),
+             Method<&ContextWrap::GetCertStore>("getCertStore"),
+             Method<&ContextWrap::SetInfoCallback>("setInfoCallback"),
+             Method<&ContextWrap::SetKeylogCallback>("setKeylogCallback"),
+             Method<&ContextWrap::SetOptions>("setOptions"),
+             Method<&ContextWrap::ClearOptions>("clearOptions"),
+             Method<&ContextWrap::GetOptions>("getOptions"),
+             Method<&ContextWrap::SetMode>("setMode"),
+             Method<&ContextWrap::ClearMode>("clearMode"),
+             Method<&ContextWrap::GetMode>("getMode"),
+             Method<&ContextWrap::SetServernameCallback>("setTlsextServernameCallback"),
+             Method<&ContextWrap::SetTlsextUseSrtp>("setTlsextUseSrtp"),
+             Method<&ContextWrap::SetAlpnProtos>("setAlpnProtos"),
+             Method<&ContextWrap::SetAlpnSelectCallback>("setAlpnSelectCallback"),
+             Method<&ContextWrap::SetOcspServerCallback>("setOcspServerCallback"),
+             Method<&ContextWrap::SetOcspClientCallback>("setOcspClientCallback"),
+             Method<&ContextWrap::SetGroupsList>("setGroupsList"),
+             Method<&ContextWrap::SetSigalgsList>("setSigalgsList"),
+             Method<&ContextWrap::SetNumTickets>("setNumTickets"),
+             Method<&ContextWrap::GetNumTickets>("getNumTickets"),
+             Method<&ContextWrap::SetSessionCallbacks>("setSessionCallbacks"),
+             Method<&ContextWrap::SetClientHelloCallback>("setClientHelloCallback"),
+             Method<&ContextWrap::SetMsgCallback>("setMsgCallback"),
+             Method<&ContextWrap::SetPskClientCallback>("setPskClientCallback"),
+             Method<&ContextWrap::SetPskServerCallback>("setPskServerCallback"),
+             Method<&ContextWrap::UsePskIdentityHint>("usePskIdentityHint"),
+             Method<&ContextWrap::SetPskFindSessionCallback>("setPskFindSessionCallback"),
+             Method<&ContextWrap::SetPskUseSessionCallback>("setPskUseSessionCallback"),
+             Method<&ContextWrap::SetSecurityLevel>("setSecurityLevel"),
+             Method<&ContextWrap::GetSecurityLevel>("getSecurityLevel"),
+             Method<&ContextWrap::SetHostFlags>("setHostFlags"),
+             Method<&ContextWrap::FlushSessions>("flushSessions"),
+             Method<&ContextWrap::SessionCacheSize>("sessionCacheSize"),
          });
 }
 

@@ -287,7 +287,6 @@ Napi::Value HandleTimeout(const Napi::CallbackInfo& info) {
   ConnectionWrap* c = DtlsConn(info, &ssl);
   if (c == nullptr || !NotBusy(env, c)) return {};
   int ret;
-  ERR_clear_error();
   {
     Drive d(c, ssl, env);
     ret = DTLSv1_handle_timeout(ssl);
@@ -304,7 +303,6 @@ Napi::Value SetMtu(const Napi::CallbackInfo& info) {
   if (DtlsConn(info, &ssl) == nullptr) return {};
   int64_t mtu = 0;
   if (!ArgInt(info, 1, "mtu", &mtu, 1, 65535)) return {};
-  ERR_clear_error();
   if (SSL_set_mtu(ssl, static_cast<long>(mtu)) <= 0) {  // returns the MTU, or 0 below the minimum
     ERR_clear_error();
     return ThrowRangeError(env, "The \"mtu\" argument is below the DTLS minimum MTU; received " + std::to_string(mtu),
@@ -363,14 +361,14 @@ Napi::Value IsDtls(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("dtlsSetCookieCallbacks", Napi::Function::New(env, SetCookieCallbacks, "dtlsSetCookieCallbacks"));
-  exports.Set("dtlsListen", Napi::Function::New(env, Listen, "dtlsListen"));
-  exports.Set("dtlsGetTimeout", Napi::Function::New(env, GetTimeout, "dtlsGetTimeout"));
-  exports.Set("dtlsHandleTimeout", Napi::Function::New(env, HandleTimeout, "dtlsHandleTimeout"));
-  exports.Set("dtlsSetMtu", Napi::Function::New(env, SetMtu, "dtlsSetMtu"));
-  exports.Set("dtlsGetDataMtu", Napi::Function::New(env, GetDataMtu, "dtlsGetDataMtu"));
-  exports.Set("dtlsSetInitialTimeout", Napi::Function::New(env, SetInitialTimeout, "dtlsSetInitialTimeout"));
-  exports.Set("dtlsIsDtls", Napi::Function::New(env, IsDtls, "dtlsIsDtls"));
+  exports.Set("dtlsSetCookieCallbacks", NativeFunction<SetCookieCallbacks>(env, "dtlsSetCookieCallbacks"));
+  exports.Set("dtlsListen", NativeFunction<Listen>(env, "dtlsListen"));
+  exports.Set("dtlsGetTimeout", NativeFunction<GetTimeout>(env, "dtlsGetTimeout"));
+  exports.Set("dtlsHandleTimeout", NativeFunction<HandleTimeout>(env, "dtlsHandleTimeout"));
+  exports.Set("dtlsSetMtu", NativeFunction<SetMtu>(env, "dtlsSetMtu"));
+  exports.Set("dtlsGetDataMtu", NativeFunction<GetDataMtu>(env, "dtlsGetDataMtu"));
+  exports.Set("dtlsSetInitialTimeout", NativeFunction<SetInitialTimeout>(env, "dtlsSetInitialTimeout"));
+  exports.Set("dtlsIsDtls", NativeFunction<IsDtls>(env, "dtlsIsDtls"));
 }
 
 Module registration(&Init);

@@ -20,7 +20,6 @@ SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
 
 Napi::Value SessionWrap::ToDER(const Napi::CallbackInfo& info) {
   SESS_OR_RETURN
-  ERR_clear_error();
   const int n = i2d_SSL_SESSION(s, nullptr);
   if (n <= 0) return ThrowOpenSSL(env, "i2d_SSL_SESSION");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(n));
@@ -85,7 +84,6 @@ Napi::Value SessionFromDER(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ossl::Bytes b;
   if (!ArgBytes(info, 0, "buf", &b, false)) return {};
-  ERR_clear_error();
   const unsigned char* p = b.data;
   SSLSessionPtr s(d2i_SSL_SESSION(nullptr, &p, static_cast<long>(b.size)));
   if (s == nullptr) return ThrowOpenSSL(env, "d2i_SSL_SESSION");
@@ -125,19 +123,19 @@ Napi::Value SessionForPsk(const Napi::CallbackInfo& info) {
 void SessionWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("toDER", &SessionWrap::ToDER),
-             InstanceMethod("id", &SessionWrap::Id),
-             InstanceMethod("protocolVersion", &SessionWrap::ProtocolVersion),
-             InstanceMethod("cipher", &SessionWrap::Cipher),
-             InstanceMethod("time", &SessionWrap::Time),
-             InstanceMethod("timeout", &SessionWrap::Timeout),
-             InstanceMethod("ticketLifetimeHint", &SessionWrap::TicketLifetimeHint),
-             InstanceMethod("isResumable", &SessionWrap::IsResumable),
-             InstanceMethod("hasTicket", &SessionWrap::HasTicket),
-             InstanceMethod("masterKey", &SessionWrap::MasterKey),
+             Method<&SessionWrap::ToDER>("toDER"),
+             Method<&SessionWrap::Id>("id"),
+             Method<&SessionWrap::ProtocolVersion>("protocolVersion"),
+             Method<&SessionWrap::Cipher>("cipher"),
+             Method<&SessionWrap::Time>("time"),
+             Method<&SessionWrap::Timeout>("timeout"),
+             Method<&SessionWrap::TicketLifetimeHint>("ticketLifetimeHint"),
+             Method<&SessionWrap::IsResumable>("isResumable"),
+             Method<&SessionWrap::HasTicket>("hasTicket"),
+             Method<&SessionWrap::MasterKey>("masterKey"),
          });
-  exports.Set("sessionFromDER", Napi::Function::New(env, SessionFromDER, "sessionFromDER"));
-  exports.Set("sessionForPsk", Napi::Function::New(env, SessionForPsk, "sessionForPsk"));
+  exports.Set("sessionFromDER", NativeFunction<SessionFromDER>(env, "sessionFromDER"));
+  exports.Set("sessionForPsk", NativeFunction<SessionForPsk>(env, "sessionForPsk"));
 }
 
 namespace {

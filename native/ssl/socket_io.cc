@@ -437,7 +437,6 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
     // bytes, the rest of `data` stays with the caller (retried after kDrain) instead of being
     // encrypted into an ever longer queue.
     FdTransport& t = *io->transport_;
-    ClearErrors();
     while (off < data.size && t.Queued() == 0 && t.err == 0) {
       BatchedSends batch(&t);
       do {
@@ -457,11 +456,11 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
       return r;
     }
     if (ret != 1) {
-      const int e = SSL_get_error(io->ssl_, ret);
-      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      const int e = SSLResult(io->ssl_, ret);
+      if (e == kSSLWantRead || e == kSSLWantWrite) {
         ClearErrors();
         Napi::Array r = Napi::Array::New(env, 2);
-        r.Set(0u, Napi::Number::New(env, e == SSL_ERROR_WANT_READ ? kSSLWantRead : kSSLWantWrite));
+        r.Set(0u, Napi::Number::New(env, e));
         r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
         return r;
       }
@@ -528,13 +527,12 @@ Napi::Value SocketIo::Shutdown(const Napi::CallbackInfo& info) {
   if (!NotBusy(env, io->conn_)) return {};
   Running running(io, true);
   ConnectionDrive d(io->conn_, io->ssl_, env);
-  ClearErrors();
   const int ret = SSL_shutdown(io->ssl_);
   if (io->conn_->bridge.RethrowPending(env)) return {};
   if (io->transport_->err != 0) return SocketFailed(env, io->transport_->err);
   if (ret >= 0) return Napi::Boolean::New(env, ret == 1);
-  const int e = SSL_get_error(io->ssl_, ret);
-  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+  const int e = SSLResult(io->ssl_, ret);
+  if (e == kSSLWantRead || e == kSSLWantWrite) {
     ClearErrors();
     return Napi::Boolean::New(env, false);
   }
@@ -569,6 +567,7 @@ Napi::Value SocketIo::Close(const Napi::CallbackInfo& info) {
 void SocketIo::OnPoll(void* poll, int status, int events) {
   auto* io = static_cast<SocketIo*>(uv_handle_get_data(AsHandle(poll)));
   if (io == nullptr || io->closed_) return;
+  NativeCall call;  // an entry into the addon like a JS call (the error-queue discipline)
   Napi::Env env(io->env_);
   Napi::HandleScope scope(env);
   // Runs queued microtasks and nextTicks after the handlers, as for any I/O callback.
@@ -599,16 +598,16 @@ void SocketIo::Advance(Napi::Env env) {
   if (closed_) return;
   if (!handshake_done_ && !read_done_) {
     int ret = 0;
-    int e = SSL_ERROR_NONE;
+    int e = kSSLOk;
     {
       ConnectionDrive d(conn_, ssl_, env);
       // (A server's session tickets follow its handshake as separate records: one send.)
       BatchedSends batch(transport_);
       ClearErrors();
       ret = SSL_do_handshake(ssl_);
-      if (ret != 1) e = SSL_get_error(ssl_, ret);
+      if (ret != 1) e = SSLResult(ssl_, ret);
     }
-    if (conn_->bridge.HasPending() || (ret != 1 && e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)) {
+    if (conn_->bridge.HasPending() || (ret != 1 && e != kSSLWantRead && e != kSSLWantWrite)) {
       Fail(env, ret, "SSL_do_handshake");
       return;
     }
@@ -684,7 +683,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
     size_t total = 0;
     size_t off = 0;
     int ret = 1;
-    int e = SSL_ERROR_NONE;
+    int e = kSSLOk;
     Napi::Value error;
     {
       // Until the bytes are claimed, callbacks that run inside SSL_read (and may drive
@@ -697,7 +696,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
         size_t got = 0;
         ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
         if (ret != 1) {
-          e = SSL_get_error(ssl_, ret);
+          e = SSLResult(ssl_, ret);
           break;
         }
         total += got;
@@ -711,7 +710,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
       // the plaintext that came before it.
       if (conn_->bridge.RethrowPending(env)) {
         error = TakeException(env);
-      } else if (ret != 1 && e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_ZERO_RETURN) {
+      } else if (ret != 1 && e != kSSLWantRead && e != kSSLWantWrite && e != kSSLZeroReturn) {
         if (transport_->eof && transport_->err == 0) {
           ClearErrors();
         } else {
@@ -739,13 +738,13 @@ void SocketIo::ReadLoop(Napi::Env env) {
       return;
     }
     if (ret == 1) continue;  // the slab filled up: there may be more
-    if (e == SSL_ERROR_ZERO_RETURN) {
+    if (e == kSSLZeroReturn) {
       read_done_ = true;
       Flush(env);
       Emit(env, kCloseNotify);
       return;
     }
-    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {  // EOF without close_notify
+    if (e != kSSLWantRead && e != kSSLWantWrite) {  // EOF without close_notify
       read_done_ = true;
       Emit(env, kEof);
     }
@@ -849,16 +848,16 @@ void SocketIo::CleanupHook(void* arg) {
 }
 
 void SocketIo::Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("sockAttach", Napi::Function::New(env, Attach, "sockAttach"));
-  exports.Set("sockStart", Napi::Function::New(env, Start, "sockStart"));
-  exports.Set("sockWrite", Napi::Function::New(env, Write, "sockWrite"));
-  exports.Set("sockPause", Napi::Function::New(env, Pause, "sockPause"));
-  exports.Set("sockReadInto", Napi::Function::New(env, ReadInto, "sockReadInto"));
-  exports.Set("sockEnd", Napi::Function::New(env, End, "sockEnd"));
-  exports.Set("sockShutdown", Napi::Function::New(env, Shutdown, "sockShutdown"));
-  exports.Set("sockError", Napi::Function::New(env, MakeError, "sockError"));
-  exports.Set("sockQueued", Napi::Function::New(env, Queued, "sockQueued"));
-  exports.Set("sockClose", Napi::Function::New(env, Close, "sockClose"));
+  exports.Set("sockAttach", NativeFunction<Attach>(env, "sockAttach"));
+  exports.Set("sockStart", NativeFunction<Start>(env, "sockStart"));
+  exports.Set("sockWrite", NativeFunction<Write>(env, "sockWrite"));
+  exports.Set("sockPause", NativeFunction<Pause>(env, "sockPause"));
+  exports.Set("sockReadInto", NativeFunction<ReadInto>(env, "sockReadInto"));
+  exports.Set("sockEnd", NativeFunction<End>(env, "sockEnd"));
+  exports.Set("sockShutdown", NativeFunction<Shutdown>(env, "sockShutdown"));
+  exports.Set("sockError", NativeFunction<MakeError>(env, "sockError"));
+  exports.Set("sockQueued", NativeFunction<Queued>(env, "sockQueued"));
+  exports.Set("sockClose", NativeFunction<Close>(env, "sockClose"));
 }
 
 namespace {

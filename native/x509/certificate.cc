@@ -62,7 +62,6 @@ Napi::Value X509Wrap::SetVersion(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   int64_t v = 0;
   if (x == nullptr || !ArgInt(info, 0, "version", &v, 0, 2)) return {};
-  ERR_clear_error();
   if (X509_set_version(x, static_cast<long>(v)) != 1) return ThrowOpenSSL(info.Env(), "X509_set_version");
   return info.Env().Undefined();
 }
@@ -70,7 +69,6 @@ Napi::Value X509Wrap::SetVersion(const Napi::CallbackInfo& info) {
 Napi::Value X509Wrap::GetSerialHex(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   if (x == nullptr) return {};
-  ERR_clear_error();
   BNPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), nullptr));
   if (bn == nullptr) return ThrowOpenSSL(info.Env(), "ASN1_INTEGER_to_BN");
   CharsPtr hex(BN_bn2hex(bn.get()));
@@ -83,7 +81,6 @@ Napi::Value X509Wrap::SetSerialHex(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   std::string hex;
   if (x == nullptr || !ArgCString(info, 0, "serial", &hex)) return {};
-  ERR_clear_error();
   BIGNUM* raw = nullptr;
   // BN_hex2bn counts the sign too, so the whole string must be consumed.
   if (hex.empty() || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size()))
@@ -101,7 +98,6 @@ Napi::Value X509Wrap::GmtimeAdj(const Napi::CallbackInfo& info) {
   if (x == nullptr || !ArgInt(info, 0, "which", &which, 0, 1) ||
       !ArgInt(info, 1, "amount", &seconds, -(int64_t{1} << 40), int64_t{1} << 40))
     return {};
-  ERR_clear_error();
   ASN1_TIME* t = which == 0 ? X509_getm_notBefore(x) : X509_getm_notAfter(x);
   if (X509_gmtime_adj(t, static_cast<long>(seconds)) == nullptr) return ThrowOpenSSL(info.Env(), "X509_gmtime_adj");
   return info.Env().Undefined();
@@ -119,7 +115,6 @@ Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {
   int64_t which = 0;
   std::string when;
   if (x == nullptr || !ArgInt(info, 0, "which", &which, 0, 1) || !ArgCString(info, 1, "when", &when)) return {};
-  ERR_clear_error();
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr) return ThrowOpenSSL(info.Env(), "ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1 && ASN1_TIME_set_string(t.get(), when.c_str()) != 1)
@@ -165,7 +160,6 @@ Napi::Value X509Wrap::SetName(const Napi::CallbackInfo& info) {
 Napi::Value X509Wrap::GetPubkey(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   if (x == nullptr) return {};
-  ERR_clear_error();
   EVPPKeyPtr key(X509_get_pubkey(x));
   if (key == nullptr) return ThrowOpenSSL(info.Env(), "X509_get_pubkey");
   return PKeyWrap::New(info.Env(), std::move(key), true);
@@ -176,7 +170,6 @@ Napi::Value X509Wrap::SetPubkey(const Napi::CallbackInfo& info) {
   if (x == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
   if (X509_set_pubkey(x, key) != 1) return ThrowOpenSSL(info.Env(), "X509_set_pubkey");
   return info.Env().Undefined();
 }
@@ -189,7 +182,6 @@ Napi::Value X509Wrap::Sign(const Napi::CallbackInfo& info) {
   if (key == nullptr) return {};
   const EVP_MD* md = nullptr;
   if (!ArgDigestFor(info, 1, key, &md)) return {};
-  ERR_clear_error();
   if (X509_sign(x, key, md) <= 0) return ThrowOpenSSL(env, "X509_sign");
   return env.Undefined();
 }
@@ -199,7 +191,6 @@ Napi::Value X509Wrap::VerifySignature(const Napi::CallbackInfo& info) {
   if (x == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
   const int r = X509_verify(x, key);
   ERR_clear_error();
   return Napi::Boolean::New(info.Env(), r == 1);
@@ -222,7 +213,6 @@ Napi::Value X509Wrap::Digest(const Napi::CallbackInfo& info) {
   if (!DigestForKey(env, name, false, nullptr, &md)) return {};
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  ERR_clear_error();
   if (X509_digest(x, md, buf, &len) != 1) return ThrowOpenSSL(env, "X509_digest");
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -264,7 +254,6 @@ Napi::Value X509Wrap::AddExtensions(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   std::vector<X509_EXTENSION*> exts;
   if (x == nullptr || !X509ExtensionWrap::ArrayArg(info, 0, "extensions", &exts)) return {};
-  ERR_clear_error();
   for (X509_EXTENSION* e : exts) {
     if (X509_add_ext(x, e, -1) != 1) return ThrowOpenSSL(info.Env(), "X509_add_ext");
   }
@@ -274,7 +263,6 @@ Napi::Value X509Wrap::AddExtensions(const Napi::CallbackInfo& info) {
 Napi::Value X509Wrap::ToDER(const Napi::CallbackInfo& info) {
   X509* x = Live(info.Env());
   if (x == nullptr) return {};
-  ERR_clear_error();
   unsigned char* der = nullptr;
   const int len = i2d_X509(x, &der);
   if (len < 0) return ThrowOpenSSL(info.Env(), "i2d_X509");
@@ -317,31 +305,31 @@ Napi::Value DumpCertificate(const Napi::CallbackInfo& info) {
 void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("getVersion", &X509Wrap::GetVersion),
-             InstanceMethod("setVersion", &X509Wrap::SetVersion),
-             InstanceMethod("getSerialHex", &X509Wrap::GetSerialHex),
-             InstanceMethod("setSerialHex", &X509Wrap::SetSerialHex),
-             InstanceMethod("gmtimeAdj", &X509Wrap::GmtimeAdj),
-             InstanceMethod("getTime", &X509Wrap::GetTime),
-             InstanceMethod("setTime", &X509Wrap::SetTime),
-             InstanceMethod("hasExpired", &X509Wrap::HasExpired),
-             InstanceMethod("getName", &X509Wrap::GetName),
-             InstanceMethod("setName", &X509Wrap::SetName),
-             InstanceMethod("getPubkey", &X509Wrap::GetPubkey),
-             InstanceMethod("setPubkey", &X509Wrap::SetPubkey),
-             InstanceMethod("sign", &X509Wrap::Sign),
-             InstanceMethod("verifySignature", &X509Wrap::VerifySignature),
-             InstanceMethod("getSignatureAlgorithm", &X509Wrap::GetSignatureAlgorithm),
-             InstanceMethod("digest", &X509Wrap::Digest),
-             InstanceMethod("subjectNameHash", &X509Wrap::SubjectNameHash),
-             InstanceMethod("getExtensionCount", &X509Wrap::GetExtensionCount),
-             InstanceMethod("getExtension", &X509Wrap::GetExtension),
-             InstanceMethod("addExtensions", &X509Wrap::AddExtensions),
-             InstanceMethod("toDER", &X509Wrap::ToDER),
-             InstanceMethod("copy", &X509Wrap::Copy),
+             Method<&X509Wrap::GetVersion>("getVersion"),
+             Method<&X509Wrap::SetVersion>("setVersion"),
+             Method<&X509Wrap::GetSerialHex>("getSerialHex"),
+             Method<&X509Wrap::SetSerialHex>("setSerialHex"),
+             Method<&X509Wrap::GmtimeAdj>("gmtimeAdj"),
+             Method<&X509Wrap::GetTime>("getTime"),
+             Method<&X509Wrap::SetTime>("setTime"),
+             Method<&X509Wrap::HasExpired>("hasExpired"),
+             Method<&X509Wrap::GetName>("getName"),
+             Method<&X509Wrap::SetName>("setName"),
+             Method<&X509Wrap::GetPubkey>("getPubkey"),
+             Method<&X509Wrap::SetPubkey>("setPubkey"),
+             Method<&X509Wrap::Sign>("sign"),
+             Method<&X509Wrap::VerifySignature>("verifySignature"),
+             Method<&X509Wrap::GetSignatureAlgorithm>("getSignatureAlgorithm"),
+             Method<&X509Wrap::Digest>("digest"),
+             Method<&X509Wrap::SubjectNameHash>("subjectNameHash"),
+             Method<&X509Wrap::GetExtensionCount>("getExtensionCount"),
+             Method<&X509Wrap::GetExtension>("getExtension"),
+             Method<&X509Wrap::AddExtensions>("addExtensions"),
+             Method<&X509Wrap::ToDER>("toDER"),
+             Method<&X509Wrap::Copy>("copy"),
          });
-  exports.Set("loadCertificate", Napi::Function::New(env, LoadCertificate, "loadCertificate"));
-  exports.Set("dumpCertificate", Napi::Function::New(env, DumpCertificate, "dumpCertificate"));
+  exports.Set("loadCertificate", NativeFunction<LoadCertificate>(env, "loadCertificate"));
+  exports.Set("dumpCertificate", NativeFunction<DumpCertificate>(env, "dumpCertificate"));
 }
 
 namespace {

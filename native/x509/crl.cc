@@ -53,7 +53,6 @@ Napi::Value CRLWrap::AddRevoked(const Napi::CallbackInfo& info) {
   if (c == nullptr) return {};
   X509_REVOKED* r = RevokedWrap::Arg(info, 0, "revoked");
   if (r == nullptr) return {};
-  ERR_clear_error();
   X509RevokedPtr dup(X509_REVOKED_dup(r));
   if (dup == nullptr) return ThrowOpenSSL(env, "X509_REVOKED_dup");
   if (X509_CRL_add0_revoked(c, dup.get()) != 1) return ThrowOpenSSL(env, "X509_CRL_add0_revoked");
@@ -76,7 +75,6 @@ Napi::Value CRLWrap::SetVersion(const Napi::CallbackInfo& info) {
   X509_CRL* c = Live(info.Env());
   int64_t v = 0;
   if (c == nullptr || !ArgInt(info, 0, "version", &v, 0, 1)) return {};
-  ERR_clear_error();
   if (X509_CRL_set_version(c, static_cast<long>(v)) != 1) return ThrowOpenSSL(info.Env(), "X509_CRL_set_version");
   return info.Env().Undefined();
 }
@@ -95,7 +93,6 @@ Napi::Value CRLWrap::SetTime(const Napi::CallbackInfo& info) {
   int64_t which = 0;
   std::string when;
   if (c == nullptr || !ArgInt(info, 0, "which", &which, 0, 1) || !ArgCString(info, 1, "when", &when)) return {};
-  ERR_clear_error();
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr) return ThrowOpenSSL(env, "ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1 && ASN1_TIME_set_string(t.get(), when.c_str()) != 1) {
@@ -152,7 +149,6 @@ Napi::Value CRLWrap::Export(const Napi::CallbackInfo& info) {
   int type = 0;
   int64_t days = 0;
   if (!ArgFiletype(info, 2, &type, true) || !ArgInt(info, 3, "days", &days, 0, 1000000)) return {};
-  ERR_clear_error();
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr || X509_gmtime_adj(t.get(), 0) == nullptr || X509_CRL_set1_lastUpdate(c, t.get()) != 1)
     return ThrowOpenSSL(env, "X509_CRL_set1_lastUpdate");
@@ -169,7 +165,6 @@ Napi::Value CRLWrap::Verify(const Napi::CallbackInfo& info) {
   if (c == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
   const int r = X509_CRL_verify(c, key);
   if (r < 0) return ThrowOpenSSL(env, "X509_CRL_verify");
   ERR_clear_error();
@@ -185,7 +180,6 @@ Napi::Value CRLWrap::ToDER(const Napi::CallbackInfo& info) {
 Napi::Value CRLWrap::Copy(const Napi::CallbackInfo& info) {
   X509_CRL* c = Live(info.Env());
   if (c == nullptr) return {};
-  ERR_clear_error();
   Handle dup(X509_CRL_dup(c));
   if (dup == nullptr) return ThrowOpenSSL(info.Env(), "X509_CRL_dup");
   return Adopt(info.Env(), std::move(dup));
@@ -194,18 +188,18 @@ Napi::Value CRLWrap::Copy(const Napi::CallbackInfo& info) {
 void CRLWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("getRevoked", &CRLWrap::GetRevoked),
-             InstanceMethod("addRevoked", &CRLWrap::AddRevoked),
-             InstanceMethod("getIssuer", &CRLWrap::GetIssuer),
-             InstanceMethod("getVersion", &CRLWrap::GetVersion),
-             InstanceMethod("setVersion", &CRLWrap::SetVersion),
-             InstanceMethod("getTime", &CRLWrap::GetTime),
-             InstanceMethod("setTime", &CRLWrap::SetTime),
-             InstanceMethod("sign", &CRLWrap::Sign),
-             InstanceMethod("export", &CRLWrap::Export),
-             InstanceMethod("verify", &CRLWrap::Verify),
-             InstanceMethod("toDER", &CRLWrap::ToDER),
-             InstanceMethod("copy", &CRLWrap::Copy),
+             Method<&CRLWrap::GetRevoked>("getRevoked"),
+             Method<&CRLWrap::AddRevoked>("addRevoked"),
+             Method<&CRLWrap::GetIssuer>("getIssuer"),
+             Method<&CRLWrap::GetVersion>("getVersion"),
+             Method<&CRLWrap::SetVersion>("setVersion"),
+             Method<&CRLWrap::GetTime>("getTime"),
+             Method<&CRLWrap::SetTime>("setTime"),
+             Method<&CRLWrap::Sign>("sign"),
+             Method<&CRLWrap::Export>("export"),
+             Method<&CRLWrap::Verify>("verify"),
+             Method<&CRLWrap::ToDER>("toDER"),
+             Method<&CRLWrap::Copy>("copy"),
          });
 }
 
@@ -231,8 +225,8 @@ Napi::Value DumpCrl(const Napi::CallbackInfo& info) {
 
 void InitCrl(Napi::Env env, Napi::Object exports) {
   CRLWrap::Init(env, exports);
-  exports.Set("loadCrl", Napi::Function::New(env, LoadCrl, "loadCrl"));
-  exports.Set("dumpCrl", Napi::Function::New(env, DumpCrl, "dumpCrl"));
+  exports.Set("loadCrl", NativeFunction<LoadCrl>(env, "loadCrl"));
+  exports.Set("dumpCrl", NativeFunction<DumpCrl>(env, "dumpCrl"));
 }
 
 Module registration(&InitCrl);

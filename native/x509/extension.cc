@@ -92,7 +92,6 @@ Napi::Value X509ExtensionWrap::ToString(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_EXTENSION* e = Live(env);
   if (e == nullptr) return {};
-  ERR_clear_error();
   BIOPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr) return ThrowOpenSSL(env, "X509Extension.toString");
   if (OBJ_obj2nid(X509_EXTENSION_get_object(e)) == NID_subject_alt_name) {
@@ -124,7 +123,6 @@ Napi::Value X509ExtensionWrap::ToString(const Napi::CallbackInfo& info) {
 Napi::Value X509ExtensionWrap::ToDER(const Napi::CallbackInfo& info) {
   X509_EXTENSION* e = Live(info.Env());
   if (e == nullptr) return {};
-  ERR_clear_error();
   unsigned char* der = nullptr;
   const int len = i2d_X509_EXTENSION(e, &der);
   if (len < 0) return ThrowOpenSSL(info.Env(), "i2d_X509_EXTENSION");
@@ -135,11 +133,11 @@ Napi::Value X509ExtensionWrap::ToDER(const Napi::CallbackInfo& info) {
 void X509ExtensionWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("getCritical", &X509ExtensionWrap::GetCritical),
-             InstanceMethod("getShortName", &X509ExtensionWrap::GetShortName),
-             InstanceMethod("getData", &X509ExtensionWrap::GetData),
-             InstanceMethod("toString", &X509ExtensionWrap::ToString),
-             InstanceMethod("toDER", &X509ExtensionWrap::ToDER),
+             Method<&X509ExtensionWrap::GetCritical>("getCritical"),
+             Method<&X509ExtensionWrap::GetShortName>("getShortName"),
+             Method<&X509ExtensionWrap::GetData>("getData"),
+             Method<&X509ExtensionWrap::ToString>("toString"),
+             Method<&X509ExtensionWrap::ToDER>("toDER"),
          });
 }
 

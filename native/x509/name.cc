@@ -190,17 +190,17 @@ Napi::Value X509NameWrap::Copy(const Napi::CallbackInfo& info) {
 void X509NameWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("getEntry", &X509NameWrap::GetEntry),
-             InstanceMethod("setEntry", &X509NameWrap::SetEntry),
-             InstanceMethod("getComponents", &X509NameWrap::GetComponents),
-             InstanceMethod("oneline", &X509NameWrap::Oneline),
-             InstanceMethod("rfc2253", &X509NameWrap::Rfc2253),
-             InstanceMethod("der", &X509NameWrap::Der),
-             InstanceMethod("hash", &X509NameWrap::Hash),
-             InstanceMethod("compare", &X509NameWrap::Compare),
-             InstanceMethod("entryCount", &X509NameWrap::EntryCount),
-             InstanceMethod("isView", &X509NameWrap::IsView),
-             InstanceMethod("copy", &X509NameWrap::Copy),
+             Method<&X509NameWrap::GetEntry>("getEntry"),
+             Method<&X509NameWrap::SetEntry>("setEntry"),
+             Method<&X509NameWrap::GetComponents>("getComponents"),
+             Method<&X509NameWrap::Oneline>("oneline"),
+             Method<&X509NameWrap::Rfc2253>("rfc2253"),
+             Method<&X509NameWrap::Der>("der"),
+             Method<&X509NameWrap::Hash>("hash"),
+             Method<&X509NameWrap::Compare>("compare"),
+             Method<&X509NameWrap::EntryCount>("entryCount"),
+             Method<&X509NameWrap::IsView>("isView"),
+             Method<&X509NameWrap::Copy>("copy"),
          });
 }
 

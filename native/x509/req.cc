@@ -30,7 +30,6 @@ Napi::Value X509ReqWrap::SetPubkey(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
   if (X509_REQ_set_pubkey(r, key) != 1) return ThrowOpenSSL(info.Env(), "X509_REQ_set_pubkey");
   return info.Env().Undefined();
 }
@@ -38,7 +37,6 @@ Napi::Value X509ReqWrap::SetPubkey(const Napi::CallbackInfo& info) {
 Napi::Value X509ReqWrap::GetPubkey(const Napi::CallbackInfo& info) {
   X509_REQ* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   EVPPKeyPtr key(X509_REQ_get_pubkey(r));
   if (key == nullptr) return ThrowOpenSSL(info.Env(), "X509_REQ_get_pubkey");
   return PKeyWrap::New(info.Env(), std::move(key), true);
@@ -48,7 +46,6 @@ Napi::Value X509ReqWrap::SetVersion(const Napi::CallbackInfo& info) {
   X509_REQ* r = Live(info.Env());
   int64_t v = 0;
   if (r == nullptr || !ArgInt(info, 0, "version", &v, 0, 0)) return {};
-  ERR_clear_error();
   if (X509_REQ_set_version(r, static_cast<long>(v)) != 1) return ThrowOpenSSL(info.Env(), "X509_REQ_set_version");
   return info.Env().Undefined();
 }
@@ -69,7 +66,6 @@ Napi::Value X509ReqWrap::SetSubject(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   X509_NAME* name = X509NameWrap::NameArg(info, 0, "name");
   if (name == nullptr) return {};
-  ERR_clear_error();
   X509NamePtr copy(X509_NAME_dup(name));
   if (copy == nullptr || X509_REQ_set_subject_name(r, copy.get()) != 1)
     return ThrowOpenSSL(info.Env(), "X509_REQ_set_subject_name");
@@ -83,7 +79,6 @@ Napi::Value X509ReqWrap::AddExtensions(const Napi::CallbackInfo& info) {
   X509_REQ* r = Live(env);
   std::vector<X509_EXTENSION*> add;
   if (r == nullptr || !X509ExtensionWrap::ArrayArg(info, 0, "extensions", &add)) return {};
-  ERR_clear_error();
   X509ExtStackPtr all(X509_REQ_get_extensions(r));
   ERR_clear_error();
   if (all == nullptr) all.reset(sk_X509_EXTENSION_new_null());
@@ -104,7 +99,6 @@ Napi::Value X509ReqWrap::GetExtensions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_REQ* r = Live(env);
   if (r == nullptr) return {};
-  ERR_clear_error();
   X509ExtStackPtr exts(X509_REQ_get_extensions(r));
   ERR_clear_error();
   const int n = exts == nullptr ? 0 : sk_X509_EXTENSION_num(exts.get());
@@ -127,7 +121,6 @@ Napi::Value X509ReqWrap::Sign(const Napi::CallbackInfo& info) {
   if (key == nullptr) return {};
   const EVP_MD* md = nullptr;
   if (!ArgDigestFor(info, 1, key, &md)) return {};
-  ERR_clear_error();
   if (X509_REQ_sign(r, key, md) <= 0) return ThrowOpenSSL(env, "X509_REQ_sign");
   return env.Undefined();
 }
@@ -139,7 +132,6 @@ Napi::Value X509ReqWrap::Verify(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
-  ERR_clear_error();
   const int ok = X509_REQ_verify(r, key);
   if (ok != 1) return ThrowOpenSSLMessage(env, "X509_REQ_verify", "The signature does not verify");
   return Napi::Boolean::New(env, true);
@@ -156,7 +148,6 @@ Napi::Value X509ReqWrap::GetSignatureAlgorithm(const Napi::CallbackInfo& info) {
 Napi::Value X509ReqWrap::ToDER(const Napi::CallbackInfo& info) {
   X509_REQ* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   unsigned char* der = nullptr;
   const int len = i2d_X509_REQ(r, &der);
   if (len < 0) return ThrowOpenSSL(info.Env(), "i2d_X509_REQ");
@@ -193,21 +184,21 @@ Napi::Value DumpCertificateRequest(const Napi::CallbackInfo& info) {
 void X509ReqWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("setPubkey", &X509ReqWrap::SetPubkey),
-             InstanceMethod("getPubkey", &X509ReqWrap::GetPubkey),
-             InstanceMethod("setVersion", &X509ReqWrap::SetVersion),
-             InstanceMethod("getVersion", &X509ReqWrap::GetVersion),
-             InstanceMethod("getSubject", &X509ReqWrap::GetSubject),
-             InstanceMethod("setSubject", &X509ReqWrap::SetSubject),
-             InstanceMethod("addExtensions", &X509ReqWrap::AddExtensions),
-             InstanceMethod("getExtensions", &X509ReqWrap::GetExtensions),
-             InstanceMethod("sign", &X509ReqWrap::Sign),
-             InstanceMethod("verify", &X509ReqWrap::Verify),
-             InstanceMethod("getSignatureAlgorithm", &X509ReqWrap::GetSignatureAlgorithm),
-             InstanceMethod("toDER", &X509ReqWrap::ToDER),
+             Method<&X509ReqWrap::SetPubkey>("setPubkey"),
+             Method<&X509ReqWrap::GetPubkey>("getPubkey"),
+             Method<&X509ReqWrap::SetVersion>("setVersion"),
+             Method<&X509ReqWrap::GetVersion>("getVersion"),
+             Method<&X509ReqWrap::GetSubject>("getSubject"),
+             Method<&X509ReqWrap::SetSubject>("setSubject"),
+             Method<&X509ReqWrap::AddExtensions>("addExtensions"),
+             Method<&X509ReqWrap::GetExtensions>("getExtensions"),
+             Method<&X509ReqWrap::Sign>("sign"),
+             Method<&X509ReqWrap::Verify>("verify"),
+             Method<&X509ReqWrap::GetSignatureAlgorithm>("getSignatureAlgorithm"),
+             Method<&X509ReqWrap::ToDER>("toDER"),
          });
-  exports.Set("loadCertificateRequest", Napi::Function::New(env, LoadCertificateRequest, "loadCertificateRequest"));
-  exports.Set("dumpCertificateRequest", Napi::Function::New(env, DumpCertificateRequest, "dumpCertificateRequest"));
+  exports.Set("loadCertificateRequest", NativeFunction<LoadCertificateRequest>(env, "loadCertificateRequest"));
+  exports.Set("dumpCertificateRequest", NativeFunction<DumpCertificateRequest>(env, "dumpCertificateRequest"));
 }
 
 namespace {

@@ -20,7 +20,6 @@ Napi::Value RevokedWrap::SetSerialHex(const Napi::CallbackInfo& info) {
   X509_REVOKED* r = Live(env);
   std::string hex;
   if (r == nullptr || !ArgCString(info, 0, "hex", &hex)) return {};
-  ERR_clear_error();
   BIGNUM* raw = nullptr;
   if (hex.empty() || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size())) {
     BN_free(raw);
@@ -37,7 +36,6 @@ Napi::Value RevokedWrap::SetSerialHex(const Napi::CallbackInfo& info) {
 Napi::Value RevokedWrap::GetSerialHex(const Napi::CallbackInfo& info) {
   X509_REVOKED* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   BNPtr bn(ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(r), nullptr));
   if (bn == nullptr) return ThrowOpenSSL(info.Env(), "ASN1_INTEGER_to_BN");
   CharsPtr hex(BN_bn2hex(bn.get()));
@@ -49,7 +47,6 @@ Napi::Value RevokedWrap::GetSerialHex(const Napi::CallbackInfo& info) {
 Napi::Value RevokedWrap::GetSerialPairs(const Napi::CallbackInfo& info) {
   X509_REVOKED* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   BIOPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || i2a_ASN1_INTEGER(bio.get(), X509_REVOKED_get0_serialNumber(r)) < 0)
     return ThrowOpenSSL(info.Env(), "i2a_ASN1_INTEGER");
@@ -61,7 +58,6 @@ Napi::Value RevokedWrap::SetReasonCode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_REVOKED* r = Live(env);
   if (r == nullptr) return {};
-  ERR_clear_error();
   if (ArgIsNullish(info, 0)) {
     int idx;
     while ((idx = X509_REVOKED_get_ext_by_NID(r, NID_crl_reason, -1)) >= 0) {
@@ -85,7 +81,6 @@ Napi::Value RevokedWrap::GetReasonCode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_REVOKED* r = Live(env);
   if (r == nullptr) return {};
-  ERR_clear_error();
   int crit = 0;
   Ptr<ASN1_ENUMERATED, ASN1_ENUMERATED_free> e(
       static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(r, NID_crl_reason, &crit, nullptr)));
@@ -101,7 +96,6 @@ Napi::Value RevokedWrap::GetReason(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509_REVOKED* r = Live(env);
   if (r == nullptr) return {};
-  ERR_clear_error();
   const int idx = X509_REVOKED_get_ext_by_NID(r, NID_crl_reason, -1);
   if (idx < 0) return env.Null();
   X509_EXTENSION* ext = X509_REVOKED_get_ext(r, idx);
@@ -119,7 +113,6 @@ Napi::Value RevokedWrap::SetRevDate(const Napi::CallbackInfo& info) {
   X509_REVOKED* r = Live(env);
   std::string when;
   if (r == nullptr || !ArgCString(info, 0, "when", &when)) return {};
-  ERR_clear_error();
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr) return ThrowOpenSSL(env, "ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1 && ASN1_TIME_set_string(t.get(), when.c_str()) != 1) {
@@ -139,7 +132,6 @@ Napi::Value RevokedWrap::GetRevDate(const Napi::CallbackInfo& info) {
 Napi::Value RevokedWrap::Copy(const Napi::CallbackInfo& info) {
   X509_REVOKED* r = Live(info.Env());
   if (r == nullptr) return {};
-  ERR_clear_error();
   Handle dup(X509_REVOKED_dup(r));
   if (dup == nullptr) return ThrowOpenSSL(info.Env(), "X509_REVOKED_dup");
   return Adopt(info.Env(), std::move(dup));
@@ -148,15 +140,15 @@ Napi::Value RevokedWrap::Copy(const Napi::CallbackInfo& info) {
 void RevokedWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("setSerialHex", &RevokedWrap::SetSerialHex),
-             InstanceMethod("getSerialHex", &RevokedWrap::GetSerialHex),
-             InstanceMethod("getSerialPairs", &RevokedWrap::GetSerialPairs),
-             InstanceMethod("setReasonCode", &RevokedWrap::SetReasonCode),
-             InstanceMethod("getReason", &RevokedWrap::GetReason),
-             InstanceMethod("getReasonCode", &RevokedWrap::GetReasonCode),
-             InstanceMethod("setRevDate", &RevokedWrap::SetRevDate),
-             InstanceMethod("getRevDate", &RevokedWrap::GetRevDate),
-             InstanceMethod("copy", &RevokedWrap::Copy),
+             Method<&RevokedWrap::SetSerialHex>("setSerialHex"),
+             Method<&RevokedWrap::GetSerialHex>("getSerialHex"),
+             Method<&RevokedWrap::GetSerialPairs>("getSerialPairs"),
+             Method<&RevokedWrap::SetReasonCode>("setReasonCode"),
+             Method<&RevokedWrap::GetReason>("getReason"),
+             Method<&RevokedWrap::GetReasonCode>("getReasonCode"),
+             Method<&RevokedWrap::SetRevDate>("setRevDate"),
+             Method<&RevokedWrap::GetRevDate>("getRevDate"),
+             Method<&RevokedWrap::Copy>("copy"),
          });
 }
 

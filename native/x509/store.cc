@@ -176,7 +176,6 @@ Napi::Value X509StoreWrap::AddCert(const Napi::CallbackInfo& info) {
   if (s == nullptr) return {};
   X509* x = X509Wrap::Arg(info, 0, "cert");
   if (x == nullptr) return {};
-  ERR_clear_error();
   if (X509_STORE_add_cert(s, x) != 1) return ThrowOpenSSL(info.Env(), "X509_STORE_add_cert");
   return info.Env().Undefined();
 }
@@ -186,7 +185,6 @@ Napi::Value X509StoreWrap::AddCrl(const Napi::CallbackInfo& info) {
   if (s == nullptr) return {};
   X509_CRL* c = CRLWrap::Arg(info, 0, "crl");
   if (c == nullptr) return {};
-  ERR_clear_error();
   if (X509_STORE_add_crl(s, c) != 1) return ThrowOpenSSL(info.Env(), "X509_STORE_add_crl");
   return info.Env().Undefined();
 }
@@ -199,7 +197,6 @@ Napi::Value X509StoreWrap::LoadLocations(const Napi::CallbackInfo& info) {
   const bool has_file = !ArgIsNullish(info, 0), has_dir = !ArgIsNullish(info, 1);
   if ((has_file && !ArgCString(info, 0, "cafile", &file)) || (has_dir && !ArgCString(info, 1, "capath", &dir))) return {};
   if (!has_file && !has_dir) return ThrowTypeError(env, "cafile and capath cannot both be null", "ERR_INVALID_ARG_VALUE");
-  ERR_clear_error();
   if (X509_STORE_load_locations(s, has_file ? file.c_str() : nullptr, has_dir ? dir.c_str() : nullptr) != 1)
     return ThrowOpenSSL(env, "X509_STORE_load_locations");
   return env.Undefined();
@@ -208,7 +205,6 @@ Napi::Value X509StoreWrap::LoadLocations(const Napi::CallbackInfo& info) {
 Napi::Value X509StoreWrap::SetDefaultPaths(const Napi::CallbackInfo& info) {
   X509_STORE* s = Live(info.Env());
   if (s == nullptr) return {};
-  ERR_clear_error();
   if (X509_STORE_set_default_paths(s) != 1) return ThrowOpenSSL(info.Env(), "X509_STORE_set_default_paths");
   return info.Env().Undefined();
 }
@@ -216,22 +212,22 @@ Napi::Value X509StoreWrap::SetDefaultPaths(const Napi::CallbackInfo& info) {
 void X509StoreWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("addCert", &X509StoreWrap::AddCert),
-             InstanceMethod("addCrl", &X509StoreWrap::AddCrl),
-             InstanceMethod("loadLocations", &X509StoreWrap::LoadLocations),
-             InstanceMethod("setDefaultPaths", &X509StoreWrap::SetDefaultPaths),
-             InstanceMethod("setFlags", &X509StoreWrap::Param<ParamOp::kFlags>),
-             InstanceMethod("clearFlags", &X509StoreWrap::Param<ParamOp::kClearFlags>),
-             InstanceMethod("setTime", &X509StoreWrap::Param<ParamOp::kTime>),
-             InstanceMethod("setDepth", &X509StoreWrap::Param<ParamOp::kDepth>),
-             InstanceMethod("setPurpose", &X509StoreWrap::Param<ParamOp::kPurpose>),
-             InstanceMethod("setTrust", &X509StoreWrap::Param<ParamOp::kTrust>),
-             InstanceMethod("setHost", &X509StoreWrap::Param<ParamOp::kHost>),
-             InstanceMethod("setHostFlags", &X509StoreWrap::Param<ParamOp::kHostFlags>),
-             InstanceMethod("setIpAddress", &X509StoreWrap::Param<ParamOp::kIp>),
-             InstanceMethod("setEmail", &X509StoreWrap::Param<ParamOp::kEmail>),
-             InstanceMethod("setAuthLevel", &X509StoreWrap::Param<ParamOp::kAuthLevel>),
-             InstanceMethod("setPolicies", &X509StoreWrap::Param<ParamOp::kPolicies>),
+             Method<&X509StoreWrap::AddCert>("addCert"),
+             Method<&X509StoreWrap::AddCrl>("addCrl"),
+             Method<&X509StoreWrap::LoadLocations>("loadLocations"),
+             Method<&X509StoreWrap::SetDefaultPaths>("setDefaultPaths"),
+             Method<&X509StoreWrap::Param<ParamOp::kFlags>>("setFlags"),
+             Method<&X509StoreWrap::Param<ParamOp::kClearFlags>>("clearFlags"),
+             Method<&X509StoreWrap::Param<ParamOp::kTime>>("setTime"),
+             Method<&X509StoreWrap::Param<ParamOp::kDepth>>("setDepth"),
+             Method<&X509StoreWrap::Param<ParamOp::kPurpose>>("setPurpose"),
+             Method<&X509StoreWrap::Param<ParamOp::kTrust>>("setTrust"),
+             Method<&X509StoreWrap::Param<ParamOp::kHost>>("setHost"),
+             Method<&X509StoreWrap::Param<ParamOp::kHostFlags>>("setHostFlags"),
+             Method<&X509StoreWrap::Param<ParamOp::kIp>>("setIpAddress"),
+             Method<&X509StoreWrap::Param<ParamOp::kEmail>>("setEmail"),
+             Method<&X509StoreWrap::Param<ParamOp::kAuthLevel>>("setAuthLevel"),
+             Method<&X509StoreWrap::Param<ParamOp::kPolicies>>("setPolicies"),
          });
 }
 

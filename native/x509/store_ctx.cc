@@ -132,7 +132,6 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
   bool want_chain = true;
   if (!ArgIsNullish(info, 0) && !ArgBool(info, 0, "wantChain", &want_chain)) return {};
   if (store_ == nullptr || cert_ == nullptr) return ThrowStateError(env, "The X509StoreContext has no store or certificate");
-  ClearErrors();
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (ctx == nullptr) return ThrowOpenSSL(env, "X509_STORE_CTX_new");
   if (X509_STORE_CTX_init(ctx.get(), store_.get(), cert_.get(), untrusted_.get()) != 1)
@@ -173,23 +172,23 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
 void X509StoreContextWrap::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {
-             InstanceMethod("verify", &X509StoreContextWrap::Verify),
-             InstanceMethod("setStore", &X509StoreContextWrap::SetStore),
-             InstanceMethod("setCertificate", &X509StoreContextWrap::SetCertificate),
-             InstanceMethod("setChain", &X509StoreContextWrap::SetChain),
-             InstanceMethod("setCrls", &X509StoreContextWrap::SetCrls),
-             InstanceMethod("setFlags", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kFlags)>),
-             InstanceMethod("clearFlags", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kClearFlags)>),
-             InstanceMethod("setTime", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kTime)>),
-             InstanceMethod("setDepth", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kDepth)>),
-             InstanceMethod("setPurpose", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kPurpose)>),
-             InstanceMethod("setTrust", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kTrust)>),
-             InstanceMethod("setHost", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kHost)>),
-             InstanceMethod("setHostFlags", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kHostFlags)>),
-             InstanceMethod("setIpAddress", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kIp)>),
-             InstanceMethod("setEmail", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kEmail)>),
-             InstanceMethod("setAuthLevel", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kAuthLevel)>),
-             InstanceMethod("setPolicies", &X509StoreContextWrap::Param<static_cast<int>(ParamOp::kPolicies)>),
+             Method<&X509StoreContextWrap::Verify>("verify"),
+             Method<&X509StoreContextWrap::SetStore>("setStore"),
+             Method<&X509StoreContextWrap::SetCertificate>("setCertificate"),
+             Method<&X509StoreContextWrap::SetChain>("setChain"),
+             Method<&X509StoreContextWrap::SetCrls>("setCrls"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kFlags)>>("setFlags"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kClearFlags)>>("clearFlags"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kTime)>>("setTime"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kDepth)>>("setDepth"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kPurpose)>>("setPurpose"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kTrust)>>("setTrust"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kHost)>>("setHost"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kHostFlags)>>("setHostFlags"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kIp)>>("setIpAddress"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kEmail)>>("setEmail"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kAuthLevel)>>("setAuthLevel"),
+             Method<&X509StoreContextWrap::Param<static_cast<int>(ParamOp::kPolicies)>>("setPolicies"),
          });
 }
 
