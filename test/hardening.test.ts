@@ -328,6 +328,33 @@ describe('9. the value a callback throws is the value rethrown', () => {
   });
 });
 
+describe('one passphrase rule for every passphrase callback', () => {
+  it('a string or bytes; anything else is a coded TypeError naming what came back', () => {
+    const pem = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'secret');
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, () => new DataView(new TextEncoder().encode('secret').buffer)).bits()).toBe(256);
+    const e = thrown(() => crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, (() => 42) as never));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toBe('The passphrase callback must return a string or Buffer, got a number');
+    expect(coded(e)).toBe('ERR_INVALID_RETURN_VALUE');
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    ctx.setPasswdCb((() => Promise.resolve('secret')) as never);
+    expect((thrown(() => ctx.usePrivatekeyFile(tmpFile('enc-key-3.pem', pem))) as Error).message).toMatch(/got a Promise/);
+  });
+
+  it('too long: refused for a PEM load, cut to maxLength for a Context (as pyOpenSSL)', () => {
+    const pem = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'x'.repeat(1023));
+    expect(coded(thrown(() => crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, () => 'x'.repeat(5000))))).toBe('ERR_INVALID_RETURN_VALUE');
+    const ctx = new SSL.Context(SSL.TLS_METHOD);
+    let max = 0;
+    ctx.setPasswdCb((m) => {
+      max = m;
+      return 'x'.repeat(5000);
+    });
+    ctx.usePrivatekeyFile(tmpFile('enc-key-4.pem', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'x'.repeat(1024))));
+    expect(max).toBe(1024);
+  });
+});
+
 describe('what was unclear is now said', () => {
   it('coded TypeErrors that name the argument', () => {
     expect(coded(thrown(() => crypto.PKey.fromKeyObject(null as never)))).toBe('ERR_INVALID_ARG_TYPE');

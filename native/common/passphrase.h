@@ -12,6 +12,14 @@
 
 namespace ossl {
 
+// The one rule for a passphrase a callback returned, used by every passphrase callback (PEM
+// loads and dumps here, a Context's key files in ssl/context.cc): a string (UTF-8) or bytes,
+// copied into OpenSSL's buffer of `size` bytes. Longer is cut to `size` where `truncate` (the
+// Context's callback is told maxLength, as in pyOpenSSL) and refused otherwise. Returns the
+// length, or -1 with a coded error stored in the bridge: the OpenSSL call then fails, and the
+// driving method throws that error.
+int DeliverPassphrase(CallbackBridge& bridge, const Napi::Value& result, char* buf, int size, bool truncate);
+
 class Passphrase {
  public:
   // Reads info[i] (nullish, string, Buffer/Uint8Array, or function). False with an exception pending.
@@ -21,7 +29,7 @@ class Passphrase {
   // OpenSSL's pem_password_cb; `u` is this object.
   static int Callback(char* buf, int size, int rwflag, void* u);
 
-  // After the OpenSSL call: rethrows a callback exception or reports a bad callback result.
+  // After the OpenSSL call: rethrows a callback's exception or our complaint about a passphrase.
   // Returns true if it threw.
   bool ThrowIfFailed(Napi::Env env);
 
@@ -32,7 +40,6 @@ class Passphrase {
   std::string bytes_;
   Napi::FunctionReference fn_;
   CallbackBridge bridge_;
-  std::string problem_;  // our own complaint about a passphrase (too long, wrong type)
 };
 
 }  // namespace ossl

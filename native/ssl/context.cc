@@ -5,12 +5,14 @@
 #include <openssl/tls1.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/args.h"
+#include "common/passphrase.h"
 #include "pkey/pkey.h"
 #include "ssl/connection.h"
 #include "ssl/session.h"
@@ -144,15 +146,7 @@ int PasswdTrampoline(char* buf, int size, int rwflag, void* u) {
   Napi::Function fn = w->Hook(env, "passwd");
   if (fn.IsEmpty()) return 0;
   Napi::Value r = w->bridge.Call(fn, {Napi::Number::New(env, size), Napi::Boolean::New(env, rwflag != 0)});
-  if (r.IsEmpty()) return 0;
-  std::string pass;
-  if (!ValueBytes(r, &pass)) {
-    w->bridge.StoreResultError("The passphrase callback must return a Buffer or string");
-    return 0;
-  }
-  size_t n = pass.size() > static_cast<size_t>(size) ? static_cast<size_t>(size) : pass.size();
-  std::memcpy(buf, pass.data(), n);
-  return static_cast<int>(n);
+  return std::max(0, DeliverPassphrase(w->bridge, r, buf, size, true));
 }
 
 int NewSessionTrampoline(SSL* ssl, SSL_SESSION* sess) {
