@@ -84,7 +84,6 @@ Napi::Value SignData(const Napi::CallbackInfo& info) {
   if (EVP_DigestSign(ctx.get(), nullptr, &len, data.data, data.size) != 1) return ThrowOpenSSL(env, "sign");
   std::vector<unsigned char> sig(len == 0 ? 1 : len);
   if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data, data.size) != 1) return ThrowOpenSSL(env, "sign");
-  ERR_clear_error();
   return CopyBuffer(env, sig.data(), len);
 }
 

@@ -207,7 +207,6 @@ Napi::Value OCSPResponseWrap::CheckNonce(const Napi::CallbackInfo& info) {
   OCSP_REQUEST* req = OCSPRequestWrap::Arg(info, 0, "request");
   if (req == nullptr) return {};
   const int r = OCSP_check_nonce(req, b);
-  ERR_clear_error();
   return Napi::Number::New(env, r);
 }
 

@@ -237,7 +237,6 @@ Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {
   EVP_PKEY* o = other->Live(info.Env());
   if (o == nullptr) return {};
   const int r = EVP_PKEY_eq(k, o);
-  ERR_clear_error();
   return Napi::Boolean::New(info.Env(), r == 1);
 }
 

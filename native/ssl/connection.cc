@@ -820,7 +820,6 @@ Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
   std::string ip;
   if (!ArgCString(info, 0, "ip", &ip)) return {};
   if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {
-    ClearErrors();
     return ThrowTypeError(env, "Invalid IP address: " + ip, "ERR_INVALID_ARG_VALUE");
   }
   return env.Undefined();
@@ -835,7 +834,6 @@ Napi::Value ConnectionWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   EVP_PKEY* key = nullptr;
   if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) {
-    ClearErrors();
     return env.Null();
   }
   return PKeyWrap::New(env, EVPPKeyPtr(key), true);

@@ -304,7 +304,6 @@ Napi::Value SetMtu(const Napi::CallbackInfo& info) {
   int64_t mtu = 0;
   if (!ArgInt(info, 1, "mtu", &mtu, 1, 65535)) return {};
   if (SSL_set_mtu(ssl, static_cast<long>(mtu)) <= 0) {  // returns the MTU, or 0 below the minimum
-    ERR_clear_error();
     return ThrowRangeError(env, "The \"mtu\" argument is below the DTLS minimum MTU; received " + std::to_string(mtu),
                            "ERR_OUT_OF_RANGE");
   }

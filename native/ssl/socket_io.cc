@@ -533,7 +533,6 @@ Napi::Value SocketIo::Shutdown(const Napi::CallbackInfo& info) {
   if (ret >= 0) return Napi::Boolean::New(env, ret == 1);
   const int e = SSLResult(io->ssl_, ret);
   if (e == kSSLWantRead || e == kSSLWantWrite) {
-    ClearErrors();
     return Napi::Boolean::New(env, false);
   }
   return ThrowSSLError(env, io->ssl_, ret, "SSL_shutdown");

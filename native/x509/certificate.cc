@@ -192,7 +192,6 @@ Napi::Value X509Wrap::VerifySignature(const Napi::CallbackInfo& info) {
   EVP_PKEY* key = PKeyArg(info, 0, "pkey", false);
   if (key == nullptr) return {};
   const int r = X509_verify(x, key);
-  ERR_clear_error();
   return Napi::Boolean::New(info.Env(), r == 1);
 }
 

@@ -96,7 +96,6 @@ Napi::Value CRLWrap::SetTime(const Napi::CallbackInfo& info) {
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr) return ThrowOpenSSL(env, "ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1 && ASN1_TIME_set_string(t.get(), when.c_str()) != 1) {
-    ERR_clear_error();
     return ThrowTypeError(env, "Invalid time string (expected YYYYMMDDhhmmssZ): " + when, "ERR_INVALID_ARG_VALUE");
   }
   const int ok = which == 0 ? X509_CRL_set1_lastUpdate(c, t.get()) : X509_CRL_set1_nextUpdate(c, t.get());
@@ -167,7 +166,6 @@ Napi::Value CRLWrap::Verify(const Napi::CallbackInfo& info) {
   if (key == nullptr) return {};
   const int r = X509_CRL_verify(c, key);
   if (r < 0) return ThrowOpenSSL(env, "X509_CRL_verify");
-  ERR_clear_error();
   return Napi::Boolean::New(env, r == 1);
 }
 

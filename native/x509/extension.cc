@@ -105,7 +105,6 @@ Napi::Value X509ExtensionWrap::ToString(const Napi::CallbackInfo& info) {
       }
       GENERAL_NAMES_free(names);
       if (!ok) return ThrowOpenSSL(env, "GENERAL_NAME_print");
-      ERR_clear_error();
       return BioToString(env, bio.get());
     }
     ERR_clear_error();  // malformed: fall through to the generic printer (which dumps it)
@@ -116,7 +115,6 @@ Napi::Value X509ExtensionWrap::ToString(const Napi::CallbackInfo& info) {
     // Undecodable contents: dump the raw value instead of failing.
     if (ASN1_STRING_print(bio.get(), X509_EXTENSION_get_data(e)) != 1) return ThrowOpenSSL(env, "X509V3_EXT_print");
   }
-  ERR_clear_error();
   return BioToString(env, bio.get());
 }
 

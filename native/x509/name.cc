@@ -68,7 +68,6 @@ Napi::Value X509NameWrap::GetEntry(const Napi::CallbackInfo& info) {
   if (name == nullptr || !ArgCString(info, 0, "field", &field)) return {};
   int nid = FieldNid(field);
   if (nid == NID_undef) {
-    ERR_clear_error();
     return ThrowTypeError(env, "No such X509Name attribute: " + field, "ERR_INVALID_ARG_VALUE");
   }
   int idx = X509_NAME_get_index_by_NID(name, nid, -1);
@@ -91,7 +90,6 @@ Napi::Value X509NameWrap::SetEntry(const Napi::CallbackInfo& info) {
   if (name == nullptr || !ArgCString(info, 0, "field", &field) || !ArgBytes(info, 1, "value", &value)) return {};
   int nid = FieldNid(field);
   if (nid == NID_undef) {
-    ERR_clear_error();
     return ThrowTypeError(env, "No such X509Name attribute: " + field, "ERR_INVALID_ARG_VALUE");
   }
   // Replace: drop every existing entry of this type first.

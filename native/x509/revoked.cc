@@ -23,7 +23,6 @@ Napi::Value RevokedWrap::SetSerialHex(const Napi::CallbackInfo& info) {
   BIGNUM* raw = nullptr;
   if (hex.empty() || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size())) {
     BN_free(raw);
-    ERR_clear_error();
     return ThrowTypeError(env, "Invalid hexadecimal serial number: " + hex, "ERR_INVALID_ARG_VALUE");
   }
   BNPtr bn(raw);
@@ -85,7 +84,6 @@ Napi::Value RevokedWrap::GetReasonCode(const Napi::CallbackInfo& info) {
   Ptr<ASN1_ENUMERATED, ASN1_ENUMERATED_free> e(
       static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(r, NID_crl_reason, &crit, nullptr)));
   if (e == nullptr) {
-    ERR_clear_error();
     return env.Null();
   }
   return Napi::Number::New(env, static_cast<double>(ASN1_ENUMERATED_get(e.get())));
@@ -116,7 +114,6 @@ Napi::Value RevokedWrap::SetRevDate(const Napi::CallbackInfo& info) {
   ASN1TimePtr t(ASN1_TIME_new());
   if (t == nullptr) return ThrowOpenSSL(env, "ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1 && ASN1_TIME_set_string(t.get(), when.c_str()) != 1) {
-    ERR_clear_error();
     return ThrowTypeError(env, "Invalid time string (expected YYYYMMDDhhmmssZ): " + when, "ERR_INVALID_ARG_VALUE");
   }
   if (X509_REVOKED_set_revocationDate(r, t.get()) != 1) return ThrowOpenSSL(env, "X509_REVOKED_set_revocationDate");

@@ -143,7 +143,6 @@ Napi::Value X509StoreContextWrap::Verify(const Napi::CallbackInfo& info) {
     return ThrowOpenSSL(env, "X509_VERIFY_PARAM_set1");
   const int r = X509_verify_cert(ctx.get());
   if (r == 1 && !want_chain) {
-    ClearErrors();
     return Napi::Boolean::New(env, true);
   }
   if (r == 1) {
