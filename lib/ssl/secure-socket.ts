@@ -11,6 +11,9 @@ import { SocketConnection } from './socket-connection.js';
 import type { SocketEngine } from './tls-engine.js';
 import { argTypeError, describe, isUint8Array } from '../handle.js';
 
+/** The stream's buffer limits, each way (Node 20's default, stated so that every Node agrees). */
+const STREAM_HIGH_WATER = 16 * 1024;
+
 /**
  * Reading into one reusable buffer, as `net.Socket`'s and `tls.connect`'s `onread`: the plaintext
  * goes to `callback` instead of `data` events ('end', 'error', 'close', `pause()` and `resume()`
@@ -117,7 +120,15 @@ export class SecureSocket extends Duplex {
         code: 'ERR_INVALID_ARG_TYPE',
       });
     }
-    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true });
+    // The stream's limits are set, not inherited: Node 22 raised the default writable high-water
+    // mark from 16 KiB to 64 KiB, and when write() asks for 'drain' must not depend on the Node.
+    super({
+      allowHalfOpen: options.allowHalfOpen ?? false,
+      emitClose: true,
+      autoDestroy: true,
+      writableHighWaterMark: STREAM_HIGH_WATER,
+      readableHighWaterMark: STREAM_HIGH_WATER,
+    });
     this.socket = socket;
     this.isServer = options.isServer === true;
     this.onread = onread;
