@@ -9,14 +9,13 @@ namespace ossl {
 namespace {
 // Per thread, i.e. per environment: Scopes open, and what free() parked meanwhile.
 thread_local int scope_depth = 0;
-thread_local std::vector<std::unique_ptr<DeferredRelease>>* parked = nullptr;
+thread_local std::vector<std::unique_ptr<DeferredRelease>> parked;
 }  // namespace
 
 bool InCallbackScope() { return scope_depth > 0; }
 
 void DeferRelease(std::unique_ptr<DeferredRelease> r) {
-  if (parked == nullptr) parked = new std::vector<std::unique_ptr<DeferredRelease>>();
-  parked->push_back(std::move(r));
+  parked.push_back(std::move(r));
 }
 
 CallbackBridge::Scope::Scope(CallbackBridge& bridge, Napi::Env env) : bridge_(bridge), saved_(bridge.env_) {
@@ -26,11 +25,11 @@ CallbackBridge::Scope::Scope(CallbackBridge& bridge, Napi::Env env) : bridge_(br
 
 CallbackBridge::Scope::~Scope() {
   bridge_.env_ = saved_;
-  if (--scope_depth > 0 || parked == nullptr || parked->empty()) return;
+  if (--scope_depth > 0 || parked.empty()) return;
   // Releasing can run OpenSSL callbacks (SSL_CTX_free flushes sessions): no Scope is open now,
   // so they cannot enter JS; and a release that parks again lands in a fresh list.
   std::vector<std::unique_ptr<DeferredRelease>> now;
-  now.swap(*parked);
+  now.swap(parked);
   now.clear();
 }
 
