@@ -88,7 +88,7 @@ bool ValueBytes(const Napi::Value& v, Bytes* out, bool allow_string) {
 bool ValueBytes(const Napi::Value& v, std::string* out) {
   Bytes b;
   if (!ValueBytes(v, &b, true)) return false;
-  if (!b.owned.empty() && b.data == reinterpret_cast<const unsigned char*>(b.owned.data())) *out = std::move(b.owned);
+  if (!b.owned.empty()) *out = std::move(b.owned);  // a string, already copied as UTF-8
   else out->assign(reinterpret_cast<const char*>(b.data), b.size);
   return true;
 }
