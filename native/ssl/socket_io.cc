@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
@@ -24,12 +25,17 @@ extern "C" {
 typedef struct uv_loop_s uv_loop_t;
 typedef struct uv_handle_s uv_handle_t;
 typedef struct uv_poll_s uv_poll_t;
+typedef struct uv_timer_s uv_timer_t;
 typedef void (*uv_poll_cb)(uv_poll_t* handle, int status, int events);
+typedef void (*uv_timer_cb)(uv_timer_t* handle);
 typedef void (*uv_close_cb)(uv_handle_t* handle);
 size_t uv_handle_size(int type);
 int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd);
 int uv_poll_start(uv_poll_t* handle, int events, uv_poll_cb cb);
 int uv_poll_stop(uv_poll_t* handle);
+int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle);
+int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout, uint64_t repeat);
+void uv_unref(uv_handle_t* handle);
 void uv_close(uv_handle_t* handle, uv_close_cb close_cb);
 void uv_handle_set_data(uv_handle_t* handle, void* data);
 void* uv_handle_get_data(const uv_handle_t* handle);
@@ -38,7 +44,8 @@ void* uv_handle_get_data(const uv_handle_t* handle);
 namespace ossl {
 
 namespace {
-constexpr int kUvPoll = 8;  // UV_POLL in uv_handle_type
+constexpr int kUvPoll = 8;    // UV_POLL in uv_handle_type
+constexpr int kUvTimer = 13;  // UV_TIMER
 constexpr int kUvReadable = 1;
 constexpr int kUvWritable = 2;
 constexpr int kUvDisconnect = 4;
@@ -78,6 +85,126 @@ Napi::Value SocketFailed(Napi::Env env, int err) {
 
 uv_handle_t* AsHandle(void* p) { return static_cast<uv_handle_t*>(p); }
 uv_poll_t* AsPoll(void* p) { return static_cast<uv_poll_t*>(p); }
+
+// A connection that failed with a fatal alert closes as openssl s_server closes: what is still
+// queued goes out, then our FIN, and the peer's bytes are read and dropped until its FIN, for a
+// bounded time and amount. Closing at once with the peer's bytes unread makes the kernel answer
+// with a reset, and a peer still sending loses the alert (and the records before it). It owns the
+// descriptor and the poll handle the pump had; it never calls into JS and keeps no process alive.
+class Lingerer {
+ public:
+  static constexpr uint64_t kMillis = 2000;         // the longest a failed connection lingers
+  static constexpr size_t kMaxDrained = 256 * 1024;  // the most of the peer's bytes it reads
+  static constexpr int kMaxPerThread = 1024;         // beyond that, failed connections close at once
+
+  // Takes over `fd` and `poll` (a uv_poll_t on it, stopped) with `out`, the bytes still to send.
+  // Closes them at once when lingering is not possible.
+  static void Start(napi_env env, uv_loop_t* loop, int fd, void* poll, std::vector<unsigned char> out) {
+    void* timer = live_ < kMaxPerThread ? std::malloc(uv_handle_size(kUvTimer)) : nullptr;
+    if (timer == nullptr || uv_timer_init(loop, static_cast<uv_timer_t*>(timer)) != 0) {
+      std::free(timer);
+      CloseNow(fd, poll);
+      return;
+    }
+    auto* l = new Lingerer(env, fd, poll, timer, std::move(out));
+    uv_handle_set_data(AsHandle(poll), l);
+    uv_handle_set_data(AsHandle(timer), l);
+    uv_unref(AsHandle(poll));
+    uv_unref(AsHandle(timer));
+    napi_add_env_cleanup_hook(env, CleanupHook, l);
+    uv_timer_start(static_cast<uv_timer_t*>(timer), [](uv_timer_t* t) { Of(t)->Finish(); }, kMillis, 0);
+    l->Step(kUvWritable | kUvReadable);
+  }
+
+  static void CloseNow(int fd, void* poll) {
+    uv_handle_set_data(AsHandle(poll), nullptr);
+    uv_close(AsHandle(poll), [](uv_handle_t* h) { std::free(h); });
+    ::close(fd);
+  }
+
+ private:
+  Lingerer(napi_env env, int fd, void* poll, void* timer, std::vector<unsigned char> out)
+      : env_(env), fd_(fd), poll_(poll), timer_(timer), out_(std::move(out)) {
+    ++live_;
+  }
+  ~Lingerer() { --live_; }
+
+  static Lingerer* Of(void* handle) { return static_cast<Lingerer*>(uv_handle_get_data(AsHandle(handle))); }
+  static void CleanupHook(void* arg) {
+    auto* l = static_cast<Lingerer*>(arg);
+    l->in_cleanup_ = true;
+    l->Finish();
+  }
+
+  // Sends what is queued, shuts down writing once it is all out, and drops what the peer sent.
+  void Step(int events) {
+    if ((events & kUvWritable) != 0 && !write_shut_) {
+      while (out_off_ < out_.size()) {
+        const ssize_t n = ::send(fd_, out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
+        if (n > 0) {
+          out_off_ += static_cast<size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+          continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+          break;
+        } else {
+          return Finish();
+        }
+      }
+      if (out_off_ == out_.size()) {
+        write_shut_ = true;
+        ::shutdown(fd_, SHUT_WR);
+        std::vector<unsigned char>().swap(out_);
+      }
+    }
+    if ((events & (kUvReadable | kUvDisconnect)) != 0) {
+      unsigned char sink[16 * 1024];
+      for (;;) {
+        const ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
+        if (n > 0) {
+          drained_ += static_cast<size_t>(n);
+          if (drained_ > kMaxDrained) return Finish();
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        return Finish();  // the peer's FIN (0), or its reset
+      }
+    }
+    const int want = kUvReadable | kUvDisconnect | (write_shut_ ? 0 : kUvWritable);
+    if (uv_poll_start(AsPoll(poll_), want, [](uv_poll_t* p, int status, int ev) {
+          Lingerer* l = Of(p);
+          if (l == nullptr) return;
+          if (status < 0) return l->Finish();
+          l->Step(ev);
+        }) != 0) {
+      Finish();
+    }
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (!in_cleanup_) napi_remove_env_cleanup_hook(env_, CleanupHook, this);
+    CloseNow(fd_, poll_);  // (the poll handle's data is cleared: a pending event finds nothing)
+    uv_handle_set_data(AsHandle(timer_), nullptr);
+    uv_close(AsHandle(timer_), [](uv_handle_t* h) { std::free(h); });
+    delete this;
+  }
+
+  napi_env env_;
+  int fd_;
+  void* poll_;
+  void* timer_;
+  std::vector<unsigned char> out_;
+  size_t out_off_ = 0;
+  size_t drained_ = 0;
+  bool write_shut_ = false;
+  bool finished_ = false;
+  bool in_cleanup_ = false;
+  static thread_local int live_;
+};
+thread_local int Lingerer::live_ = 0;
 }  // namespace
 
 // The transport under the SSL: bytes Node had already read when we took over come first, then the
@@ -732,6 +859,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
     }
     if (!error.IsEmpty()) {
       read_done_ = true;
+      linger_ = transport_->err == 0;  // an alert, not a dead socket: close gracefully
       Flush(env);  // the alert
       Emit(env, kError, error);
       return;
@@ -789,6 +917,7 @@ void SocketIo::Fail(Napi::Env env, int ret, const char* op) {
     error = TakeException(env);
   }
   read_done_ = true;
+  linger_ = transport_->err == 0;  // an alert, not a dead socket: close gracefully
   Flush(env);  // the alert OpenSSL queued, if the kernel did not take it at once
   Emit(env, kError, error);
 }
@@ -827,13 +956,23 @@ void SocketIo::Detach(SocketIo* io) {
   if (io->closed_) return;
   io->closed_ = true;
   io->conn_->socket_io = nullptr;
-  if (io->poll_ != nullptr) {
-    uv_handle_set_data(AsHandle(io->poll_), nullptr);
-    uv_close(AsHandle(io->poll_), [](uv_handle_t* h) { std::free(h); });
-    io->poll_ = nullptr;
+  FdTransport& t = *io->transport_;
+  uv_loop_t* loop = nullptr;
+  if (io->linger_ && !io->in_cleanup_ && t.err == 0 && io->poll_ != nullptr &&
+      napi_get_uv_event_loop(io->env_, &loop) == napi_ok && loop != nullptr) {
+    // A fatal alert went (or is queued): the descriptor lingers until the peer has it.
+    uv_poll_stop(AsPoll(io->poll_));
+    std::vector<unsigned char> rest(t.out.begin() + static_cast<std::ptrdiff_t>(t.out_off), t.out.end());
+    t.out.clear();
+    t.out_off = 0;
+    Lingerer::Start(io->env_, loop, io->fd_, io->poll_, std::move(rest));
+  } else if (io->poll_ != nullptr) {
+    // uv_close takes the descriptor out of the loop's epoll set before it is closed.
+    Lingerer::CloseNow(io->fd_, io->poll_);
+  } else {
+    ::close(io->fd_);
   }
-  // uv_close has already taken the descriptor out of the loop's epoll set.
-  ::close(io->fd_);
+  io->poll_ = nullptr;
   io->fd_ = -1;
   io->transport_->fd = -1;
   if (!io->in_cleanup_) napi_remove_env_cleanup_hook(io->env_, CleanupHook, io);

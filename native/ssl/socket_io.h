@@ -88,6 +88,7 @@ class SocketIo {
   bool closed_ = false;
   bool in_js_ = false;       // driven by a JS call (a handler's exception propagates to it)
   bool in_cleanup_ = false;
+  bool linger_ = false;      // failed with an alert: the descriptor lingers after Detach (Lingerer)
   int running_ = 0;          // > 0 while driving (deletion is then deferred)
 };
 

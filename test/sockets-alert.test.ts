@@ -1,0 +1,79 @@
+// Issue 21: a connection that fails with a fatal alert closes as openssl s_server does (the alert,
+// then our FIN, then the peer's bytes drained until its FIN), so a peer that is still sending
+// receives the alert instead of a reset.
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SSL } from '../lib/index.js';
+import { serverContext } from './ssl-helpers.js';
+
+// A ClientHello whose body is cut short after the version: OpenSSL answers decode_error (50).
+const BAD_HELLO = Buffer.from('160301000801000004030300000000', 'hex').subarray(0, 13);
+const JUNK = Buffer.alloc(16 * 1024, 0x41);
+
+const servers: SSL.Server[] = [];
+const ports = { native: 0, stream: 0 };
+const failures: Error[] = [];
+beforeAll(async () => {
+  for (const pump of ['native', 'stream'] as const) {
+    const server = SSL.createServer({ context: serverContext(), nativeIo: pump === 'native' }, () => {});
+    server.on('tlsClientError', (err: Error) => failures.push(err));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    ports[pump] = (server.address() as net.AddressInfo).port;
+    servers.push(server);
+  }
+});
+afterAll(async () => {
+  for (const server of servers) await new Promise((r) => server.close(r));
+});
+
+/** Sends the bad hello, then keeps sending `junkBytes` behind it; resolves with what came back. */
+function provoke(port: number, junkBytes: number): Promise<{ received: Buffer; error: string | null }> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let error: string | null = null;
+    let sent = 0;
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    sock.on('close', () => resolve({ received: Buffer.concat(chunks), error }));
+    const pushMore = (): void => {
+      if (sock.destroyed) return;
+      if (sent >= junkBytes) {
+        sock.end();
+        return;
+      }
+      sent += JUNK.length;
+      sock.write(JUNK, () => setImmediate(pushMore));
+    };
+    sock.on('connect', () => {
+      sock.write(BAD_HELLO);
+      pushMore();
+    });
+  });
+}
+
+describe.each(['native', 'stream'] as const)('a fatal alert reaches a peer that is still sending (%s pump)', (pump) => {
+  it('every time, over 40 connections with 192 KiB behind the bad ClientHello', async () => {
+    const before = failures.length;
+    for (let i = 0; i < 40; i++) {
+      const { received, error } = await provoke(ports[pump], 192 * 1024);
+      // The alert record: type 21, then (after the version) length 2, level fatal, decode_error.
+      expect(received.length, `connection ${i}: nothing received (${error})`).toBeGreaterThanOrEqual(7);
+      expect(received[0]).toBe(0x15);
+      expect([...received.subarray(3, 7)]).toEqual([0x00, 0x02, 0x02, 50]);
+      expect(error, `connection ${i}`).toBeNull();
+    }
+    expect(failures.length - before).toBe(40);
+  });
+
+  it('a peer that never stops sending is cut off after the bounded drain, and the server goes on', async () => {
+    const { received } = await provoke(ports[pump], 4 * 1024 * 1024);
+    expect(received[0]).toBe(0x15);
+    // The server still serves.
+    const ok = await provoke(ports[pump], 0);
+    expect(ok.received[0]).toBe(0x15);
+    expect(ok.error).toBeNull();
+  });
+});
