@@ -102,6 +102,7 @@ ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   SSL_set_bio(ssl, r, w);  // the SSL owns both now
   rbio_ = r;
   wbio_ = w;
+  Account(kLiveBytes);
 }
 
 void ConnectionWrap::BeforeFree() {
@@ -109,6 +110,20 @@ void ConnectionWrap::BeforeFree() {
   if (get() != nullptr) SSL_set_ex_data(get(), ExIndex(), nullptr);
   rbio_ = nullptr;
   wbio_ = nullptr;
+  Account(0);
+}
+
+void ConnectionWrap::Account(int64_t bytes) {
+  if (bytes == accounted_) return;
+  int64_t total = 0;
+  napi_adjust_external_memory(Env(), bytes - accounted_, &total);
+  accounted_ = bytes;
+}
+
+void ConnectionWrap::Ended(SSL* ssl) {
+  if (ssl == nullptr || accounted_ <= kEndedBytes) return;
+  // Kept while records are pending (OpenSSL refuses then); the next call would need them.
+  if (SSL_free_buffers(ssl) == 1) Account(kEndedBytes);
 }
 
 ConnectionWrap::~ConnectionWrap() { BeforeFree(); }
@@ -156,12 +171,17 @@ bool ConnectionWrap::HandshakeStep(Napi::Env env, SSL* ssl, int* status) {
 }
 
 bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status) {
-  if (bridge.RethrowPending(env)) return false;
+  if (bridge.RethrowPending(env)) {
+    Ended(ssl);
+    return false;
+  }
   const int s = SSLResult(ssl, ret);
   if (s == kSSLFailed || s == kSSLFailedSysCall || s == kSSLOk) {
     ThrowSSLError(env, ssl, ret, op);
+    Ended(ssl);  // a fatal error: the alert is in the BIO, the record buffers are dead weight
     return false;
   }
+  if (s == kSSLZeroReturn) Ended(ssl);  // the peer's close_notify: nothing more to read
   *status = s;
   ClearErrors();
   return true;

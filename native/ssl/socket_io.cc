@@ -453,7 +453,7 @@ SocketIo::~SocketIo() {
   // record buffers (33 KiB) go back now rather than when the Connection is collected, and the next
   // connection takes them from the allocator's cache, warm. Not while a JS call on the Connection
   // is inside OpenSSL (its callback closed the socket): that call still uses them.
-  if (conn_->driving == 0) SSL_free_buffers(ssl_);
+  if (conn_->driving == 0) conn_->Ended(ssl_);
   if (async_ != nullptr) napi_async_destroy(env_, async_);
   SSL_free(ssl_);
 }
