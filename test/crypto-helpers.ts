@@ -56,14 +56,21 @@ export function tmpFile(name: string, data: Uint8Array | string): string {
   return p;
 }
 
+/**
+ * The openssl CLI the binding is compared with: the one of its own build when
+ * OPENSSL_NAPI_OPENSSL_BIN says where (scripts/ci-openssl.sh sets it: text output differs between
+ * versions), else the one on PATH.
+ */
+export const OPENSSL_CLI = process.env.OPENSSL_NAPI_OPENSSL_BIN || 'openssl';
+
 /** Runs the openssl CLI, returns stdout (throws on a non-zero exit). */
 export function openssl(args: string[], input?: Uint8Array | string): string {
-  return execFileSync('openssl', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(OPENSSL_CLI, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs openssl, returns the exit status and combined stdout+stderr. */
 export function opensslStatus(args: string[]): { status: number; out: string } {
-  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  const r = spawnSync(OPENSSL_CLI, args, { encoding: 'utf8' });
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -57,7 +57,12 @@ describe('PKey generation and accessors', () => {
     throws(() => k.generateKey(crypto.TYPE_EC, 'nocurve'), RangeError);
     throws(() => k.generateKey(crypto.TYPE_EC, 256), TypeError);
     throws(() => k.generateKey(999999), RangeError);
-    throws(() => k.generateKey('rsa' as unknown as number), TypeError);
+    throws(() => k.generateKey({} as unknown as number), TypeError);
+    throws(() => k.generateKey('no-such-algorithm'), RangeError, 'ERR_INVALID_ARG_VALUE');
+    // A name is any algorithm OpenSSL generates keys for, with its defaults (RSA: 2048 bits).
+    k.generateKey('rsa');
+    expect(k.typeName()).toBe('RSA');
+    expect(k.bits()).toBe(2048);
   });
 
   it('equality of public keys', () => {

@@ -13,7 +13,7 @@ export interface NativeHandle {
 
 /** @internal */
 export interface NativePKey extends NativeHandle {
-  generateKey(type: number, bitsOrCurve?: number | string): void;
+  generateKey(type: number | string, bitsOrCurve?: number | string): void;
   type(): number;
   typeName(): string | null;
   bits(): number;
@@ -67,7 +67,7 @@ declare module '../native.js' {
     PKey: new () => NativePKey;
     X509Name: new (copyOf?: NativeX509Name) => NativeX509Name;
     X509: new () => NativeX509;
-    generateKeyAsync(type: number, bitsOrCurve?: number | string): Promise<NativePKey>;
+    generateKeyAsync(type: number | string, bitsOrCurve?: number | string): Promise<NativePKey>;
     pkeyTypes: Record<string, number>;
     loadPrivatekey(type: number, buffer: Uint8Array | string, passphrase?: PassphraseInput | null): NativePKey;
     loadPublickey(type: number, buffer: Uint8Array | string): NativePKey;

@@ -34,15 +34,19 @@ export class PKey {
   }
 
   /**
-   * Generates a key in place. `bitsOrCurve` is the size for `TYPE_RSA`/`TYPE_DSA`/`TYPE_DH`, the curve
-   * name for `TYPE_EC`, and is ignored for Ed25519/Ed448/X25519/X448.
+   * Generates a key in place. `type` is a `TYPE_*` constant, or any algorithm name the OpenSSL in
+   * use generates keys for, with that algorithm's default parameters: `"ML-DSA-65"`,
+   * `"ML-KEM-768"`, `"SLH-DSA-SHA2-128s"` (OpenSSL 3.5+; on older versions a RangeError with code
+   * `ERR_OPENSSL_NAPI_UNSUPPORTED` says so), `"ED25519"`, ... (`EVP_PKEY_CTX_new_from_name`,
+   * `EVP_PKEY_keygen`). `bitsOrCurve` is the size for `TYPE_RSA`/`TYPE_DSA`/`TYPE_DH`, the curve
+   * name for `TYPE_EC`, and is ignored otherwise.
    */
-  generateKey(type: number, bitsOrCurve?: number | string): void {
+  generateKey(type: number | string, bitsOrCurve?: number | string): void {
     this._h.generateKey(type, bitsOrCurve);
   }
 
-  /** Generates a key off the event loop (the libuv pool). */
-  static async generate(type: number, options: GenerateOptions | number | string = {}): Promise<PKey> {
+  /** Generates a key off the event loop (the libuv pool); `type` as in {@link PKey.generateKey}. */
+  static async generate(type: number | string, options: GenerateOptions | number | string = {}): Promise<PKey> {
     const param = typeof options === 'object' && options !== null ? (options.curve ?? options.bits) : options;
     return PKey._wrap(await native.generateKeyAsync(type, param));
   }
@@ -50,6 +54,11 @@ export class PKey {
   /** The key type (`TYPE_RSA`, `TYPE_EC`, ...). */
   type(): number {
     return this._h.type();
+  }
+
+  /** The algorithm's name as OpenSSL gives it (`"RSA"`, `"EC"`, `"ML-DSA-65"`, ...; `EVP_PKEY_get0_type_name`), or null for an empty key. */
+  typeName(): string | null {
+    return this._h.typeName();
   }
 
   /** The key size in bits. */

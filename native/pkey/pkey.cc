@@ -1,6 +1,7 @@
 #include "pkey/pkey.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -20,6 +21,7 @@ struct KeygenSpec {
   int type = 0;
   int bits = 0;
   std::string curve;
+  std::string name;  // by OpenSSL's algorithm name instead of `type` ("ML-DSA-65", "ML-KEM-768", ...)
 };
 
 // DSA and DH: parameters first (size set by `size`), then a key from them.
@@ -40,6 +42,13 @@ EVPPKeyPtr GenerateFromParams(const char* alg, SetSize size) {
 
 EVPPKeyPtr Generate(const KeygenSpec& spec) {
   EVP_PKEY* out = nullptr;
+  if (!spec.name.empty()) {
+    // Any algorithm a loaded provider generates keys for, with its default parameters: the next
+    // algorithm OpenSSL adds needs no code here.
+    EVPPKeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, spec.name.c_str(), nullptr));
+    if (ctx == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &out) != 1) return nullptr;
+    return EVPPKeyPtr(out);
+  }
   switch (spec.type) {
     case EVP_PKEY_RSA: {
       EVPPKeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
@@ -67,8 +76,23 @@ EVPPKeyPtr Generate(const KeygenSpec& spec) {
   }
 }
 
-// Reads (type, bitsOrCurve) from info[first..]; throws TypeError/RangeError on bad input.
+// Reads (type, bitsOrCurve) from info[first..]; throws TypeError/RangeError on bad input. A string
+// type is an algorithm name, checked here so that an unknown one fails before any work starts.
 bool ReadKeygenSpec(const Napi::CallbackInfo& info, size_t first, KeygenSpec* spec) {
+  if (first < info.Length() && info[first].IsString()) {
+    if (!ArgCString(info, first, "type", &spec->name)) return false;
+    EVPPKeyCtxPtr probe(EVP_PKEY_CTX_new_from_name(nullptr, spec->name.c_str(), nullptr));
+    if (probe == nullptr || EVP_PKEY_keygen_init(probe.get()) != 1) {
+      const bool pq = spec->name.rfind("ML-", 0) == 0 || spec->name.rfind("SLH-", 0) == 0 ||
+                      spec->name.find("MLKEM") != std::string::npos;
+      std::string message = "OpenSSL " + std::string(OpenSSL_version(OPENSSL_VERSION_STRING)) +
+                            " cannot generate \"" + spec->name + "\" keys";
+      if (pq) message += " (ML-DSA, ML-KEM and SLH-DSA need OpenSSL 3.5 or later)";
+      ThrowRangeError(info.Env(), message, pq ? "ERR_OPENSSL_NAPI_UNSUPPORTED" : "ERR_INVALID_ARG_VALUE");
+      return false;
+    }
+    return true;
+  }
   int64_t type = 0;
   if (!ArgInt(info, first, "type", &type, 0, 0x7fffffff)) return false;
   spec->type = static_cast<int>(type);

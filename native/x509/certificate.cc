@@ -1,8 +1,10 @@
 #include "x509/certificate.h"
+#include "common/compat.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <cstring>
 #include <ctime>
 
 #include "common/args.h"
@@ -12,9 +14,20 @@
 
 namespace ossl {
 
+bool SignsWithoutDigest(EVP_PKEY* key) {
+  if (key == nullptr) return false;
+  const int id = EVP_PKEY_get_base_id(key);
+  if (id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448) return true;
+  // Any other algorithm that hashes internally (ML-DSA, SLH-DSA on OpenSSL 3.5+, and whatever
+  // comes next) names no default digest, or "UNDEF".
+  char name[80] = {0};
+  const int r = EVP_PKEY_get_default_digest_name(key, name, sizeof name);
+  ERR_clear_error();
+  return r > 0 && (name[0] == '\0' || std::strcmp(name, "UNDEF") == 0);
+}
+
 bool DigestForKey(Napi::Env env, const std::string& name, bool nullish, EVP_PKEY* key, const EVP_MD** out) {
-  const int id = key == nullptr ? EVP_PKEY_NONE : EVP_PKEY_get_base_id(key);
-  const bool digestless = id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448;
+  const bool digestless = SignsWithoutDigest(key);
   if (nullish || digestless) {
     if (!digestless) {
       ThrowTypeError(env, "A digest name is required for this key type", "ERR_INVALID_ARG_VALUE");
@@ -49,7 +62,7 @@ X509Wrap::X509Wrap(const Napi::CallbackInfo& info) : Wrapper(info) {
 X509_NAME* X509Wrap::OwnedName(int which) {
   X509* x = get();
   if (x == nullptr) return nullptr;
-  return which == kSubject ? X509_get_subject_name(x) : X509_get_issuer_name(x);
+  return Mutable(which == kSubject ? X509_get_subject_name(x) : X509_get_issuer_name(x));
 }
 
 Napi::Value X509Wrap::GetVersion(const Napi::CallbackInfo& info) {

@@ -50,10 +50,12 @@ class X509Wrap : public Wrapper<X509Wrap, X509, X509_free>, public NameOwner {
   uint64_t generation_[2] = {0, 0};
 };
 
+// True for key types that sign without a separate digest (Ed25519/Ed448, ML-DSA, SLH-DSA, ...).
+bool SignsWithoutDigest(EVP_PKEY* key);
 // Resolves a digest name (pyOpenSSL accepts "sha256", "SHA256", ...); null digest where the
-// key type signs without one (Ed25519/Ed448). Returns false with an exception pending.
+// key type signs without one (SignsWithoutDigest). Returns false with an exception pending.
 bool DigestForKey(Napi::Env env, const std::string& name, bool nullish, EVP_PKEY* key, const EVP_MD** out);
-// The digest argument i (a name, or nullish for Ed25519/Ed448) resolved for signing with `key`.
+// The digest argument i (a name, or nullish for a key that signs without one) resolved for signing with `key`.
 bool ArgDigestFor(const Napi::CallbackInfo& info, size_t i, EVP_PKEY* key, const EVP_MD** out);
 
 }  // namespace ossl

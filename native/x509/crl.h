@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "common/wrap.h"
+#include "common/compat.h"
 #include "x509/name.h"
 
 namespace ossl {
@@ -13,7 +14,7 @@ class CRLWrap : public Wrapper<CRLWrap, X509_CRL, X509_CRL_free>, public NameOwn
   static void Init(Napi::Env env, Napi::Object exports);
   explicit CRLWrap(const Napi::CallbackInfo& info);
 
-  X509_NAME* OwnedName(int) override { return get() == nullptr ? nullptr : X509_CRL_get_issuer(get()); }
+  X509_NAME* OwnedName(int) override { return get() == nullptr ? nullptr : Mutable(X509_CRL_get_issuer(get())); }
   uint64_t NameGeneration(int) const override { return generation_; }
 
  private:

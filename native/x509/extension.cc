@@ -69,7 +69,7 @@ Napi::Value X509ExtensionWrap::GetCritical(const Napi::CallbackInfo& info) {
 Napi::Value X509ExtensionWrap::GetShortName(const Napi::CallbackInfo& info) {
   X509_EXTENSION* e = Live(info.Env());
   if (e == nullptr) return {};
-  ASN1_OBJECT* obj = X509_EXTENSION_get_object(e);
+  const ASN1_OBJECT* obj = X509_EXTENSION_get_object(e);
   const int nid = obj == nullptr ? NID_undef : OBJ_obj2nid(obj);
   if (nid != NID_undef) return Napi::String::New(info.Env(), OBJ_nid2sn(nid));
   // An OID OpenSSL has no name for: its dotted form.
@@ -83,7 +83,7 @@ Napi::Value X509ExtensionWrap::GetShortName(const Napi::CallbackInfo& info) {
 Napi::Value X509ExtensionWrap::GetData(const Napi::CallbackInfo& info) {
   X509_EXTENSION* e = Live(info.Env());
   if (e == nullptr) return {};
-  ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(e);
+  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(e);
   if (data == nullptr) return CopyBuffer(info.Env(), nullptr, 0);
   return CopyBuffer(info.Env(), ASN1_STRING_get0_data(data), static_cast<size_t>(ASN1_STRING_length(data)));
 }

@@ -72,8 +72,8 @@ Napi::Value X509NameWrap::GetEntry(const Napi::CallbackInfo& info) {
   }
   int idx = X509_NAME_get_index_by_NID(name, nid, -1);
   if (idx < 0) return env.Null();
-  X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, idx);
-  ASN1_STRING* data = entry == nullptr ? nullptr : X509_NAME_ENTRY_get_data(entry);
+  const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, idx);
+  const ASN1_STRING* data = entry == nullptr ? nullptr : X509_NAME_ENTRY_get_data(entry);
   if (data == nullptr) return env.Null();
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, data);
@@ -110,10 +110,10 @@ Napi::Value X509NameWrap::GetComponents(const Napi::CallbackInfo& info) {
   const int n = X509_NAME_entry_count(name);
   Napi::Array out = Napi::Array::New(env, n);
   for (int i = 0; i < n; ++i) {
-    X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
+    const X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
     const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
     const char* sn = nid == NID_undef ? "UNDEF" : OBJ_nid2sn(nid);
-    ASN1_STRING* data = X509_NAME_ENTRY_get_data(e);
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(e);
     Napi::Array pair = Napi::Array::New(env, 2);
     pair.Set(0u, CopyBuffer(env, reinterpret_cast<const unsigned char*>(sn), std::strlen(sn)));
     pair.Set(1u, CopyBuffer(env, ASN1_STRING_get0_data(data), static_cast<size_t>(ASN1_STRING_length(data))));

@@ -1,4 +1,5 @@
 #include "x509/req.h"
+#include "common/compat.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -17,12 +18,13 @@ namespace ossl {
 X509ReqWrap::X509ReqWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   if (IsAdopting(info)) return;
   Reset(Handle(X509_REQ_new()));
-  if (get() == nullptr) ThrowOpenSSL(info.Env(), "X509_REQ_new");
+  // Version 1 (0), the only one there is: OpenSSL 4.0 refuses to verify a request without it.
+  if (get() == nullptr || X509_REQ_set_version(get(), X509_REQ_VERSION_1) != 1) ThrowOpenSSL(info.Env(), "X509_REQ_new");
 }
 
 X509_NAME* X509ReqWrap::OwnedName(int /*which*/) {
   X509_REQ* r = get();
-  return r == nullptr ? nullptr : X509_REQ_get_subject_name(r);
+  return r == nullptr ? nullptr : Mutable(X509_REQ_get_subject_name(r));
 }
 
 Napi::Value X509ReqWrap::SetPubkey(const Napi::CallbackInfo& info) {

@@ -1,4 +1,5 @@
 #include "x509/revoked.h"
+#include "common/compat.h"
 
 #include <openssl/err.h>
 
@@ -96,12 +97,12 @@ Napi::Value RevokedWrap::GetReason(const Napi::CallbackInfo& info) {
   if (r == nullptr) return {};
   const int idx = X509_REVOKED_get_ext_by_NID(r, NID_crl_reason, -1);
   if (idx < 0) return env.Null();
-  X509_EXTENSION* ext = X509_REVOKED_get_ext(r, idx);
+  const X509_EXTENSION* ext = X509_REVOKED_get_ext(r, idx);
   BIOPtr bio(BIO_new(BIO_s_mem()));
   if (ext == nullptr || bio == nullptr) return ThrowOpenSSL(env, "X509_REVOKED_get_ext");
-  if (X509V3_EXT_print(bio.get(), ext, 0, 0) != 1) {
+  if (X509V3_EXT_print(bio.get(), Mutable(ext), 0, 0) != 1) {
     ERR_clear_error();
-    if (ASN1_STRING_print(bio.get(), X509_EXTENSION_get_data(ext)) != 1) return ThrowOpenSSL(env, "ASN1_STRING_print");
+    if (ASN1_STRING_print(bio.get(), X509_EXTENSION_get_data(Mutable(ext))) != 1) return ThrowOpenSSL(env, "ASN1_STRING_print");
   }
   return BioToString(env, bio.get());
 }

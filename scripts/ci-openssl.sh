@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Proves "npm install against a local OpenSSL build": builds OpenSSL 3.5.x from Debian's source
-# package (Debian 12 ships 3.0.x; trixie's source package is 3.5.x), builds the binding against it
-# with OPENSSL_DIR, and runs the test suite on that binding while Node itself stays on its own 3.0.x.
+# Proves "npm install against a local OpenSSL build" for one OpenSSL series: builds the newest
+# OpenSSL of that series from Debian's source packages (Debian 12 ships 3.0.x; trixie's source
+# package is 3.5.x, sid's and experimental's 3.6.x and 4.0.x), builds the binding against it with
+# OPENSSL_DIR, and runs the test suite on that binding while Node itself stays on its own 3.0.x.
 #
-#   bash scripts/ci-openssl35.sh            (root or sudo is needed only to add the deb-src entry)
+#   bash scripts/ci-openssl.sh 3.5      (root or sudo is needed only to add the deb-src entry)
+#   bash scripts/ci-openssl.sh 4.0
 #
 # Environment:
 #   OPENSSL_NAPI_CACHE   where sources and builds are kept (default ~/.cache/openssl-napi);
 #                        a built prefix openssl-<version> there is reused (building takes minutes)
-#   OPENSSL_SERIES       the upstream series to take (default 3.5)
-#   OPENSSL_NAPI_OUT     the cmake-js build dir of this binding (default build/ossl35)
-# Extra arguments go to `vitest run`.
+#   OPENSSL_NAPI_OUT     the cmake-js build dir of this binding (default build/ossl<series>)
+# Extra arguments go to `vitest run`. The tests get OPENSSL_NAPI_OPENSSL_BIN, the openssl CLI of
+# the same build, for their interop peers (s_server, s_client, verify).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 cache=${OPENSSL_NAPI_CACHE:-$HOME/.cache/openssl-napi}
-series=${OPENSSL_SERIES:-3.5}
-out=${OPENSSL_NAPI_OUT:-build/ossl35}
+series=${1:-${OPENSSL_SERIES:-3.5}}
+[ $# -gt 0 ] && shift
+case "$series" in [0-9]*.[0-9]*) ;; *) echo "ci-openssl: the series must look like 3.5 or 4.0, not '$series'" >&2; exit 2 ;; esac
+out=${OPENSSL_NAPI_OUT:-build/ossl${series//./}}
 series_re="^${series//./\\.}\\."
 mkdir -p "$cache/src"
 
-log() { echo "ci-openssl35: $*"; }
+log() { echo "ci-openssl $series: $*"; }
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     log "need root (or sudo) for: $*" >&2
@@ -40,25 +44,16 @@ candidates() {
   apt-cache showsrc openssl 2>/dev/null | awk '/^Version:/ {print $2}' | grep -E "$series_re" | sort -Vru || true
 }
 
-# --- 1. Debian's source index for trixie (openssl 3.5.x) ---------------------------------------
-sources_file=/etc/apt/sources.list.d/openssl-napi-trixie-src.sources
-has_trixie_src() {
-  local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] && grep -qE '^[[:space:]]*deb-src[[:space:]].*[[:space:]]trixie([[:space:]]|$)' "$f" && return 0
-  done
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] && grep -qE '^Types:.*deb-src' "$f" && grep -qE '^Suites:.*\btrixie\b' "$f" && return 0
-  done
-  return 1
-}
+# --- 1. Debian's source indexes: trixie (3.5.x), sid and experimental (3.6.x, 4.0.x) ----------
+# Only source indexes are added: the machine's binary packages stay Debian 12's.
+sources_file=/etc/apt/sources.list.d/openssl-napi-src.sources
 if [ -z "$(candidates)" ]; then
-  if ! has_trixie_src; then
-    log "adding deb-src for Debian trixie ($sources_file)"
+  if ! grep -qs 'experimental' "$sources_file"; then
+    log "adding deb-src for Debian trixie, sid and experimental ($sources_file)"
     printf '%s\n' \
       'Types: deb-src' \
       'URIs: http://deb.debian.org/debian' \
-      'Suites: trixie' \
+      'Suites: trixie sid experimental' \
       'Components: main' \
       'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
       as_root tee "$sources_file" >/dev/null
@@ -67,7 +62,7 @@ if [ -z "$(candidates)" ]; then
   as_root apt-get update -qq || log "warning: apt-get update failed; using what is cached" >&2
 fi
 
-# --- 2. the newest 3.5.x that is built already, or that downloads --------------------------------
+# --- 2. the newest version of the series that is built already, or that downloads --------------------------------
 prefix=""
 version=""
 for v in $(candidates); do
@@ -107,8 +102,8 @@ fi
 
 # --- 3. the binding against it ---------------------------------------------------------------
 log "building the binding against $prefix into $out"
-OPENSSL_DIR=$prefix "$root/node_modules/.bin/cmake-js" rebuild --out "$out" --parallel 2 >"$cache/cmake-js-ossl35.log" 2>&1 ||
-  { tail -n 60 "$cache/cmake-js-ossl35.log"; exit 1; }
+OPENSSL_DIR=$prefix "$root/node_modules/.bin/cmake-js" rebuild --out "$out" --parallel 2 >"$cache/cmake-js-ossl${series//./}.log" 2>&1 ||
+  { tail -n 60 "$cache/cmake-js-ossl${series//./}.log"; exit 1; }
 binding=$out/Release/openssl_napi.node
 exports=$(nm -D --defined-only "$binding" | awk '{print $3}' | sort | tr '\n' ' ')
 if [ "$exports" != "napi_register_module_v1 node_api_module_get_api_version_v1 " ]; then
@@ -124,14 +119,15 @@ OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_SERIES=$series node --input-ty
   console.table({ openssl: v.openssl, linkage: v.linkage, sslCtxNewFile: v.sslCtxNewFile,
     opensslDir: v.opensslDir, nodeOpenssl: v.nodeOpenssl });
   if (!v.openssl.startsWith(process.env.OPENSSL_NAPI_EXPECT_SERIES + ".")) {
-    console.error(`ci-openssl35: version() says ${v.openssl}, expected ${process.env.OPENSSL_NAPI_EXPECT_SERIES}.x`);
+    console.error(`ci-openssl: version() says ${v.openssl}, expected ${process.env.OPENSSL_NAPI_EXPECT_SERIES}.x`);
     process.exit(1);
   }
   if (v.sslCtxNewFile === process.execPath) {
-    console.error("ci-openssl35: SSL_CTX_new is served by the node binary, not the addon");
+    console.error("ci-openssl: SSL_CTX_new is served by the node binary, not the addon");
     process.exit(1);
   }'
 
 # --- 4. the test suite on it -----------------------------------------------------------------
 log "vitest with OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_VERSION=$series (Debian source $version)"
-OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_VERSION=$series "$root/node_modules/.bin/vitest" run "$@"
+OPENSSL_NAPI_BINDING=$binding OPENSSL_NAPI_EXPECT_VERSION=$series OPENSSL_NAPI_OPENSSL_BIN=$prefix/bin/openssl \
+  "$root/node_modules/.bin/vitest" run "$@"

@@ -1,0 +1,17 @@
+// Where the OpenSSL versions the binding builds against (3.0 to 4.0) differ in their API. Version
+// checks belong here and nowhere else.
+#pragma once
+#include <openssl/opensslv.h>
+
+namespace ossl {
+
+// OpenSSL 4.0 made the accessors of a certificate's, request's and CRL's names, of name entries
+// and of extensions return const. The X509Name views edit a certificate's names in place
+// (pyOpenSSL's semantics; 3.x returns them non-const), and a few 3.x functions that only read
+// (X509V3_EXT_print) still take non-const: this one cast serves both from one source.
+template <class T>
+T* Mutable(const T* p) {
+  return const_cast<T*>(p);
+}
+
+}  // namespace ossl
