@@ -91,3 +91,31 @@ describe('Context file loaders', () => {
     expect(() => g.setSigalgsList('nope')).toThrow(OpenSSLError);
   });
 });
+
+describe('setDefaultVerifyPaths finds the platform CA bundle (issue 17)', () => {
+  const bundle = '/etc/ssl/certs/ca-certificates.crt';
+  const hasBundle = fs.existsSync(bundle);
+  it.skipIf(!hasBundle)(`trusts a root of ${bundle} with SSL_CERT_FILE/SSL_CERT_DIR unset, whatever OPENSSLDIR holds${hasBundle ? '' : ' (no such file: install ca-certificates)'}`, () => {
+    // A child process: OpenSSL reads the variables when the paths are set, and they must be unset.
+    const env = { ...process.env };
+    delete env.SSL_CERT_FILE;
+    delete env.SSL_CERT_DIR;
+    const index = path.resolve(__dirname, '../dist/index.js');
+    const script = `
+      import fs from 'node:fs';
+      const { SSL, crypto, version } = await import(${JSON.stringify(index)});
+      const pem = fs.readFileSync(${JSON.stringify(bundle)}, 'utf8').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/)[0];
+      const root = crypto.loadCertificate(crypto.FILETYPE_PEM, pem);
+      const verdict = (store) => { try { new crypto.X509StoreContext(store, root).verifyCertificate(); return 'trusted'; } catch (e) { return e.message; } };
+      const ctx = new SSL.Context(SSL.TLS_METHOD);
+      const before = verdict(ctx.getCertStore());
+      ctx.setDefaultVerifyPaths();
+      const store = new crypto.X509Store();
+      store.setDefaultPaths();
+      console.log(JSON.stringify({ before, context: verdict(ctx.getCertStore()), store: verdict(store), dir: version().opensslDir }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })) as Record<string, string>;
+    expect(out.before).not.toBe('trusted');
+    expect(out.context).toBe('trusted');
+    expect(out.store).toBe('trusted');
+  });
+});

@@ -180,7 +180,10 @@ export class X509Store extends VerifyParams {
     this._h.loadLocations(cafile ?? null, capath ?? null);
   }
 
-  /** Uses OpenSSL's default certificate file and directory. */
+  /**
+   * Uses OpenSSL's default certificate file and directory (`X509_STORE_set_default_paths`), with
+   * the platform's CA bundle as the fallback described at `Context.setDefaultVerifyPaths`.
+   */
   setDefaultPaths(): void {
     this._h.setDefaultPaths();
   }

@@ -129,7 +129,13 @@ export class Context {
     fn(callback, 'callback');
     this._h.setPasswdCb(this._hook('passwd', callback ? (max, verify) => callback(max, verify, userdata) : null));
   }
-  /** Use OpenSSL's default CA locations. */
+  /**
+   * Trust OpenSSL's default CA locations (`SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE`,
+   * `SSL_CERT_DIR`, else the OPENSSLDIR the library was built with). When neither variable is set
+   * and those built-in locations hold nothing (an OpenSSL built from source into a prefix), the
+   * platform's CA bundle is loaded instead (`/etc/ssl/certs/ca-certificates.crt` and the other
+   * usual places).
+   */
   setDefaultVerifyPaths(): void {
     this._h.setDefaultVerifyPaths();
   }

@@ -545,7 +545,7 @@ Napi::Value ContextWrap::SetPasswdCb(const Napi::CallbackInfo& info) {
 
 Napi::Value ContextWrap::SetDefaultVerifyPaths(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
-  if (SSL_CTX_set_default_verify_paths(ctx) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_default_verify_paths");
+  if (!SetDefaultPaths(SSL_CTX_get_cert_store(ctx))) return ThrowOpenSSL(env, "SSL_CTX_set_default_verify_paths");
   return env.Undefined();
 }
 

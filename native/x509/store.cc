@@ -1,5 +1,11 @@
 #include "x509/store.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <cstring>
+
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
@@ -202,10 +208,47 @@ Napi::Value X509StoreWrap::LoadLocations(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+namespace {
+bool IsFile(const char* path) {
+  struct stat st;
+  return path != nullptr && ::stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+// A directory with at least one entry besides . and ..
+bool IsNonEmptyDir(const char* path) {
+  DIR* d = path == nullptr ? nullptr : ::opendir(path);
+  if (d == nullptr) return false;
+  bool found = false;
+  for (const dirent* e = ::readdir(d); e != nullptr && !found; e = ::readdir(d)) {
+    found = std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0;
+  }
+  ::closedir(d);
+  return found;
+}
+}  // namespace
+
+bool SetDefaultPaths(X509_STORE* store) {
+  if (X509_STORE_set_default_paths(store) != 1) return false;
+  // The user chose: nothing more.
+  if (std::getenv(X509_get_default_cert_file_env()) != nullptr || std::getenv(X509_get_default_cert_dir_env()) != nullptr)
+    return true;
+  if (IsFile(X509_get_default_cert_file()) || IsNonEmptyDir(X509_get_default_cert_dir())) return true;
+  // The bundles of Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, and macOS/BSD: the first that exists.
+  static const char* const kFiles[] = {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                                       "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"};
+  static const char* const kDirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs"};
+  for (const char* f : kFiles) {
+    if (IsFile(f)) return X509_STORE_load_file(store, f) == 1;
+  }
+  for (const char* d : kDirs) {
+    if (IsNonEmptyDir(d)) return X509_STORE_load_path(store, d) == 1;
+  }
+  return true;
+}
+
 Napi::Value X509StoreWrap::SetDefaultPaths(const Napi::CallbackInfo& info) {
   X509_STORE* s = Live(info.Env());
   if (s == nullptr) return {};
-  if (X509_STORE_set_default_paths(s) != 1) return ThrowOpenSSL(info.Env(), "X509_STORE_set_default_paths");
+  if (!ossl::SetDefaultPaths(s)) return ThrowOpenSSL(info.Env(), "X509_STORE_set_default_paths");
   return info.Env().Undefined();
 }
 

@@ -30,6 +30,11 @@ class X509StoreWrap : public Wrapper<X509StoreWrap, X509_STORE, X509_STORE_free>
   }
 };
 
+// X509_STORE_set_default_paths, and the platform's CA bundle when those defaults hold nothing (an
+// OpenSSL built from source has an empty OPENSSLDIR) and SSL_CERT_FILE/SSL_CERT_DIR are unset.
+// False with OpenSSL's error queue filled.
+bool SetDefaultPaths(X509_STORE* store);
+
 // Reads an array of X509 handles into a new stack (each up-ref'd). Nullish gives an empty stack
 // when allow_null. False with an exception pending.
 bool ArgCertStack(const Napi::CallbackInfo& info, size_t i, const char* name, X509StackPtr* out, bool allow_null);
