@@ -6,13 +6,14 @@
  */
 import type net from 'node:net';
 import { native } from '../native.js';
-import { handleOf, isUint8Array } from '../handle.js';
+import { bytesOf, handleOf, isUint8Array, optionsOf } from '../handle.js';
 import { WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError } from '../errors.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
 import { Context, alpnWire, type BytesLike, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
+import { ECHStore, type ECHStatus } from './ech.js';
 import type { SocketConnection } from './socket-connection.js';
 import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
@@ -410,6 +411,59 @@ export class MemoryConnection {
   /** Client ALPN offer. */
   setAlpnProtos(protos: BytesLike[]): void {
     this._h.setAlpnProtos(alpnWire(protos));
+  }
+  /** ECH keys (server) or configurations (client) for this connection only, copied (`SSL_set1_echstore`). OpenSSL 4.0+. */
+  setEchStore(store: ECHStore): void {
+    native.echSetStore(this._h, handleOf(store, ECHStore, 'store'));
+  }
+  /** A copy of the connection's ECH store, or null (`SSL_get1_echstore`). */
+  getEchStore(): ECHStore | null {
+    const h = native.echGetStore(this._h);
+    return h === null ? null : ECHStore._wrap(h);
+  }
+  /**
+   * Client: encrypt the ClientHello to the server's ECHConfigList (base64 as published in DNS, or
+   * binary; `SSL_set1_ech_config_list`). The outer SNI is the config's public name unless
+   * {@link Connection.setEchServerNames} says otherwise; set the real name with setTlsextHostName.
+   */
+  setEchConfigList(list: Uint8Array | string): void {
+    native.echSetConfigList(this._h, typeof list === 'string' ? list : bytesOf(list, 'list'));
+  }
+  /**
+   * Client: the inner (encrypted) server name, and the outer one to show instead of the config's
+   * public name (null: the public name; `noOuter`: no outer SNI at all; `SSL_ech_set1_server_names`).
+   */
+  setEchServerNames(innerName: string, outerName: string | null = null, noOuter = false): void {
+    native.echSetServerNames(this._h, innerName, outerName, noOuter);
+  }
+  /** Client: only the outer server name, as {@link Connection.setEchServerNames} (`SSL_ech_set1_outer_server_name`). */
+  setEchOuterServerName(outerName: string | null, noOuter = false): void {
+    native.echSetOuterServerName(this._h, outerName, noOuter);
+  }
+  /** Client: the ALPN list of the outer ClientHello (`SSL_ech_set1_outer_alpn_protos`). */
+  setEchOuterAlpnProtos(protos: BytesLike[]): void {
+    native.echSetOuterAlpnProtos(this._h, alpnWire(protos));
+  }
+  /**
+   * Client without a real ECHConfig: send a GREASE ECH extension (`SSL_OP_ECH_GREASE`), optionally
+   * with this HPKE suite and extension type (`SSL_ech_set1_grease_suite`, `SSL_ech_set_grease_type`).
+   * A server that does ECH answers with retry configs ({@link Connection.getEchRetryConfig}).
+   */
+  setEchGrease(options: { suite?: string; type?: number } = {}): void {
+    const o = optionsOf(options, 'options');
+    native.echSetGrease(this._h, o.suite ?? null, o.type ?? null);
+  }
+  /** How ECH went, on either side, with the inner and outer server names (`SSL_ech_get1_status`). */
+  getEchStatus(): ECHStatus {
+    return native.echStatus(this._h);
+  }
+  /**
+   * Client: the ECHConfigList (binary) a server sent back when ECH failed or was GREASEd, to retry
+   * with ({@link ECHStore.readConfigList} or {@link Connection.setEchConfigList}); null when none
+   * (`SSL_ech_get1_retry_config`).
+   */
+  getEchRetryConfig(): Buffer | null {
+    return native.echRetryConfig(this._h);
   }
   /** The agreed ALPN protocol, or an empty Buffer. */
   getAlpnProtoNegotiated(): Buffer {

@@ -63,6 +63,14 @@ export const OP_CRYPTOPRO_TLSEXT_BUG: number = k.OP_CRYPTOPRO_TLSEXT_BUG;
 export const OP_DISABLE_TLSEXT_CA_NAMES: number = k.OP_DISABLE_TLSEXT_CA_NAMES;
 /** `OP_DONT_INSERT_EMPTY_FRAGMENTS` from the linked OpenSSL. */
 export const OP_DONT_INSERT_EMPTY_FRAGMENTS: number = k.OP_DONT_INSERT_EMPTY_FRAGMENTS;
+/** `SSL_OP_ECH_GREASE` (OpenSSL 4.0+; undefined before): a client sends a GREASE ECH extension. */
+export const OP_ECH_GREASE: number | undefined = k.OP_ECH_GREASE;
+/** `SSL_OP_ECH_TRIALDECRYPT` (OpenSSL 4.0+): a server tries every key when the config id matches none. */
+export const OP_ECH_TRIALDECRYPT: number | undefined = k.OP_ECH_TRIALDECRYPT;
+/** `SSL_OP_ECH_IGNORE_CID` (OpenSSL 4.0+): a client sends a random config id. */
+export const OP_ECH_IGNORE_CID: number | undefined = k.OP_ECH_IGNORE_CID;
+/** `SSL_OP_ECH_GREASE_RETRY_CONFIG` (OpenSSL 4.0+): a server answers GREASE with retry configs. */
+export const OP_ECH_GREASE_RETRY_CONFIG: number | undefined = k.OP_ECH_GREASE_RETRY_CONFIG;
 /** `OP_ENABLE_KTLS` from the linked OpenSSL. */
 export const OP_ENABLE_KTLS: number = k.OP_ENABLE_KTLS;
 /** `OP_ENABLE_MIDDLEBOX_COMPAT` from the linked OpenSSL. */

@@ -12,6 +12,7 @@ import { NO_OVERLAPPING_PROTOCOLS } from './constants.js';
 import { Session } from './session.js';
 import type { Connection } from './connection.js';
 import { X509Store } from '../crypto/x509store.js';
+import { ECHStore } from './ech.js';
 
 /** Binary input. */
 export type BytesLike = Uint8Array | string;
@@ -128,6 +129,23 @@ export class Context {
   setPasswdCb(callback: ((maxLength: number, verify: boolean, userdata: unknown) => BytesLike) | null, userdata: unknown = null): void {
     fn(callback, 'callback');
     this._h.setPasswdCb(this._hook('passwd', callback ? (max, verify) => callback(max, verify, userdata) : null));
+  }
+  /**
+   * Encrypted Client Hello (OpenSSL 4.0+): a server's keys and ECHConfigs, or a client's
+   * configurations, for every connection made from this Context. The store is copied: later
+   * changes to `store` do not reach the Context (`SSL_CTX_set1_echstore`).
+   */
+  setEchStore(store: ECHStore): void {
+    native.echSetStore(this._h, handleOf(store, ECHStore, 'store'));
+  }
+  /** A copy of the Context's ECH store, or null (`SSL_CTX_get1_echstore`). */
+  getEchStore(): ECHStore | null {
+    const h = native.echGetStore(this._h);
+    return h === null ? null : ECHStore._wrap(h);
+  }
+  /** The ALPN list a client sends in its outer (visible) ClientHello (`SSL_CTX_ech_set1_outer_alpn_protos`). */
+  setEchOuterAlpnProtos(protos: BytesLike[]): void {
+    native.echSetOuterAlpnProtos(this._h, alpnWire(protos));
   }
   /**
    * Trust OpenSSL's default CA locations (`SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE`,

@@ -28,6 +28,8 @@ export type { BytesLike, VerifyCallback, AlpnSelectCallback, ClientHello, PskCli
 export { Connection, MemoryConnection, PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } from './connection.js';
 export type { ConnectionConstructor } from './connection.js';
 export { Session } from './session.js';
+export { ECHStore, ECH_SUPPORTED } from './ech.js';
+export type { ECHConfigOptions, ECHEntry, ECHStatus } from './ech.js';
 export { SocketConnection } from './socket-connection.js';
 export { SecureSocket, connect, createServer } from './secure-socket.js';
 export type { SecureSocketOptions, ConnectOptions, ServerOptions, OnReadOptions } from './secure-socket.js';

@@ -215,7 +215,38 @@ declare module '../native.js' {
     sockError(errno: number): Error;
     sockQueued(conn: NativeConnection): number;
     sockClose(conn: NativeConnection): void;
+    ECHStore: new () => NativeECHStore;
+    echSupported: boolean;
+    echSetStore(target: NativeContext | NativeConnection, store: NativeECHStore): void;
+    echGetStore(target: NativeContext | NativeConnection): NativeECHStore | null;
+    echSetConfigList(conn: NativeConnection, list: Uint8Array | string): void;
+    echSetServerNames(conn: NativeConnection, inner: string, outer: string | null, noOuter: boolean): void;
+    echSetOuterServerName(conn: NativeConnection, outer: string | null, noOuter: boolean): void;
+    echSetOuterAlpnProtos(target: NativeContext | NativeConnection, wire: Uint8Array): void;
+    echSetGrease(conn: NativeConnection, suite: string | null, type: number | null): void;
+    echStatus(conn: NativeConnection): NativeECHStatus;
+    echRetryConfig(conn: NativeConnection): Buffer | null;
   }
+}
+
+/** @internal */
+export interface NativeECHStore extends NativeHandle {
+  newConfig(publicName: string, suite: string | null, maxNameLength: number): void;
+  readPem(pem: Uint8Array | string, forRetry: boolean): void;
+  writePem(index: number | null): Buffer;
+  readConfigList(list: Uint8Array | string): void;
+  entry(index: number): { publicName: string; config: string; hasPrivateKey: boolean; forRetry: boolean; loadedSeconds: number };
+  counts(): [number, number];
+  downselect(index: number): void;
+  flushKeys(ageSeconds: number): void;
+}
+
+/** @internal */
+export interface NativeECHStatus {
+  status: number;
+  name: string;
+  innerServerName: string | null;
+  outerServerName: string | null;
 }
 
 /** Events of the native socket I/O (native/ssl/socket_io.h). @internal */

@@ -3,6 +3,13 @@
 #pragma once
 #include <openssl/opensslv.h>
 
+// Encrypted Client Hello: OpenSSL 4.0 (RFC 9849), unless built with no-ech.
+#if OPENSSL_VERSION_MAJOR >= 4 && !defined(OPENSSL_NO_ECH)
+#define OSSL_NAPI_HAS_ECH 1
+#else
+#define OSSL_NAPI_HAS_ECH 0
+#endif
+
 namespace ossl {
 
 // OpenSSL 4.0 made the accessors of a certificate's, request's and CRL's names, of name entries
