@@ -4,6 +4,8 @@
  * @module
  */
 import { native, type NativeVersionInfo } from './native.js';
+import type { ProviderInfo } from './crypto/provider.js';
+import './crypto/trust-native.js';
 
 /** The answer of {@link version}. */
 export interface VersionInfo {
@@ -39,6 +41,8 @@ export interface VersionInfo {
   addonFile: string;
   /** Node's own bundled OpenSSL (`process.versions.openssl`), for comparison. */
   nodeOpenssl: string;
+  /** The providers loaded in the binding's OpenSSL, with their versions and where each came from. */
+  providers: ProviderInfo[];
 }
 
 function stripLabel(text: string): string {
@@ -64,6 +68,7 @@ export function version(): VersionInfo {
     sslCtxNewFile: v.sslCtxNewFile,
     addonFile: v.addonFile,
     nodeOpenssl: process.versions.openssl ?? '',
+    providers: native.describeProviders(),
   };
 }
 

@@ -22,13 +22,19 @@ fi
 [ -x "$src/Configure" ] || { echo "build-openssl: no Configure in $src" >&2; exit 2; }
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# Bump when the options below change: cached prefixes built otherwise are rebuilt.
+BUILD_OPENSSL_OPTIONS="no-shared no-module no-tests no-docs -fPIC (1)"
 echo "build-openssl: building $(basename "$src") into $prefix with $jobs jobs"
 cd "$src"
 # no-shared: static archives we link with hidden symbols; -fPIC: they go into a shared addon.
-./Configure no-shared no-tests no-docs -fPIC \
+# no-module: the legacy provider is built into libcrypto, so no provider is ever loaded from a
+# file (a module file would carry or bind to a second copy of OpenSSL).
+./Configure no-shared no-module no-tests no-docs -fPIC \
   --prefix="$prefix" --openssldir="$prefix/ssl" --libdir=lib >"$work/configure.log" 2>&1 \
   || { cat "$work/configure.log"; exit 1; }
 make -j"$jobs" >"$work/make.log" 2>&1 || { tail -n 60 "$work/make.log"; exit 1; }
 make install_sw install_ssldirs >"$work/install.log" 2>&1 || { tail -n 60 "$work/install.log"; exit 1; }
+# What scripts/ci-openssl.sh checks before it reuses a prefix: one built with these options.
+echo "$BUILD_OPENSSL_OPTIONS" >"$prefix/.openssl-napi-build"
 "$prefix/bin/openssl" version -a | head -n 2
 echo "build-openssl: done; use OPENSSL_DIR=$prefix"

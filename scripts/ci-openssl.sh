@@ -36,7 +36,7 @@ as_root() {
 # A prefix is usable when its libraries, headers and openssl binary are all there and agree.
 prefix_ok() {
   local p=$1 up=$2
-  [ -f "$p/lib/libssl.a" ] && [ -f "$p/lib/libcrypto.a" ] && [ -f "$p/include/openssl/opensslv.h" ] &&
+  grep -qs "no-module" "$p/.openssl-napi-build" && [ -f "$p/lib/libssl.a" ] && [ -f "$p/lib/libcrypto.a" ] && [ -f "$p/include/openssl/opensslv.h" ] &&
     [ -x "$p/bin/openssl" ] && "$p/bin/openssl" version 2>/dev/null | grep -q "^OpenSSL $up "
 }
 

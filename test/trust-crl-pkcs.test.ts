@@ -430,18 +430,18 @@ describe('PKCS#12', () => {
   });
 
   test('legacy (3DES/RC2, SHA-1 MAC) needs the legacy provider', (ctx) => {
-    let loaded = false;
+    let refused = '';
     try {
       expect(crypto.loadProvider('legacy')).toBe('legacy');
-      loaded = true;
     } catch (e) {
-      expect(e).toBeInstanceOf(OpenSSLError);
-      expect((e as Error).message).toMatch(/legacy/);
+      // A system OpenSSL's legacy.so links against libcrypto.so: refused (see test/providers.test.ts).
+      expect((e as NodeJS.ErrnoException).code).toBe('ERR_OPENSSL_NAPI_FOREIGN_PROVIDER');
+      refused = (e as Error).message;
     }
     expect(() => crypto.loadProvider('no-such-provider')).toThrow(OpenSSLError);
     expect(() => crypto.loadProvider(5 as never)).toThrow(TypeError);
-    if (!loaded) {
-      ctx.skip('legacy provider module could not be loaded into this build');
+    if (refused) {
+      ctx.skip(`the legacy provider is not part of this build's OpenSSL (${refused.slice(0, 120)}...); the OpenSSL 3.5 and 4.0 CI steps run this`);
       return;
     }
     expect(crypto.listProviders()).toEqual(expect.arrayContaining(['default', 'legacy']));

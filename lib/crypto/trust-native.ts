@@ -5,6 +5,7 @@
  * @module
  */
 import '../native.js';
+import type { ProviderInfo } from './provider.js';
 import type { NativeHandle, NativePKey, NativeX509, NativeX509Name, PassphraseInput } from './native-types.js';
 
 /** Setters shared by stores and contexts. @internal */
@@ -154,6 +155,9 @@ declare module '../native.js' {
     x509VerifyCodes: Record<string, number>;
     loadProvider(name: string): string;
     listProviders(): string[];
+    describeProviders(): ProviderInfo[];
+    setProviderSearchPath(path: string | null): void;
+    providerSearchPath(): string;
     pkcs12Parse(buffer: Uint8Array, passphrase: Uint8Array | null): NativePKCS12Parts;
     pkcs12ParseAsync(buffer: Uint8Array, passphrase: Uint8Array | null): Promise<NativePKCS12Parts>;
     pkcs12Create(args: NativePKCS12CreateArgs): Buffer;

@@ -10,6 +10,13 @@
 #define OSSL_NAPI_HAS_ECH 0
 #endif
 
+// OSSL_PROVIDER_get0_default_search_path: OpenSSL 3.5 and later.
+#if OPENSSL_VERSION_NUMBER >= 0x30500000L
+#define OSSL_NAPI_HAS_PROVIDER_SEARCH_PATH_GETTER 1
+#else
+#define OSSL_NAPI_HAS_PROVIDER_SEARCH_PATH_GETTER 0
+#endif
+
 namespace ossl {
 
 // OpenSSL 4.0 made the accessors of a certificate's, request's and CRL's names, of name entries
