@@ -104,6 +104,17 @@ describe('DTLS over memory BIOs', () => {
     expect(server.recv(10).toString()).toBe('x');
   });
 
+  it("answers the peer's close_notify with its own: shutdown() after recv() saw it (once a segfault)", () => {
+    const { server, client } = pairOf(dtlsServerContext(undefined, SSL.DTLS_METHOD), dtlsClientContext(SSL.DTLS_METHOD));
+    dtlsHandshake(client, server);
+    expect(client.shutdown()).toBe(false);
+    feed(server, drain(client));
+    expect(() => server.recv(10)).toThrow(SSL.ZeroReturnError);
+    expect(server.shutdown()).toBe(true);
+    feed(client, drain(server));
+    expect(client.shutdown()).toBe(true);
+  });
+
   it('also handshakes without DTLSv1Listen (no cookie exchange)', () => {
     const { server, client } = pairOf();
     let cDone = false;

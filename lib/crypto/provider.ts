@@ -51,3 +51,25 @@ export function setProviderSearchPath(path: string | null): void {
 export function providerSearchPath(): string {
   return native.providerSearchPath();
 }
+
+/** What a provider offers, operation by operation: each algorithm by its first name. */
+export interface ProviderAlgorithms {
+  digest: string[];
+  cipher: string[];
+  mac: string[];
+  kdf: string[];
+  rand: string[];
+  keymgmt: string[];
+  keyexch: string[];
+  signature: string[];
+  asymCipher: string[];
+  kem: string[];
+  encoder: string[];
+  decoder: string[];
+  store: string[];
+}
+
+/** The algorithms a loaded provider offers (`OSSL_PROVIDER_query_operation`), e.g. `providerAlgorithms('default').signature`. */
+export function providerAlgorithms(name: string): ProviderAlgorithms {
+  return native.providerAlgorithms(name);
+}

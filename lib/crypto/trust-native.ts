@@ -5,7 +5,7 @@
  * @module
  */
 import '../native.js';
-import type { ProviderInfo } from './provider.js';
+import type { ProviderAlgorithms, ProviderInfo } from './provider.js';
 import type { NativeHandle, NativePKey, NativeX509, NativeX509Name, PassphraseInput } from './native-types.js';
 
 /** Setters shared by stores and contexts. @internal */
@@ -158,6 +158,7 @@ declare module '../native.js' {
     describeProviders(): ProviderInfo[];
     setProviderSearchPath(path: string | null): void;
     providerSearchPath(): string;
+    providerAlgorithms(name: string): ProviderAlgorithms;
     pkcs12Parse(buffer: Uint8Array, passphrase: Uint8Array | null): NativePKCS12Parts;
     pkcs12ParseAsync(buffer: Uint8Array, passphrase: Uint8Array | null): Promise<NativePKCS12Parts>;
     pkcs12Create(args: NativePKCS12CreateArgs): Buffer;

@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf, isUint8Array } from '../handle.js';
+import { handleOf, isUint8Array, optionsOf } from '../handle.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
@@ -103,9 +103,11 @@ export class Context {
    * A new context for `method` (`TLS_METHOD`, `TLS_SERVER_METHOD`, `TLS_CLIENT_METHOD`,
    * `TLSv1_2_METHOD` (pins the version), `DTLS_METHOD`, ...). Partial writes and moving write
    * buffers are always enabled, as in pyOpenSSL; servers get automatic DH parameters.
+   * `options.propertyQuery` restricts every algorithm the Context fetches to the providers and
+   * properties it names, e.g. `"provider=default"` or `"fips=yes"` (`SSL_CTX_new_ex`).
    */
-  constructor(method: number) {
-    this._h = new native.Context(method);
+  constructor(method: number, options: { propertyQuery?: string } = {}) {
+    this._h = new native.Context(method, optionsOf(options, 'options').propertyQuery ?? null);
     this._h._setOwner(this);
     this._method = method;
   }

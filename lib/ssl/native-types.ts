@@ -189,7 +189,7 @@ export interface NativeConnection extends NativeHandle {
 
 declare module '../native.js' {
   interface NativeBinding {
-    Context: new (method: number) => NativeContext;
+    Context: new (method: number, propertyQuery?: string | null) => NativeContext;
     Connection: new (ctx: NativeContext) => NativeConnection;
     Session: new () => NativeSession;
     sessionFromDER(buf: Uint8Array): NativeSession;

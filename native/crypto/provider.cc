@@ -4,6 +4,8 @@
 // is Node's own (the node executable exports its OpenSSL): a second OpenSSL would run inside
 // "the OpenSSL you chose". Such modules are refused unless the user says otherwise.
 #include <elf.h>
+#include <openssl/core.h>
+#include <openssl/core_dispatch.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -197,6 +199,49 @@ Napi::Value ListProviders(const Napi::CallbackInfo& info) {
   return arr;
 }
 
+struct Found {
+  std::string name;
+  OSSL_PROVIDER* provider = nullptr;
+};
+
+int FindProvider(OSSL_PROVIDER* p, void* arg) {
+  auto* f = static_cast<Found*>(arg);
+  if (f->name == OSSL_PROVIDER_get0_name(p)) f->provider = p;
+  return 1;
+}
+
+// providerAlgorithms(name) -> { digest: [...], cipher: [...], ... }: what a loaded provider
+// offers, operation by operation (each algorithm by its first name).
+Napi::Value ProviderAlgorithms(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Found found;
+  if (!ArgCString(info, 0, "name", &found.name)) return {};
+  std::lock_guard<std::mutex> lock(ProvidersMutex());
+  if (OSSL_PROVIDER_do_all(nullptr, &FindProvider, &found) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
+  if (found.provider == nullptr)
+    return ThrowStateError(env, "The provider \"" + found.name + "\" is not loaded", "ERR_INVALID_ARG_VALUE");
+  static const std::pair<int, const char*> kOperations[] = {
+      {OSSL_OP_DIGEST, "digest"},       {OSSL_OP_CIPHER, "cipher"},       {OSSL_OP_MAC, "mac"},
+      {OSSL_OP_KDF, "kdf"},             {OSSL_OP_RAND, "rand"},           {OSSL_OP_KEYMGMT, "keymgmt"},
+      {OSSL_OP_KEYEXCH, "keyexch"},     {OSSL_OP_SIGNATURE, "signature"}, {OSSL_OP_ASYM_CIPHER, "asymCipher"},
+      {OSSL_OP_KEM, "kem"},             {OSSL_OP_ENCODER, "encoder"},     {OSSL_OP_DECODER, "decoder"},
+      {OSSL_OP_STORE, "store"}};
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [op, label] : kOperations) {
+    int no_cache = 0;
+    const OSSL_ALGORITHM* algs = OSSL_PROVIDER_query_operation(found.provider, op, &no_cache);
+    Napi::Array names = Napi::Array::New(env);
+    for (const OSSL_ALGORITHM* a = algs; a != nullptr && a->algorithm_names != nullptr; ++a) {
+      const std::string all = a->algorithm_names;
+      names.Set(names.Length(), Napi::String::New(env, all.substr(0, all.find(':'))));
+    }
+    if (algs != nullptr) OSSL_PROVIDER_unquery_operation(found.provider, op, algs);
+    out.Set(label, names);
+  }
+  ERR_clear_error();
+  return out;
+}
+
 // setProviderSearchPath(path | null): where modules are looked for (null: OpenSSL's default).
 Napi::Value SetSearchPath(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -222,6 +267,7 @@ void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("describeProviders", NativeFunction<DescribeProviders>(env, "describeProviders"));
   exports.Set("setProviderSearchPath", NativeFunction<SetSearchPath>(env, "setProviderSearchPath"));
   exports.Set("providerSearchPath", NativeFunction<GetSearchPath>(env, "providerSearchPath"));
+  exports.Set("providerAlgorithms", NativeFunction<ProviderAlgorithms>(env, "providerAlgorithms"));
 }
 
 Module registration(&Init);

@@ -121,7 +121,9 @@ void ConnectionWrap::Account(int64_t bytes) {
 }
 
 void ConnectionWrap::Ended(SSL* ssl) {
-  if (ssl == nullptr || accounted_ <= kEndedBytes) return;
+  // Not for DTLS: OpenSSL 3.0's DTLS record layer writes its close_notify (SSL_shutdown after the
+  // peer's) into the write buffer without making it again, so freeing it would crash there.
+  if (ssl == nullptr || accounted_ <= kEndedBytes || SSL_is_dtls(ssl) == 1) return;
   // Kept while records are pending (OpenSSL refuses then); the next call would need them.
   if (SSL_free_buffers(ssl) == 1) Account(kEndedBytes);
 }

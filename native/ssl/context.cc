@@ -459,8 +459,13 @@ ContextWrap::ContextWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
     default: ThrowRangeError(env, "No such protocol: " + std::to_string(method), "ERR_INVALID_ARG_VALUE"); return;
   }
   method_id = static_cast<int>(method);
+  // An optional property query: every algorithm the Context fetches must match it
+  // ("provider=default", "fips=yes", ...).
+  std::string propq;
+  const bool has_propq = !ArgIsNullish(info, 1);
+  if (has_propq && !ArgCString(info, 1, "propertyQuery", &propq)) return;
   ERR_clear_error();
-  Reset(Handle(SSL_CTX_new(m)));
+  Reset(Handle(SSL_CTX_new_ex(nullptr, has_propq ? propq.c_str() : nullptr, m)));
   SSL_CTX* ctx = get();
   if (ctx == nullptr) {
     ThrowOpenSSL(env, "SSL_CTX_new");

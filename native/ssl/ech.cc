@@ -20,6 +20,15 @@ namespace {
                          "ERR_OPENSSL_NAPI_UNSUPPORTED");
 }
 
+// Argument 0 is a live Context (when `context_ok`) or Connection: false with the error pending.
+// Checked first on every build, so that a freed object says so whatever OpenSSL runs.
+bool LiveTarget(const Napi::CallbackInfo& info, bool context_ok) {
+  Napi::Env env = info.Env();
+  if (context_ok && ContextWrap::Is(env, info.Length() > 0 ? info[0] : env.Undefined()))
+    return ContextWrap::Arg(info, 0, "context") != nullptr;
+  return ConnectionWrap::Arg(info, 0, "connection") != nullptr;
+}
+
 #if OSSL_NAPI_HAS_ECH
 // The SSL behind argument 0, not driven by a call of its own (its callbacks may not reconfigure it).
 SSL* ConnArg(const Napi::CallbackInfo& info) {
@@ -62,6 +71,7 @@ const char* StatusName(int status) {
 
 // echSetStore(contextOrConnection, store): ECH keys (server) or configurations (client), deep-copied.
 Napi::Value SetStore(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   EchStore* store = EchStoreWrap::Arg(info, 1, "store");
@@ -83,6 +93,7 @@ Napi::Value SetStore(const Napi::CallbackInfo& info) {
 
 // echGetStore(contextOrConnection) -> a copy of its ECHStore, or null.
 Napi::Value GetStore(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   OSSL_ECHSTORE* es = nullptr;
@@ -104,6 +115,7 @@ Napi::Value GetStore(const Napi::CallbackInfo& info) {
 
 // echSetConfigList(connection, list): the ECHConfigList a client uses (base64 or binary).
 Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -119,6 +131,7 @@ Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
 
 // echSetServerNames(connection, inner, outer | null, noOuter)
 Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -137,6 +150,7 @@ Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
 
 // echSetOuterServerName(connection, outer | null, noOuter)
 Napi::Value SetOuterServerName(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -153,6 +167,7 @@ Napi::Value SetOuterServerName(const Napi::CallbackInfo& info) {
 
 // echSetOuterAlpnProtos(contextOrConnection, wire): the ALPN list of the outer ClientHello.
 Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   Bytes wire;
@@ -175,6 +190,7 @@ Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
 
 // echSetGrease(connection, suite | null, type | null): GREASE ECH with that HPKE suite / extension type.
 Napi::Value SetGrease(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -196,6 +212,7 @@ Napi::Value SetGrease(const Napi::CallbackInfo& info) {
 
 // echStatus(connection) -> { status, name, innerServerName, outerServerName }
 Napi::Value Status(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
@@ -218,6 +235,7 @@ Napi::Value Status(const Napi::CallbackInfo& info) {
 
 // echRetryConfig(connection) -> the server's retry ECHConfigList (binary), or null.
 Napi::Value RetryConfig(const Napi::CallbackInfo& info) {
+  if (!LiveTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
