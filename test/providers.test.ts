@@ -70,3 +70,26 @@ describe('providers come from the chosen OpenSSL', () => {
     expect(() => crypto.loadProvider('')).toThrow(TypeError);
   });
 });
+
+describe('a property query per Context (SSL_CTX_new_ex)', () => {
+  it('provider=default handshakes; a query no provider meets fails with a clear OpenSSL error, no crash', async () => {
+    const { SSL } = await import('../lib/index.js');
+    const { handshake, pair, pki } = await import('./ssl-helpers.js');
+    const server = new SSL.Context(SSL.TLS_METHOD, { propertyQuery: 'provider=default' });
+    server.useCertificate(pki().ec.cert);
+    server.usePrivatekey(pki().ec.key);
+    const p = pair(server, new SSL.Context(SSL.TLS_METHOD, { propertyQuery: 'provider=default' }));
+    handshake(p.client, p.server);
+    expect(p.client.getProtocolVersionName()).toBe('TLSv1.3');
+    let err: unknown;
+    try {
+      const none = new SSL.Context(SSL.TLS_METHOD, { propertyQuery: 'provider=no-such-provider' });
+      const q = pair(server, none);
+      handshake(q.client, q.server);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SSL.Error);
+    expect(() => new SSL.Context(SSL.TLS_METHOD, { propertyQuery: 5 as never })).toThrow(TypeError);
+  });
+});

@@ -262,6 +262,43 @@ describe.skipIf(!hasPq)(`post-quantum TLS (${hasPq ? `OpenSSL ${version().openss
     }
   });
 
+  it.skipIf(!cli)(`mutual TLS with openssl s_client of the same build against the binding's server${cli ? '' : ` (${CLI_SKIP})`}`, async () => {
+    const id = pqIdentities();
+    const w = (name: string, data: Buffer) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, data);
+      return p;
+    };
+    const caFile = w('c-ca.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.ca));
+    const certFile = w('c-client.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.client.cert));
+    const keyFile = w('c-client.key', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, id.client.key));
+    const seen: string[] = [];
+    const server = SSL.createServer({ context: mtlsContext(id.server, id.ca) }, (s) => {
+      const c = s.getConnection();
+      seen.push(`${c.getPeerCertificate()?.getSubject().CN} ${c.getGroupName()} ${c.getPeerCertificate()?.getSignatureAlgorithm()}`);
+      s.end('pq-ok\n');
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const out = await new Promise<string>((resolve) => {
+        const c = spawn(cli!, ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', caFile,
+          '-cert', certFile, '-key', keyFile, '-groups', 'X25519MLKEM768', '-tls1_3', '-verify_return_error'], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let text = '';
+        c.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        c.stderr.on('data', (d: Buffer) => (text += d.toString()));
+        c.on('close', () => resolve(text));
+        setTimeout(() => c.stdin.end(), 1500);
+      });
+      expect(out).toMatch(/Verification: OK/);
+      expect(out).toContain('pq-ok');
+      expect(seen).toEqual(['client X25519MLKEM768 ML-DSA-65']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   // node:tls runs Node's bundled OpenSSL (3.0 on Node 20): the same group name is refused there.
   it.skipIf(!process.versions.openssl.startsWith('3.0'))("is a group Node's own TLS (OpenSSL 3.0) refuses", () => {
     expect(() => tls.createSecureContext({ ecdhCurve: 'X25519MLKEM768' })).toThrow();
