@@ -196,6 +196,45 @@ export class MemoryConnection {
   read(bufsiz: number, flags?: number | null): Buffer {
     return this.recv(bufsiz, flags);
   }
+  /**
+   * Client, TLS 1.3 0-RTT: sends `buf` as early data with the ClientHello (before
+   * {@link Connection.doHandshake}), on a resumed session that allows it
+   * (`session.maxEarlyData > 0`); returns the bytes taken. Throws WantReadError once the
+   * ClientHello is out (move the bytes, then go on with the handshake). Whether the server took it:
+   * {@link Connection.getEarlyDataStatus} after the handshake (`SSL_write_early_data`).
+   */
+  writeEarlyData(buf: BytesLike): number {
+    const r = this._h.writeEarlyData(buf);
+    if (r < 0) raiseStatus(r);
+    return r;
+  }
+  /**
+   * Server, TLS 1.3 0-RTT: reads early data before the handshake ends (`SSL_read_early_data`).
+   * Returns `{ data, done }`: `done` once the client's early data is over (then finish with
+   * {@link Connection.doHandshake}); throws WantReadError while more may come.
+   */
+  readEarlyData(bufsiz: number): { data: Buffer; done: boolean } {
+    const r = this._h.readEarlyData(bufsiz);
+    if (typeof r === 'number') raiseStatus(r);
+    return { data: r[1], done: r[0] === 2 };
+  }
+  /** What became of early data: `'not-sent'`, `'rejected'` or `'accepted'` (`SSL_get_early_data_status`). */
+  getEarlyDataStatus(): 'not-sent' | 'rejected' | 'accepted' {
+    const s = this._h.getEarlyDataStatus();
+    return s === 2 ? 'accepted' : s === 1 ? 'rejected' : 'not-sent';
+  }
+  /** As {@link Context.setMaxEarlyData}, for this connection (`SSL_set_max_early_data`). */
+  setMaxEarlyData(bytes: number): void {
+    this._h.setMaxEarlyData(bytes);
+  }
+  /** This connection's early-data limit (`SSL_get_max_early_data`). */
+  getMaxEarlyData(): number {
+    return this._h.getMaxEarlyData();
+  }
+  /** As {@link Context.setRecvMaxEarlyData}, for this connection (`SSL_set_recv_max_early_data`). */
+  setRecvMaxEarlyData(bytes: number): void {
+    this._h.setRecvMaxEarlyData(bytes);
+  }
   /** Decrypts straight into `buffer` (no copy); returns the byte count. */
   recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): number {
     if (!(isUint8Array(buffer))) {

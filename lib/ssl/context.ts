@@ -365,6 +365,32 @@ export class Context {
     return this._h.getNumTickets();
   }
   /**
+   * TLS 1.3 early data (0-RTT): the most a client may send before the handshake ends on a session
+   * from this server (0, the default, allows none; sent in its tickets; `SSL_CTX_set_max_early_data`).
+   * A client's Context needs no setting: its session says. Anti-replay stays on, as in OpenSSL:
+   * each session's early data is accepted once.
+   */
+  setMaxEarlyData(bytes: number): void {
+    this._h.setMaxEarlyData(bytes);
+  }
+  /** The server's early-data limit (`SSL_CTX_get_max_early_data`). */
+  getMaxEarlyData(): number {
+    return this._h.getMaxEarlyData();
+  }
+  /** The most early data a server reads before it fails the handshake (`SSL_CTX_set_recv_max_early_data`). */
+  setRecvMaxEarlyData(bytes: number): void {
+    this._h.setRecvMaxEarlyData(bytes);
+  }
+  /**
+   * The server decides per connection whether to accept a client's early data
+   * (`SSL_CTX_set_allow_early_data_cb`): return `true` to accept, `false` to reject (the client
+   * then sends it again after the handshake). Any other result fails the handshake with a TypeError.
+   */
+  setAllowEarlyDataCallback(callback: ((conn: Connection) => boolean) | null): void {
+    fn(callback, 'callback');
+    this._h.setAllowEarlyDataCallback(this._hook('allowEarlyData', callback ? (c) => callback(asConn(c)) : null));
+  }
+  /**
    * Session cache callbacks. `newSession(conn, session)` fires for each new session (clients
    * need `SESS_CACHE_CLIENT` in the cache mode); `removeSession(session)` when one is dropped.
    */

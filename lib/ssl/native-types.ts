@@ -68,6 +68,10 @@ export interface NativeContext extends NativeHandle {
   setGroupsList(list: string): void;
   setSigalgsList(list: string): void;
   setNumTickets(n: number): void;
+  setMaxEarlyData(bytes: number): void;
+  getMaxEarlyData(): number;
+  setRecvMaxEarlyData(bytes: number): void;
+  setAllowEarlyDataCallback(cb: ((conn: Owner) => unknown) | null): void;
   getNumTickets(): number;
   setSessionCallbacks(
     newSession: ((conn: Owner, s: NativeSession) => void) | null,
@@ -100,6 +104,7 @@ export interface NativeSession extends NativeHandle {
   isResumable(): boolean;
   hasTicket(): boolean;
   masterKey(): Buffer;
+  maxEarlyData(): number;
 }
 
 /** @internal Status numbers of the hot methods (common/errors.h SSLStatus). */
@@ -185,6 +190,12 @@ export interface NativeConnection extends NativeHandle {
   keyUpdate(requestPeer?: boolean): void;
   getVerifyResult(): number;
   getSelectedSrtpProfile(): string;
+  writeEarlyData(buf: Uint8Array | string): number;
+  readEarlyData(bufsiz: number): [number, Buffer] | number;
+  getEarlyDataStatus(): number;
+  setMaxEarlyData(bytes: number): void;
+  getMaxEarlyData(): number;
+  setRecvMaxEarlyData(bytes: number): void;
 }
 
 declare module '../native.js' {

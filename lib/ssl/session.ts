@@ -82,6 +82,11 @@ export class Session {
     return this._h.isResumable();
   }
 
+  /** The most TLS 1.3 early data a client may send when it resumes this session; 0: none (`SSL_SESSION_get_max_early_data`). */
+  get maxEarlyData(): number {
+    return this._h.maxEarlyData();
+  }
+
   /** True if the session holds a ticket. */
   get hasTicket(): boolean {
     return this._h.hasTicket();

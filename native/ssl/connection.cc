@@ -243,6 +243,73 @@ Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
   return Status(env, ssl, ret, peek ? "SSL_peek" : "SSL_read");
 }
 
+// writeEarlyData(buf) -> bytes written (>= 0) | status number (< 0): a client's TLS 1.3 0-RTT data,
+// sent with its ClientHello when its session allows it (SSL_write_early_data).
+Napi::Value ConnectionWrap::WriteEarlyData(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  ossl::Bytes b;
+  if (!ArgBytes(info, 0, "buf", &b)) return {};
+  if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
+  size_t written = 0;
+  Drive d(this, ssl, env);
+  const int ret = SSL_write_early_data(ssl, b.data, b.size, &written);
+  if (ret == 1) {
+    if (bridge.RethrowPending(env)) return {};
+    return Napi::Number::New(env, static_cast<double>(written));
+  }
+  return Status(env, ssl, ret, "SSL_write_early_data");
+}
+
+// readEarlyData(n) -> [result, Buffer] (result 1: data, 2: no more early data; the handshake goes on)
+// | status number (< 0, e.g. want read): a server's side of SSL_read_early_data.
+Napi::Value ConnectionWrap::ReadEarlyData(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bufsiz", &n, 1, INT_MAX)) return {};
+  unsigned char buf[SSL3_RT_MAX_PLAIN_LENGTH];
+  const size_t cap = static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf;
+  size_t got = 0;
+  Drive d(this, ssl, env);
+  const int ret = SSL_read_early_data(ssl, buf, cap, &got);
+  if (ret == SSL_READ_EARLY_DATA_SUCCESS || ret == SSL_READ_EARLY_DATA_FINISH) {
+    if (bridge.RethrowPending(env)) return {};
+    Napi::Array r = Napi::Array::New(env, 2);
+    r.Set(0u, Napi::Number::New(env, ret));
+    r.Set(1u, Napi::Buffer<unsigned char>::Copy(env, buf, got));
+    return r;
+  }
+  return Status(env, ssl, ret, "SSL_read_early_data");
+}
+
+// getEarlyDataStatus() -> 0 not sent, 1 rejected, 2 accepted (SSL_get_early_data_status).
+Napi::Value ConnectionWrap::GetEarlyDataStatus(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_get_early_data_status(ssl));
+}
+
+Napi::Value ConnectionWrap::SetMaxEarlyData(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bytes", &n, 0, UINT32_MAX)) return {};
+  if (SSL_set_max_early_data(ssl, static_cast<uint32_t>(n)) != 1) return ThrowOpenSSL(env, "SSL_set_max_early_data");
+  return env.Undefined();
+}
+
+Napi::Value ConnectionWrap::GetMaxEarlyData(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  return Napi::Number::New(env, SSL_get_max_early_data(ssl));
+}
+
+Napi::Value ConnectionWrap::SetRecvMaxEarlyData(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bytes", &n, 0, UINT32_MAX)) return {};
+  if (SSL_set_recv_max_early_data(ssl, static_cast<uint32_t>(n)) != 1) return ThrowOpenSSL(env, "SSL_set_recv_max_early_data");
+  return env.Undefined();
+}
+
 // write(buf) -> bytes written (>0) | status number (<0)
 Napi::Value ConnectionWrap::Write(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
@@ -970,6 +1037,12 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ConnectionWrap::GetSharedSigalgs>("getSharedSigalgs"),
              Method<&ConnectionWrap::KeyUpdate>("keyUpdate"),
              Method<&ConnectionWrap::GetVerifyResult>("getVerifyResult"),
+             Method<&ConnectionWrap::WriteEarlyData>("writeEarlyData"),
+             Method<&ConnectionWrap::ReadEarlyData>("readEarlyData"),
+             Method<&ConnectionWrap::GetEarlyDataStatus>("getEarlyDataStatus"),
+             Method<&ConnectionWrap::SetMaxEarlyData>("setMaxEarlyData"),
+             Method<&ConnectionWrap::GetMaxEarlyData>("getMaxEarlyData"),
+             Method<&ConnectionWrap::SetRecvMaxEarlyData>("setRecvMaxEarlyData"),
              Method<&ConnectionWrap::GetSelectedSrtpProfile>("getSelectedSrtpProfile"),
          });
 }

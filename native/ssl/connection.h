@@ -138,6 +138,12 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
   Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
+  Napi::Value WriteEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value ReadEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value GetEarlyDataStatus(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value GetMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value SetRecvMaxEarlyData(const Napi::CallbackInfo& info);
 
   // Maps SSLResult: Want*/ZeroReturn -> a status number; a real error is thrown (returns
   // an empty value). Rethrows a callback's exception first.

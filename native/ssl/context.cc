@@ -248,6 +248,20 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
+// The server decides whether to accept a client's early data (anti-replay stays OpenSSL's).
+int AllowEarlyDataTrampoline(SSL* ssl, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "allowEarlyData");
+  if (fn.IsEmpty()) return 1;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
+  bool allow = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "allow early data", &allow)) return 0;
+  return allow ? 1 : 0;
+}
+
 void MsgTrampoline(int write_p, int version, int content_type, const void* buf, size_t len, SSL* ssl, void*) {
   ConnectionWrap* c = Active(ssl);
   if (c == nullptr) return;
@@ -909,6 +923,37 @@ Napi::Value ContextWrap::GetNumTickets(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_num_tickets(ctx)));
 }
 
+// setMaxEarlyData(n) / setRecvMaxEarlyData(n): TLS 1.3 0-RTT data a session may carry (sent in
+// its tickets), and what the server reads.
+Napi::Value ContextWrap::SetMaxEarlyData(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bytes", &n, 0, UINT32_MAX)) return {};
+  if (SSL_CTX_set_max_early_data(ctx, static_cast<uint32_t>(n)) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_max_early_data");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::GetMaxEarlyData(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  return Napi::Number::New(env, SSL_CTX_get_max_early_data(ctx));
+}
+
+Napi::Value ContextWrap::SetRecvMaxEarlyData(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t n = 0;
+  if (!ArgInt(info, 0, "bytes", &n, 0, UINT32_MAX)) return {};
+  if (SSL_CTX_set_recv_max_early_data(ctx, static_cast<uint32_t>(n)) != 1)
+    return ThrowOpenSSL(env, "SSL_CTX_set_recv_max_early_data");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetAllowEarlyDataCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_allow_early_data_cb(ctx, ArgIsNullish(info, 0) ? nullptr : AllowEarlyDataTrampoline, nullptr);
+  return env.Undefined();
+}
+
 Napi::Value ContextWrap::SetSessionCallbacks(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "newSession") || !ArgCallback(info, 1, "removeSession")) return {};
@@ -1055,6 +1100,10 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ContextWrap::SetGroupsList>("setGroupsList"),
              Method<&ContextWrap::SetSigalgsList>("setSigalgsList"),
              Method<&ContextWrap::SetNumTickets>("setNumTickets"),
+             Method<&ContextWrap::SetMaxEarlyData>("setMaxEarlyData"),
+             Method<&ContextWrap::GetMaxEarlyData>("getMaxEarlyData"),
+             Method<&ContextWrap::SetRecvMaxEarlyData>("setRecvMaxEarlyData"),
+             Method<&ContextWrap::SetAllowEarlyDataCallback>("setAllowEarlyDataCallback"),
              Method<&ContextWrap::GetNumTickets>("getNumTickets"),
              Method<&ContextWrap::SetSessionCallbacks>("setSessionCallbacks"),
              Method<&ContextWrap::SetClientHelloCallback>("setClientHelloCallback"),

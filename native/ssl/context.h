@@ -101,6 +101,10 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   Napi::Value SetGroupsList(const Napi::CallbackInfo& info);
   Napi::Value SetSigalgsList(const Napi::CallbackInfo& info);
   Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value GetMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value SetRecvMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value SetAllowEarlyDataCallback(const Napi::CallbackInfo& info);
   Napi::Value GetNumTickets(const Napi::CallbackInfo& info);
   Napi::Value SetSessionCallbacks(const Napi::CallbackInfo& info);
   Napi::Value SetClientHelloCallback(const Napi::CallbackInfo& info);

@@ -28,6 +28,12 @@ Napi::Value SessionWrap::ToDER(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The most TLS 1.3 early data a client may send on this session (0: none; SSL_SESSION_get_max_early_data).
+Napi::Value SessionWrap::MaxEarlyData(const Napi::CallbackInfo& info) {
+  SESS_OR_RETURN
+  return Napi::Number::New(env, SSL_SESSION_get_max_early_data(s));
+}
+
 Napi::Value SessionWrap::Id(const Napi::CallbackInfo& info) {
   SESS_OR_RETURN
   unsigned int len = 0;
@@ -133,6 +139,7 @@ void SessionWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&SessionWrap::IsResumable>("isResumable"),
              Method<&SessionWrap::HasTicket>("hasTicket"),
              Method<&SessionWrap::MasterKey>("masterKey"),
+             Method<&SessionWrap::MaxEarlyData>("maxEarlyData"),
          });
   exports.Set("sessionFromDER", NativeFunction<SessionFromDER>(env, "sessionFromDER"));
   exports.Set("sessionForPsk", NativeFunction<SessionForPsk>(env, "sessionForPsk"));

@@ -26,6 +26,7 @@ class SessionWrap : public Wrapper<SessionWrap, SSL_SESSION, SSL_SESSION_free> {
   Napi::Value IsResumable(const Napi::CallbackInfo& info);
   Napi::Value HasTicket(const Napi::CallbackInfo& info);
   Napi::Value MasterKey(const Napi::CallbackInfo& info);
+  Napi::Value MaxEarlyData(const Napi::CallbackInfo& info);
 };
 
 }  // namespace ossl
