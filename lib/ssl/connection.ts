@@ -218,6 +218,19 @@ export class MemoryConnection {
     if (typeof r === 'number') raiseStatus(r);
     return { data: r[1], done: r[0] === 2 };
   }
+  /** As {@link Context.setPostHandshakeAuth}, for this client connection (`SSL_set_post_handshake_auth`). */
+  setPostHandshakeAuth(enabled: boolean): void {
+    this._h.setPostHandshakeAuth(enabled);
+  }
+  /**
+   * Server, TLS 1.3: ask the client for its certificate now, after the handshake (the client must
+   * have enabled post-handshake authentication). The request goes out with the next
+   * {@link Connection.doHandshake} or write; the certificate is verified as in a handshake
+   * (`SSL_verify_client_post_handshake`).
+   */
+  verifyClientPostHandshake(): void {
+    this._h.verifyClientPostHandshake();
+  }
   /** What became of early data: `'not-sent'`, `'rejected'` or `'accepted'` (`SSL_get_early_data_status`). */
   getEarlyDataStatus(): 'not-sent' | 'rejected' | 'accepted' {
     const s = this._h.getEarlyDataStatus();

@@ -365,6 +365,45 @@ export class Context {
     return this._h.getNumTickets();
   }
   /**
+   * Chooses the certificate per handshake (`SSL_CTX_set_cert_cb`): called on a server before it
+   * sends its certificate (after the ClientHello: its server name, signature algorithms and groups
+   * are known), and on a client when the server asks for one. Set the certificate and key with
+   * `conn.useCertificate` / `conn.usePrivatekey` inside; return `true` to go on, `false` to fail
+   * the handshake. Any other result fails it with a TypeError.
+   */
+  setCertCallback(callback: ((conn: Connection) => boolean) | null): void {
+    fn(callback, 'callback');
+    this._h.setCertCallback(this._hook('cert', callback ? (c) => callback(asConn(c)) : null));
+  }
+  /**
+   * A client's certificate, asked for only when the server requests one and none is set
+   * (`SSL_CTX_set_client_cert_cb`): return `{ cert, key }`, or null to send none.
+   */
+  setClientCertCallback(callback: ((conn: Connection) => { cert: X509; key: PKey } | null) | null): void {
+    fn(callback, 'callback');
+    this._h.setClientCertCallback(
+      this._hook(
+        'clientCert',
+        callback
+          ? (c) => {
+              const r = callback(asConn(c));
+              if (r === null || r === undefined) return null;
+              const o = optionsOf(r, 'the client certificate callback result');
+              return [handleOf(o.cert, X509, 'cert'), handleOf(o.key, PKey, 'key')];
+            }
+          : null,
+      ),
+    );
+  }
+  /**
+   * TLS 1.3 post-handshake authentication (client side): offer to send a certificate after the
+   * handshake when the server asks ({@link Connection.verifyClientPostHandshake};
+   * `SSL_CTX_set_post_handshake_auth`).
+   */
+  setPostHandshakeAuth(enabled: boolean): void {
+    this._h.setPostHandshakeAuth(enabled);
+  }
+  /**
    * TLS 1.3 early data (0-RTT): the most a client may send before the handshake ends on a session
    * from this server (0, the default, allows none; sent in its tickets; `SSL_CTX_set_max_early_data`).
    * A client's Context needs no setting: its session says. Anti-replay stays on, as in OpenSSL:

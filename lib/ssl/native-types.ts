@@ -72,6 +72,9 @@ export interface NativeContext extends NativeHandle {
   getMaxEarlyData(): number;
   setRecvMaxEarlyData(bytes: number): void;
   setAllowEarlyDataCallback(cb: ((conn: Owner) => unknown) | null): void;
+  setCertCallback(cb: ((conn: Owner) => unknown) | null): void;
+  setClientCertCallback(cb: ((conn: Owner) => [NativeX509, NativePKey] | null) | null): void;
+  setPostHandshakeAuth(enabled: boolean): void;
   getNumTickets(): number;
   setSessionCallbacks(
     newSession: ((conn: Owner, s: NativeSession) => void) | null,
@@ -191,6 +194,8 @@ export interface NativeConnection extends NativeHandle {
   getVerifyResult(): number;
   getSelectedSrtpProfile(): string;
   writeEarlyData(buf: Uint8Array | string): number;
+  setPostHandshakeAuth(enabled: boolean): void;
+  verifyClientPostHandshake(): void;
   readEarlyData(bufsiz: number): [number, Buffer] | number;
   getEarlyDataStatus(): number;
   setMaxEarlyData(bytes: number): void;

@@ -283,6 +283,24 @@ Napi::Value ConnectionWrap::ReadEarlyData(const Napi::CallbackInfo& info) {
   return Status(env, ssl, ret, "SSL_read_early_data");
 }
 
+// setPostHandshakeAuth(on): as Context's, for this client connection.
+Napi::Value ConnectionWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  bool on = false;
+  if (!ArgBool(info, 0, "enabled", &on)) return {};
+  SSL_set_post_handshake_auth(ssl, on ? 1 : 0);
+  return env.Undefined();
+}
+
+// verifyClientPostHandshake(): a TLS 1.3 server asks the client for its certificate now; the
+// request goes with the next write or handshake call (SSL_verify_client_post_handshake).
+Napi::Value ConnectionWrap::VerifyClientPostHandshake(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  NOT_BUSY
+  if (SSL_verify_client_post_handshake(ssl) != 1) return ThrowOpenSSL(env, "SSL_verify_client_post_handshake");
+  return env.Undefined();
+}
+
 // getEarlyDataStatus() -> 0 not sent, 1 rejected, 2 accepted (SSL_get_early_data_status).
 Napi::Value ConnectionWrap::GetEarlyDataStatus(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
@@ -1038,6 +1056,8 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ConnectionWrap::KeyUpdate>("keyUpdate"),
              Method<&ConnectionWrap::GetVerifyResult>("getVerifyResult"),
              Method<&ConnectionWrap::WriteEarlyData>("writeEarlyData"),
+             Method<&ConnectionWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
+             Method<&ConnectionWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
              Method<&ConnectionWrap::ReadEarlyData>("readEarlyData"),
              Method<&ConnectionWrap::GetEarlyDataStatus>("getEarlyDataStatus"),
              Method<&ConnectionWrap::SetMaxEarlyData>("setMaxEarlyData"),

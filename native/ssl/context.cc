@@ -248,6 +248,54 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
+// Chooses or changes the certificate per handshake, before the server sends its own (and on a
+// client when the server asks for one): true goes on, false fails the handshake (SSL_CTX_set_cert_cb).
+int CertTrampoline(SSL* ssl, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 1;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "cert");
+  if (fn.IsEmpty()) return 1;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
+  bool go_on = false;
+  if (r.IsEmpty() || !c->bridge.ResultBool(r, "certificate", &go_on)) return 0;
+  return go_on ? 1 : 0;
+}
+
+// A client's certificate, asked for when the server requests one and none is set: the hook
+// answers [X509 handle, PKey handle] or null (SSL_CTX_set_client_cert_cb; OpenSSL takes a reference).
+int ClientCertTrampoline(SSL* ssl, X509** x509, EVP_PKEY** pkey) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "clientCert");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env)});
+  if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;
+  if (!r.IsArray() || r.As<Napi::Array>().Length() != 2) {
+    c->bridge.StoreResultError("The client certificate callback must return { cert, key } or null", "ERR_INVALID_RETURN_VALUE", false);
+    return 0;
+  }
+  Napi::Array pair = r.As<Napi::Array>();
+  X509Wrap* cert = X509Wrap::Is(env, pair.Get(0u)) ? X509Wrap::Unwrap(pair.Get(0u).As<Napi::Object>()) : nullptr;
+  PKeyWrap* key = PKeyWrap::Is(env, pair.Get(1u)) ? PKeyWrap::Unwrap(pair.Get(1u).As<Napi::Object>()) : nullptr;
+  if (cert == nullptr || key == nullptr || cert->get() == nullptr || key->get() == nullptr || key->public_only()) {
+    c->bridge.StoreResultError("The client certificate callback must return a live X509 and its private PKey",
+                               "ERR_INVALID_RETURN_VALUE", false);
+    return 0;
+  }
+  if (X509_up_ref(cert->get()) != 1) return 0;
+  if (EVP_PKEY_up_ref(key->get()) != 1) {
+    X509_free(cert->get());
+    return 0;
+  }
+  *x509 = cert->get();
+  *pkey = key->get();
+  return 1;
+}
+
 // The server decides whether to accept a client's early data (anti-replay stays OpenSSL's).
 int AllowEarlyDataTrampoline(SSL* ssl, void*) {
   ConnectionWrap* c = Active(ssl);
@@ -923,6 +971,29 @@ Napi::Value ContextWrap::GetNumTickets(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_num_tickets(ctx)));
 }
 
+Napi::Value ContextWrap::SetCertCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_cert_cb(ctx, ArgIsNullish(info, 0) ? nullptr : CertTrampoline, nullptr);
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetClientCertCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_client_cert_cb(ctx, ArgIsNullish(info, 0) ? nullptr : ClientCertTrampoline);
+  return env.Undefined();
+}
+
+// setPostHandshakeAuth(on): a TLS 1.3 client offers to authenticate after the handshake.
+Napi::Value ContextWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  bool on = false;
+  if (!ArgBool(info, 0, "enabled", &on)) return {};
+  SSL_CTX_set_post_handshake_auth(ctx, on ? 1 : 0);
+  return env.Undefined();
+}
+
 // setMaxEarlyData(n) / setRecvMaxEarlyData(n): TLS 1.3 0-RTT data a session may carry (sent in
 // its tickets), and what the server reads.
 Napi::Value ContextWrap::SetMaxEarlyData(const Napi::CallbackInfo& info) {
@@ -1101,6 +1172,9 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ContextWrap::SetSigalgsList>("setSigalgsList"),
              Method<&ContextWrap::SetNumTickets>("setNumTickets"),
              Method<&ContextWrap::SetMaxEarlyData>("setMaxEarlyData"),
+             Method<&ContextWrap::SetCertCallback>("setCertCallback"),
+             Method<&ContextWrap::SetClientCertCallback>("setClientCertCallback"),
+             Method<&ContextWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
              Method<&ContextWrap::GetMaxEarlyData>("getMaxEarlyData"),
              Method<&ContextWrap::SetRecvMaxEarlyData>("setRecvMaxEarlyData"),
              Method<&ContextWrap::SetAllowEarlyDataCallback>("setAllowEarlyDataCallback"),

@@ -102,6 +102,9 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   Napi::Value SetSigalgsList(const Napi::CallbackInfo& info);
   Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
   Napi::Value SetMaxEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value SetCertCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetClientCertCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
   Napi::Value GetMaxEarlyData(const Napi::CallbackInfo& info);
   Napi::Value SetRecvMaxEarlyData(const Napi::CallbackInfo& info);
   Napi::Value SetAllowEarlyDataCallback(const Napi::CallbackInfo& info);
