@@ -218,6 +218,15 @@ export class MemoryConnection {
     if (typeof r === 'number') raiseStatus(r);
     return { data: r[1], done: r[0] === 2 };
   }
+  /**
+   * How the peer signed its handshake: the digest (null where the algorithm has none of its own:
+   * Ed25519, ML-DSA, ...) and the key type, as OpenSSL's short names (`SHA256`, `RSASSA-PSS`,
+   * `id-ecPublicKey`, `ED25519`, ...); null before the peer signed (`SSL_get_peer_signature_nid`,
+   * `SSL_get_peer_signature_type_nid`).
+   */
+  getPeerSignature(): { digest: string | null; type: string | null } | null {
+    return this._h.getPeerSignature();
+  }
   /** As {@link Context.setPostHandshakeAuth}, for this client connection (`SSL_set_post_handshake_auth`). */
   setPostHandshakeAuth(enabled: boolean): void {
     this._h.setPostHandshakeAuth(enabled);

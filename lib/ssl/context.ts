@@ -33,6 +33,11 @@ export interface ClientHello {
   ciphers: number[];
   /** Extension types present, in order. */
   extensions: number[];
+  /**
+   * The raw bytes of each extension, in the same order as {@link ClientHello.extensions}
+   * (`SSL_client_hello_get0_ext`): enough to fingerprint the client (JA3, JA4).
+   */
+  extensionData: Buffer[];
   /** SNI host name, or null. */
   serverName: string | null;
   /** ALPN protocols offered. */

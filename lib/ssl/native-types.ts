@@ -14,6 +14,7 @@ export interface NativeClientHello {
   version: number;
   ciphers: number[];
   extensions: number[];
+  extensionData: Buffer[];
   serverName: string | null;
   alpn: string[];
 }
@@ -196,6 +197,7 @@ export interface NativeConnection extends NativeHandle {
   writeEarlyData(buf: Uint8Array | string): number;
   setPostHandshakeAuth(enabled: boolean): void;
   verifyClientPostHandshake(): void;
+  getPeerSignature(): { digest: string | null; type: string | null } | null;
   readEarlyData(bufsiz: number): [number, Buffer] | number;
   getEarlyDataStatus(): number;
   setMaxEarlyData(bytes: number): void;

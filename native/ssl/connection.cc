@@ -283,6 +283,26 @@ Napi::Value ConnectionWrap::ReadEarlyData(const Napi::CallbackInfo& info) {
   return Status(env, ssl, ret, "SSL_read_early_data");
 }
 
+// getPeerSignature() -> { digest, type } of the peer's handshake signature, or null: the digest
+// (SSL_get_peer_signature_nid; null for Ed25519, ML-DSA, ...) and the key type
+// (SSL_get_peer_signature_type_nid: RSA, RSA-PSS, EC, ED25519, ...).
+Napi::Value ConnectionWrap::GetPeerSignature(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  int digest = NID_undef, type = NID_undef;
+  const bool has_digest = SSL_get_peer_signature_nid(ssl, &digest) == 1 && digest != NID_undef;
+  const bool has_type = SSL_get_peer_signature_type_nid(ssl, &type) == 1 && type != NID_undef;
+  ERR_clear_error();
+  if (!has_digest && !has_type) return env.Null();
+  auto name = [&](bool has, int nid) -> Napi::Value {
+    const char* sn = has ? OBJ_nid2sn(nid) : nullptr;
+    return sn == nullptr ? env.Null() : Napi::Value(Napi::String::New(env, sn));
+  };
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("digest", name(has_digest, digest));
+  r.Set("type", name(has_type, type));
+  return r;
+}
+
 // setPostHandshakeAuth(on): as Context's, for this client connection.
 Napi::Value ConnectionWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
@@ -1056,6 +1076,7 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ConnectionWrap::KeyUpdate>("keyUpdate"),
              Method<&ConnectionWrap::GetVerifyResult>("getVerifyResult"),
              Method<&ConnectionWrap::WriteEarlyData>("writeEarlyData"),
+             Method<&ConnectionWrap::GetPeerSignature>("getPeerSignature"),
              Method<&ConnectionWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
              Method<&ConnectionWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
              Method<&ConnectionWrap::ReadEarlyData>("readEarlyData"),

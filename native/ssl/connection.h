@@ -139,6 +139,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
   Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
   Napi::Value WriteEarlyData(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerSignature(const Napi::CallbackInfo& info);
   Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
   Napi::Value VerifyClientPostHandshake(const Napi::CallbackInfo& info);
   Napi::Value ReadEarlyData(const Napi::CallbackInfo& info);

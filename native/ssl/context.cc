@@ -202,11 +202,20 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
   int* exts = nullptr;
   size_t next = 0;
   Napi::Array ext_arr = Napi::Array::New(env);
+  // The raw bytes of each extension, in the order sent: enough to fingerprint the client (JA3/JA4).
+  Napi::Array ext_data = Napi::Array::New(env);
   if (SSL_client_hello_get1_extensions_present(ssl, &exts, &next) == 1) {
-    for (size_t i = 0; i < next; ++i) ext_arr.Set(static_cast<uint32_t>(i), Napi::Number::New(env, exts[i]));
+    for (size_t i = 0; i < next; ++i) {
+      ext_arr.Set(static_cast<uint32_t>(i), Napi::Number::New(env, exts[i]));
+      const unsigned char* data = nullptr;
+      size_t dlen = 0;
+      if (SSL_client_hello_get0_ext(ssl, static_cast<unsigned int>(exts[i]), &data, &dlen) != 1) dlen = 0;
+      ext_data.Set(static_cast<uint32_t>(i), Bytes(env, data, dlen));
+    }
     OPENSSL_free(exts);
   }
   hello.Set("extensions", ext_arr);
+  hello.Set("extensionData", ext_data);
   Napi::Value sni = env.Null();
   size_t len = 0;
   if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) == 1 && len > 5) {
