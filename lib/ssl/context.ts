@@ -2,8 +2,9 @@
  * `Context`: an `SSL_CTX`, with pyOpenSSL's 44 methods plus the extras of API.md.
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { native } from '../native.js';
-import { handleOf, isUint8Array, optionsOf } from '../handle.js';
+import { handleOf, isUint8Array, listOf, optionsOf } from '../handle.js';
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
@@ -368,6 +369,21 @@ export class Context {
   /** Number of TLS 1.3 tickets a server sends. */
   getNumTickets(): number {
     return this._h.getNumTickets();
+  }
+  /**
+   * Session ticket keys of the binding's own (`SSL_CTX_set_tlsext_ticket_key_evp_cb`), so that
+   * several servers or processes resume each other's sessions, and keys rotate: each key is 80
+   * bytes (a 16-byte name, a 32-byte AES-256-CBC key, a 32-byte HMAC-SHA256 key; make one with
+   * {@link Context.generateTicketKey}). The first key encrypts new tickets; every key decrypts, and
+   * a ticket under any but the first is renewed under the first. A ticket under a key no longer
+   * listed means a full handshake. Null goes back to OpenSSL's own per-Context random keys.
+   */
+  setTicketKeys(keys: readonly Uint8Array[] | null): void {
+    native.ticketSetKeys(this._h, keys === null ? null : listOf(keys, 'keys'));
+  }
+  /** 80 random bytes: a new key for {@link Context.setTicketKeys}. */
+  static generateTicketKey(): Buffer {
+    return randomBytes(80);
   }
   /**
    * Chooses the certificate per handshake (`SSL_CTX_set_cert_cb`): called on a server before it

@@ -233,6 +233,7 @@ declare module '../native.js' {
     sockError(errno: number): Error;
     sockQueued(conn: NativeConnection): number;
     sockClose(conn: NativeConnection): void;
+    ticketSetKeys(ctx: NativeContext, keys: Uint8Array[] | null): void;
     ECHStore: new () => NativeECHStore;
     echSupported: boolean;
     echSetStore(target: NativeContext | NativeConnection, store: NativeECHStore): void;

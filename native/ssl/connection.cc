@@ -88,6 +88,7 @@ ConnectionWrap::ConnectionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
     return;
   }
   SSL_set_ex_data(ssl, ExIndex(), this);
+  created_ctx = ctx;
   SSL_set_mode(ssl, SSL_MODE_AUTO_RETRY);
   // DTLS needs datagram boundaries kept (BIO_s_mem concatenates): see ssl/dtls.cc.
   const bool dgram = SSL_is_dtls(ssl) == 1;
