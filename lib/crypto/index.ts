@@ -19,7 +19,7 @@ export { PKCS12, loadPkcs12, loadPkcs12Async } from './pkcs12.js';
 export type { PKCS12ExportOptions } from './pkcs12.js';
 export { PKCS7, loadPkcs7Data } from './pkcs7.js';
 export { OCSPRequest, OCSPResponse, OCSPConstants, loadOcspResponse } from './ocsp.js';
-export type { OCSPSingleResponse, OCSPCertStatus, OCSPResponseStatus, OCSPVerifyOptions } from './ocsp.js';
+export type { OCSPSingleResponse, OCSPCertStatus, OCSPResponseStatus, OCSPVerifyOptions, OCSPResponseEntry, OCSPResponseOptions } from './ocsp.js';
 export { loadProvider, listProviders, describeProviders, setProviderSearchPath, providerSearchPath, providerAlgorithms } from './provider.js';
 export type { ProviderInfo, ProviderAlgorithms } from './provider.js';
 export { X509Extension } from './x509extension.js';

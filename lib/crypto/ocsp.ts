@@ -1,5 +1,6 @@
 /**
- * OCSP: build requests, parse and verify responses (including stapled ones, which arrive as DER).
+ * OCSP: build requests, parse and verify responses (including stapled ones, which arrive as DER),
+ * and build and sign responses (a responder of your own).
  * @module
  */
 import { native } from '../native.js';
@@ -9,6 +10,7 @@ import { X509 } from './x509.js';
 import { X509Name } from './x509name.js';
 import { X509Store } from './x509store.js';
 import { hexToSerial } from './x509.js';
+import { PKey } from './pkey.js';
 
 /** OCSP constants (`OCSP_RESPONSE_STATUS_*`, `V_OCSP_CERTSTATUS_*`, `OCSP_*` verify flags). */
 export const OCSPConstants: Readonly<Record<string, number>> = Object.freeze({ ...native.ocspConstants });
@@ -140,6 +142,47 @@ export interface OCSPVerifyOptions {
   flags?: number;
 }
 
+/** One certificate's status in a response you build ({@link OCSPResponse.create}). */
+export interface OCSPResponseEntry {
+  /** The certificate the status is about. */
+  certificate: X509;
+  /** Its issuer (the CertID names it by name and key hash, SHA-1 as responders expect). */
+  issuer: X509;
+  /** `good`, `revoked` or `unknown`. */
+  status: OCSPCertStatus;
+  /** When revoked: since when (`YYYYMMDDhhmmssZ`; default now). */
+  revocationTime?: string;
+  /** When revoked: the CRLReason, by name (`keyCompromise`, ...) or number; default none. */
+  revocationReason?: string | number;
+}
+
+/** Options of {@link OCSPResponse.create}. */
+export interface OCSPResponseOptions {
+  /** The responder's certificate: the issuing CA itself, or one it delegated with the OCSPSigning extended key usage. */
+  responderCert: X509;
+  /** The responder's private key. */
+  responderKey: PKey;
+  /** The signature digest (default SHA-256; none for Ed25519, ML-DSA, ...). */
+  digest?: string | null;
+  /** Certificates to include besides the responder's (a delegated responder's issuer chain, say). */
+  certificates?: X509[];
+  /** The request answered: its nonce is copied into the response. */
+  request?: OCSPRequest | null;
+  /** nextUpdate, in seconds from now (default 3600; 0: no nextUpdate). thisUpdate is now. */
+  validitySeconds?: number;
+  /** Name the responder by its key hash instead of its subject. */
+  responderIdByKey?: boolean;
+}
+
+const STATUS_CODE: Record<OCSPResponseStatus, number> = {
+  successful: 0,
+  malformedRequest: 1,
+  internalError: 2,
+  tryLater: 3,
+  sigRequired: 5,
+  unauthorized: 6,
+};
+
 /** An OCSP response (e.g. the raw DER a stapling callback receives). */
 export class OCSPResponse {
   /** @internal */
@@ -150,6 +193,41 @@ export class OCSPResponse {
     const r = Object.create(OCSPResponse.prototype) as OCSPResponse;
     r._h = h;
     return r;
+  }
+
+  /**
+   * Builds and signs a basic OCSP response (`OCSP_basic_add1_status`, `OCSP_copy_nonce`,
+   * `OCSP_basic_sign`, `OCSP_response_create`): what an OCSP responder sends, or a server staples.
+   */
+  static create(entries: OCSPResponseEntry[], options: OCSPResponseOptions): OCSPResponse {
+    if (!Array.isArray(entries) || entries.length === 0) throw argTypeError('The "entries" argument must be a non-empty array');
+    const o = optionsOf(options, 'options');
+    const rows = entries.map((e, k) => {
+      const entry = optionsOf(e, `entries[${k}]`);
+      const code = entry.status === 'good' ? 0 : entry.status === 'revoked' ? 1 : entry.status === 'unknown' ? 2 : -1;
+      if (code < 0) throw argTypeError(`The "entries[${k}].status" must be 'good', 'revoked' or 'unknown'`);
+      let reason = -1;
+      if (typeof entry.revocationReason === 'number') reason = entry.revocationReason;
+      else if (typeof entry.revocationReason === 'string') {
+        reason = REASONS.indexOf(entry.revocationReason);
+        if (reason < 0) throw Object.assign(new RangeError(`Unknown revocation reason: ${entry.revocationReason}`), { code: 'ERR_INVALID_ARG_VALUE' });
+      }
+      return [handleOf(entry.certificate, X509, `entries[${k}].certificate`), handleOf(entry.issuer, X509, `entries[${k}].issuer`), code, reason,
+        entry.revocationTime ?? null] as [never, never, number, number, string | null];
+    });
+    const certs = (o.certificates ?? []).map((c, k) => handleOf(c, X509, `certificates[${k}]`));
+    return OCSPResponse._wrap(
+      native.createOcspResponse(0, rows, handleOf(o.responderCert, X509, 'responderCert'), handleOf(o.responderKey, PKey, 'responderKey'),
+        o.digest ?? null, certs, o.request ? handleOf(o.request, OCSPRequest, 'request') : null, o.validitySeconds ?? 3600,
+        o.responderIdByKey ?? false),
+    );
+  }
+
+  /** A response without a body that says why there is none: `tryLater`, `unauthorized`, ... (`OCSP_response_create`). */
+  static createError(status: Exclude<OCSPResponseStatus, 'successful'>): OCSPResponse {
+    const code = STATUS_CODE[status];
+    if (code === undefined || code === 0) throw Object.assign(new RangeError(`Not an error status: ${String(status)}`), { code: 'ERR_INVALID_ARG_VALUE' });
+    return OCSPResponse._wrap(native.createOcspResponse(code, null, null, null, null, null, null, 0, false));
   }
 
   /** Parses a DER response; malformed data is an OpenSSLError. */

@@ -170,6 +170,17 @@ declare module '../native.js' {
     createOcspRequest(pairs: [NativeX509, NativeX509][], nonce: boolean, digest: string | null): NativeOCSPRequest;
     loadOcspRequest(der: Uint8Array): NativeOCSPRequest;
     loadOcspResponse(der: Uint8Array): NativeOCSPResponse;
+    createOcspResponse(
+      status: number,
+      entries: [NativeX509, NativeX509, number, number, string | null][] | null,
+      signer: NativeX509 | null,
+      key: NativePKey | null,
+      digest: string | null,
+      certs: NativeX509[] | null,
+      request: NativeOCSPRequest | null,
+      validitySeconds: number,
+      byKey: boolean,
+    ): NativeOCSPResponse;
     ocspConstants: Record<string, number>;
   }
 }

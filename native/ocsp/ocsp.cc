@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/args.h"
+#include "pkey/pkey.h"
 #include "x509/certificate.h"
 #include "x509/crl.h"
 #include "x509/name.h"
@@ -300,6 +301,99 @@ Napi::Value CreateRequest(const Napi::CallbackInfo& info) {
   return OCSPRequestWrap::Adopt(env, std::move(req));
 }
 
+// createOcspResponse(status, entries, signer, key, digest | null, certs | null, request | null,
+//                    validitySeconds, byKey): the responder side. With a status other than
+// successful (0), a response without a body. Each entry is [certificate, issuer, certStatus,
+// reason (-1: none), revocationTime | null]; thisUpdate is now and nextUpdate now +
+// validitySeconds (0: none); the request's nonce is copied; the responder is named by its
+// subject, or by its key hash with byKey.
+Napi::Value CreateResponse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t status = 0;
+  if (!ArgInt(info, 0, "status", &status, 0, 6) || status == 4) {
+    if (!env.IsExceptionPending()) ThrowRangeError(env, "No such OCSP response status: 4", "ERR_INVALID_ARG_VALUE");
+    return {};
+  }
+  if (status != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    Ptr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(OCSP_response_create(static_cast<int>(status), nullptr));
+    if (resp == nullptr) return ThrowOpenSSL(env, "OCSP_response_create");
+    return OCSPResponseWrap::Adopt(env, std::move(resp));
+  }
+  if (info.Length() < 2 || !info[1].IsArray() || info[1].As<Napi::Array>().Length() == 0)
+    return ThrowTypeError(env, "A successful response needs at least one certificate status", "ERR_INVALID_ARG_TYPE");
+  X509* signer = X509Wrap::Arg(info, 2, "signer");
+  if (signer == nullptr) return {};
+  EVP_PKEY* key = PKeyArg(info, 3, "key", true);
+  if (key == nullptr) return {};
+  const EVP_MD* md = nullptr;
+  if (!ArgIsNullish(info, 4)) {
+    if (!ArgDigestFor(info, 4, key, &md)) return {};
+  } else if (!SignsWithoutDigest(key)) {
+    md = EVP_sha256();
+  }
+  X509StackPtr certs;
+  if (!ArgCertStack(info, 5, "certs", &certs, true)) return {};
+  OCSP_REQUEST* request = ArgIsNullish(info, 6) ? nullptr : OCSPRequestWrap::Arg(info, 6, "request");
+  if (!ArgIsNullish(info, 6) && request == nullptr) return {};
+  int64_t validity = 0;
+  bool by_key = false;
+  if (!ArgInt(info, 7, "validitySeconds", &validity, 0, INT64_C(10) * 365 * 24 * 3600) || !ArgBool(info, 8, "byKey", &by_key))
+    return {};
+  if (X509_check_private_key(signer, key) != 1) {
+    ERR_clear_error();
+    return ThrowTypeError(env, "The responder key does not match the responder certificate", "ERR_INVALID_ARG_VALUE");
+  }
+
+  Ptr<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(OCSP_BASICRESP_new());
+  ASN1TimePtr this_update(X509_gmtime_adj(nullptr, 0));
+  ASN1TimePtr next_update(validity > 0 ? X509_gmtime_adj(nullptr, static_cast<long>(validity)) : nullptr);
+  if (basic == nullptr || this_update == nullptr || (validity > 0 && next_update == nullptr)) return ThrowOpenSSL(env, "OCSP_BASICRESP_new");
+  Napi::Array entries = info[1].As<Napi::Array>();
+  for (uint32_t i = 0; i < entries.Length(); ++i) {
+    Napi::Value e = entries.Get(i);
+    if (e.IsEmpty()) return {};
+    if (!e.IsArray() || e.As<Napi::Array>().Length() != 5)
+      return ThrowTypeError(env, "Each status must be [certificate, issuer, status, reason, revocationTime]", "ERR_INVALID_ARG_TYPE");
+    Napi::Array a = e.As<Napi::Array>();
+    X509Wrap* cw = X509Wrap::FromValue(env, a.Get(0u), "certificate");
+    X509Wrap* iw = cw == nullptr ? nullptr : X509Wrap::FromValue(env, a.Get(1u), "issuer");
+    if (iw == nullptr) return {};
+    X509* cert = cw->Live(env);
+    X509* issuer = cert == nullptr ? nullptr : iw->Live(env);
+    if (issuer == nullptr) return {};
+    const int cert_status = a.Get(2u).IsNumber() ? a.Get(2u).As<Napi::Number>().Int32Value() : -1;
+    const int reason = a.Get(3u).IsNumber() ? a.Get(3u).As<Napi::Number>().Int32Value() : -2;
+    if (cert_status < V_OCSP_CERTSTATUS_GOOD || cert_status > V_OCSP_CERTSTATUS_UNKNOWN || reason < -1 || reason > 10 || reason == 7)
+      return ThrowRangeError(env, "Bad certificate status or revocation reason at entry " + std::to_string(i), "ERR_INVALID_ARG_VALUE");
+    ASN1TimePtr revoked_at;
+    if (cert_status == V_OCSP_CERTSTATUS_REVOKED) {
+      Napi::Value when = a.Get(4u);
+      if (when.IsString()) {
+        revoked_at.reset(ASN1_TIME_new());
+        const std::string t = when.As<Napi::String>().Utf8Value();
+        if (revoked_at == nullptr ||
+            (ASN1_TIME_set_string_X509(revoked_at.get(), t.c_str()) != 1 && ASN1_TIME_set_string(revoked_at.get(), t.c_str()) != 1)) {
+          ERR_clear_error();
+          return ThrowTypeError(env, "Invalid revocation time (expected YYYYMMDDhhmmssZ): " + t, "ERR_INVALID_ARG_VALUE");
+        }
+      } else {
+        revoked_at.reset(X509_gmtime_adj(nullptr, 0));
+      }
+    }
+    OCSPCertIdPtr id(OCSP_cert_to_id(nullptr, cert, issuer));
+    if (id == nullptr) return ThrowOpenSSL(env, "OCSP_cert_to_id");
+    if (OCSP_basic_add1_status(basic.get(), id.get(), cert_status, cert_status == V_OCSP_CERTSTATUS_REVOKED ? reason : -1,
+                               revoked_at.get(), this_update.get(), next_update.get()) == nullptr)
+      return ThrowOpenSSL(env, "OCSP_basic_add1_status");
+  }
+  if (request != nullptr && OCSP_copy_nonce(basic.get(), request) <= 0) return ThrowOpenSSL(env, "OCSP_copy_nonce");
+  const unsigned long flags = by_key ? OCSP_RESPID_KEY : 0;
+  if (OCSP_basic_sign(basic.get(), signer, key, md, certs.get(), flags) != 1) return ThrowOpenSSL(env, "OCSP_basic_sign");
+  Ptr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+  if (resp == nullptr) return ThrowOpenSSL(env, "OCSP_response_create");
+  return OCSPResponseWrap::Adopt(env, std::move(resp));
+}
+
 Napi::Value LoadRequest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes data;
@@ -326,6 +420,7 @@ void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createOcspRequest", NativeFunction<CreateRequest>(env, "createOcspRequest"));
   exports.Set("loadOcspRequest", NativeFunction<LoadRequest>(env, "loadOcspRequest"));
   exports.Set("loadOcspResponse", NativeFunction<LoadResponse>(env, "loadOcspResponse"));
+  exports.Set("createOcspResponse", NativeFunction<CreateResponse>(env, "createOcspResponse"));
   Napi::Object c = Napi::Object::New(env);
 #define K(n) c.Set(#n, Napi::Number::New(env, n))
   K(OCSP_RESPONSE_STATUS_SUCCESSFUL);
