@@ -277,3 +277,47 @@ describe('elliptic curves', () => {
     }
   });
 });
+
+describe('X509Extension with a config database (@section references)', () => {
+  it('certificatePolicies with CPS and user notice sections, as openssl x509 -extfile makes them', () => {
+    const ext = new crypto.X509Extension('certificatePolicies', false, '1.2.3.4, @pol', null, null, {
+      config: {
+        pol: { policyIdentifier: '1.3.5.8', 'CPS.1': 'http://cps.example/', 'userNotice.1': '@notice' },
+        notice: { explicitText: 'A $literal "text" #1', organization: 'Org', noticeNumbers: '1, 2' },
+      },
+    });
+    const text = ext.toString();
+    expect(text).toContain('Policy: 1.2.3.4');
+    expect(text).toContain('Policy: 1.3.5.8');
+    expect(text).toContain('CPS: http://cps.example/');
+    expect(text).toContain('Explicit Text: A $literal "text" #1');
+    expect(text).toContain('Organization: Org');
+    // The same through the CLI: the DER is the same.
+    const conf = tmpFile('pol.cnf', '[ext]\ncertificatePolicies = 1.2.3.4, @pol\n[pol]\npolicyIdentifier = 1.3.5.8\nCPS.1 = http://cps.example/\nuserNotice.1 = @notice\n[notice]\nexplicitText = "A \\$literal \\"text\\" #1"\norganization = Org\nnoticeNumbers = 1, 2\n');
+    const key = rsa();
+    const cert = makeCert('cli', key);
+    const certFile = tmpFile('c.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, cert));
+    const keyFile = tmpFile('k.pem', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key));
+    const pem = openssl(['x509', '-in', certFile, '-signkey', keyFile, '-extfile', conf, '-extensions', 'ext']);
+    const fromCli = crypto.loadCertificate(crypto.FILETYPE_PEM, pem);
+    const found = Array.from({ length: fromCli.getExtensionCount() }, (_, i) => fromCli.getExtension(i)).find(
+      (e) => e.getShortName() === 'certificatePolicies',
+    );
+    expect(found?.getData().equals(ext.getData())).toBe(true);
+  });
+
+  it('subjectAltName from an @section, and config text given as is', () => {
+    const a = new crypto.X509Extension('subjectAltName', false, '@alt', null, null, { config: { alt: { 'DNS.1': 'a.example', 'DNS.2': 'b.example', 'IP.1': '127.0.0.1' } } });
+    expect(a.toString()).toBe('DNS:a.example, DNS:b.example, IP Address:127.0.0.1');
+    const b = new crypto.X509Extension('subjectAltName', false, '@alt', null, null, { config: '[alt]\nDNS.1 = c.example\n' });
+    expect(b.toString()).toBe('DNS:c.example');
+  });
+
+  it('errors: a missing section, bad config text, bad section objects; no config is still "no config database"', () => {
+    expect(() => new crypto.X509Extension('subjectAltName', false, '@missing', null, null, { config: { alt: { 'DNS.1': 'x' } } })).toThrow(crypto.Error);
+    expect(() => new crypto.X509Extension('subjectAltName', false, '@alt', null, null, { config: '[alt\nDNS.1 = x\n' })).toThrow(/line 1/);
+    expect(() => new crypto.X509Extension('subjectAltName', false, '@alt', null, null, { config: { 'bad name': {} } })).toThrow(TypeError);
+    expect(() => new crypto.X509Extension('subjectAltName', false, '@alt', null, null, { config: { alt: { k: {} as never } } })).toThrow(TypeError);
+    expect(() => new crypto.X509Extension('subjectAltName', false, '@alt')).toThrow(crypto.Error);
+  });
+});

@@ -130,6 +130,7 @@ declare module '../native.js' {
       value: string,
       subject?: NativeX509 | null,
       issuer?: NativeX509 | null,
+      config?: string | null,
     ) => NativeX509Extension;
     X509Req: new () => NativeX509Req;
     loadCertificateRequest(type: number, buffer: Uint8Array | string): NativeX509Req;

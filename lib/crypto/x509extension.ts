@@ -3,7 +3,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { handleOf, isUint8Array } from '../handle.js';
+import { argTypeError, handleOf, isUint8Array, optionsOf } from '../handle.js';
 import type { NativeX509Extension } from './native-types.js';
 import { X509 } from './x509.js';
 
@@ -25,14 +25,27 @@ export class X509Extension {
    * @param value the OpenSSL configuration value, e.g. `CA:TRUE,pathlen:0`
    * @param subject the certificate being built (needed by `subjectKeyIdentifier=hash`)
    * @param issuer the issuer certificate (needed by `authorityKeyIdentifier`)
+   * @param options.config the sections that `@section` references in `value` name, as in an
+   *   `openssl x509 -extfile` file: an object of sections (`{ alt: { 'DNS.1': 'a.example' } }`) or
+   *   the text of a config file (`X509V3_set_nconf`), e.g.
+   *   `new X509Extension('certificatePolicies', false, '@pol', null, null, { config: { pol: { policyIdentifier: '1.2.3.4', 'CPS.1': 'https://cps.example' } } })`
    */
-  constructor(typeName: string | Uint8Array, critical: boolean, value: string | Uint8Array, subject?: X509 | null, issuer?: X509 | null) {
+  constructor(
+    typeName: string | Uint8Array,
+    critical: boolean,
+    value: string | Uint8Array,
+    subject?: X509 | null,
+    issuer?: X509 | null,
+    options: { config?: string | Record<string, Record<string, string | number>> } = {},
+  ) {
+    const config = optionsOf(options, 'options').config;
     this._h = new native.X509Extension(
       text(typeName, 'typeName'),
       critical,
       text(value, 'value'),
       subject == null ? null : handleOf(subject, X509, 'subject'),
       issuer == null ? null : handleOf(issuer, X509, 'issuer'),
+      config === undefined || config === null ? null : typeof config === 'string' ? config : configText(config),
     );
   }
 
@@ -91,4 +104,25 @@ export function extensionHandles(exts: unknown): NativeX509Extension[] {
     throw Object.assign(new TypeError('The "extensions" argument must be an array of X509Extension'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
   return exts.map((e) => handleOf(e, X509Extension, 'extensions'));
+}
+
+/** An object of sections as OpenSSL config text; values escaped so that they stay literal. */
+function configText(sections: Record<string, Record<string, string | number>>): string {
+  if (sections === null || typeof sections !== 'object') throw argTypeError('The "options.config" property must be a string or an object of sections');
+  const escape = (v: string) => v.replace(/[\\$#"']/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+  const name = /^[A-Za-z0-9_.;-]+$/;
+  let out = '';
+  for (const [section, entries] of Object.entries(sections)) {
+    if (!name.test(section) || entries === null || typeof entries !== 'object') {
+      throw argTypeError(`The config section "${section}" must have a plain name and an object of entries`);
+    }
+    out += `[${section}]\n`;
+    for (const [key, value] of Object.entries(entries)) {
+      if (!name.test(key) || (typeof value !== 'string' && typeof value !== 'number')) {
+        throw argTypeError(`The config entry "${section}.${key}" must have a plain name and a string or number value`);
+      }
+      out += `${key} = ${escape(String(value))}\n`;
+    }
+  }
+  return out;
 }

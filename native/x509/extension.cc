@@ -1,5 +1,6 @@
 #include "x509/extension.h"
 
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -12,7 +13,8 @@
 
 namespace ossl {
 
-// X509Extension(typeName, critical, value, subject?, issuer?)
+// X509Extension(typeName, critical, value, subject?, issuer?, config?): `config` is the text of an
+// OpenSSL configuration file whose sections `@section` references in the value name.
 X509ExtensionWrap::X509ExtensionWrap(const Napi::CallbackInfo& info) : Wrapper(info) {
   if (IsAdopting(info)) return;
   Napi::Env env = info.Env();
@@ -25,12 +27,31 @@ X509ExtensionWrap::X509ExtensionWrap(const Napi::CallbackInfo& info) : Wrapper(i
   X509* issuer = nullptr;
   if (!ArgIsNullish(info, 3) && (subject = X509Wrap::Arg(info, 3, "subject")) == nullptr) return;
   if (!ArgIsNullish(info, 4) && (issuer = X509Wrap::Arg(info, 4, "issuer")) == nullptr) return;
+  std::string config;
+  const bool has_config = !ArgIsNullish(info, 5);
+  if (has_config && !ArgCString(info, 5, "config", &config)) return;
   ERR_clear_error();
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, subject, nullptr, nullptr, 0);
-  X509V3_set_ctx_nodb(&ctx);
+  Ptr<CONF, NCONF_free> conf;
+  if (has_config) {
+    conf.reset(NCONF_new(nullptr));
+    BIOPtr bio(BIO_new_mem_buf(config.data(), static_cast<int>(config.size())));
+    long line = 0;
+    if (conf == nullptr || bio == nullptr) {
+      ThrowOpenSSL(env, "NCONF_new");
+      return;
+    }
+    if (NCONF_load_bio(conf.get(), bio.get(), &line) != 1) {
+      ThrowOpenSSLMessage(env, "NCONF_load_bio", "The extension config does not parse (line " + std::to_string(line) + ")");
+      return;
+    }
+    X509V3_set_nconf(&ctx, conf.get());
+  } else {
+    X509V3_set_ctx_nodb(&ctx);
+  }
   const std::string full = critical ? "critical," + value : value;
-  X509ExtensionPtr ext(X509V3_EXT_nconf(nullptr, &ctx, type_name.c_str(), full.c_str()));
+  X509ExtensionPtr ext(X509V3_EXT_nconf(conf.get(), &ctx, type_name.c_str(), full.c_str()));
   if (ext == nullptr) {
     ThrowOpenSSL(env, "X509V3_EXT_nconf");
     return;
