@@ -1,7 +1,7 @@
 import { KeyObject, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OpenSSLError, crypto } from '../lib/index.js';
-import { openssl, rsa, throws, throwsFreed, throwsOpenSSL, tmpFile } from './crypto-helpers.js';
+import { ecKey, openssl, rsa, throws, throwsFreed, throwsOpenSSL, tmpFile } from './crypto-helpers.js';
 
 const { FILETYPE_PEM: PEM, FILETYPE_ASN1: DER, FILETYPE_TEXT: TEXT } = crypto;
 
@@ -202,7 +202,9 @@ describe('key load/dump', () => {
     expect(e.message).toMatch(/cipher/i);
     throws(() => crypto.dumpPrivatekey(PEM, key, 'aes-128-cbc'), TypeError);
     throws(() => crypto.dumpPrivatekey(PEM, key, null, 'pw'), TypeError);
-    throws(() => crypto.dumpPrivatekey(DER, key, 'aes-128-cbc', 'pw'), TypeError);
+    // DER with a cipher is an encrypted PKCS#8 now; text cannot be encrypted.
+    expect(crypto.loadPrivatekey(DER, crypto.dumpPrivatekey(DER, key, 'aes-128-cbc', 'pw'), 'pw').equals(key)).toBe(true);
+    throws(() => crypto.dumpPrivatekey(crypto.FILETYPE_TEXT, key, 'aes-128-cbc', 'pw'), TypeError);
     const boom = new RangeError('mine');
     let caught: unknown = null;
     try {
@@ -245,5 +247,56 @@ describe('key load/dump', () => {
       expect(e).toBeInstanceOf(crypto.Error);
       expect((e as OpenSSLError).operation).toBe('load_publickey');
     }
+  });
+});
+
+describe('PKCS#8 in full', () => {
+  const der = (k: crypto.PKey, ...a: Parameters<typeof crypto.dumpPrivatekey> extends [unknown, unknown, ...infer R] ? R : never) =>
+    crypto.dumpPrivatekey(crypto.FILETYPE_ASN1, k, ...a);
+  const asn1 = (b: Buffer) => openssl(['asn1parse', '-inform', 'DER', '-in', tmpFile('k.der', b)]);
+
+  it('encrypted PKCS#8 in DER: PBKDF2 with chosen iterations, or scrypt; both load back, and the CLI agrees', () => {
+    const key = rsa();
+    const pbkdf2 = der(key, 'aes-256-cbc', 'pw', { format: 'pkcs8', iterations: 10000 });
+    expect(asn1(pbkdf2)).toMatch(/PBES2[\s\S]*PBKDF2[\s\S]*:2710[\s\S]*hmacWithSHA256[\s\S]*aes-256-cbc/);
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_ASN1, pbkdf2, 'pw').equals(key)).toBe(true);
+    const scrypt = der(key, 'aes-128-cbc', Buffer.from('pw'), { format: 'pkcs8', scrypt: { N: 1024, r: 8, p: 1 } });
+    expect(asn1(scrypt)).toMatch(/:scrypt/);
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_ASN1, scrypt, () => 'pw').equals(key)).toBe(true);
+    expect(openssl(['pkey', '-inform', 'DER', '-in', tmpFile('s.der', scrypt), '-passin', 'pass:pw', '-noout', '-text']).length).toBeGreaterThan(0);
+    // Encrypted DER without format: PKCS#8 (a traditional DER cannot be encrypted).
+    expect(asn1(der(key, 'aes-256-cbc', 'pw'))).toMatch(/PBES2/);
+    // A wrong or missing passphrase fails cleanly.
+    expect(() => crypto.loadPrivatekey(crypto.FILETYPE_ASN1, pbkdf2, 'wrong')).toThrow(crypto.Error);
+    expect(() => crypto.loadPrivatekey(crypto.FILETYPE_ASN1, pbkdf2)).toThrow(crypto.Error);
+  });
+
+  it('PEM: encrypted PKCS#8 with scrypt; RSA as PKCS#8 or PKCS#1, in both formats', () => {
+    const key = rsa();
+    const pem = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key, 'aes-256-cbc', 'pw', { scrypt: { N: 1024 } }).toString();
+    expect(pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, 'pw').equals(key)).toBe(true);
+    expect(crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key).toString()).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key, null, null, { format: 'traditional' }).toString()).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    const trad = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key, 'aes-256-cbc', 'pw', { format: 'traditional' }).toString();
+    expect(trad).toMatch(/Proc-Type: 4,ENCRYPTED/);
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_PEM, trad, 'pw').equals(key)).toBe(true);
+    // DER: traditional (PKCS#1) by default, PKCS#8 on request.
+    expect(asn1(der(key))).not.toMatch(/rsaEncryption/);
+    expect(asn1(der(key, null, null, { format: 'pkcs8' }))).toMatch(/rsaEncryption/);
+    for (const b of [der(key), der(key, null, null, { format: 'pkcs8' })]) {
+      expect(crypto.loadPrivatekey(crypto.FILETYPE_ASN1, b).equals(key)).toBe(true);
+    }
+  });
+
+  it('bad options are clear errors', () => {
+    const key = ecKey();
+    expect(() => der(key, 'aes-256-cbc', 'pw', { format: 'traditional' })).toThrow(/cannot be encrypted/);
+    expect(() => der(key, null, null, { iterations: 1000 })).toThrow(/give a cipher/);
+    expect(() => der(key, 'aes-256-cbc', 'pw', { iterations: 1000, scrypt: { N: 1024 } })).toThrow(/not both/);
+    expect(() => der(key, 'aes-256-cbc', 'pw', { format: 'pkcs12' as never })).toThrow(RangeError);
+    expect(() => der(key, 'aes-256-cbc', 'pw', { iterations: 0 })).toThrow(RangeError);
+    expect(() => der(key, 'aes-256-cbc', 'pw', { scrypt: { N: 1000 } })).toThrow(crypto.Error); // not a power of 2
+    expect(() => der(key, 'aes-256-cbc', 'pw', { scrypt: {} as never })).toThrow(TypeError);
   });
 });

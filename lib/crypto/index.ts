@@ -8,7 +8,7 @@ export type { OpenSSLErrorEntry } from '../errors.js';
 export { digest, digestAsync, randomBytes, randomBytesAsync } from '../util.js';
 export * from './constants.js';
 export { PKey, loadPrivatekey, loadPublickey, dumpPrivatekey, dumpPublickey } from './pkey.js';
-export type { GenerateOptions } from './pkey.js';
+export type { GenerateOptions, DumpPrivatekeyOptions } from './pkey.js';
 export type { PassphraseInput } from './native-types.js';
 export { X509Name } from './x509name.js';
 export { X509, loadCertificate, dumpCertificate } from './x509.js';

@@ -71,7 +71,17 @@ declare module '../native.js' {
     pkeyTypes: Record<string, number>;
     loadPrivatekey(type: number, buffer: Uint8Array | string, passphrase?: PassphraseInput | null): NativePKey;
     loadPublickey(type: number, buffer: Uint8Array | string): NativePKey;
-    dumpPrivatekey(type: number, pkey: NativePKey, cipher?: string | null, passphrase?: PassphraseInput | null): Buffer;
+    dumpPrivatekey(
+      type: number,
+      pkey: NativePKey,
+      cipher?: string | null,
+      passphrase?: PassphraseInput | null,
+      format?: string | null,
+      iterations?: number | null,
+      scryptN?: number | null,
+      scryptR?: number | null,
+      scryptP?: number | null,
+    ): Buffer;
     dumpPublickey(type: number, pkey: NativePKey): Buffer;
     loadCertificate(type: number, buffer: Uint8Array | string): NativeX509;
     dumpCertificate(type: number, cert: NativeX509): Buffer;

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { native } from '../native.js';
-import { argTypeError, handleOf } from '../handle.js';
+import { argTypeError, handleOf, optionsOf } from '../handle.js';
 import { FILETYPE_ASN1, FILETYPE_PEM, type Filetype } from './constants.js';
 import type { NativePKey, PassphraseInput } from './native-types.js';
 
@@ -116,7 +116,7 @@ export class PKey {
   }
 }
 
-/** Loads a private key (PKCS#8 or traditional PEM, optionally encrypted; or DER). */
+/** Loads a private key: PKCS#8 or traditional, PEM or DER, optionally encrypted (PEM, or encrypted PKCS#8 in DER). */
 export function loadPrivatekey(type: Filetype, buffer: Uint8Array | string, passphrase?: PassphraseInput | null): PKey {
   return PKey._wrap(native.loadPrivatekey(type, buffer, passphrase));
 }
@@ -126,12 +126,38 @@ export function loadPublickey(type: Filetype, buffer: Uint8Array | string): PKey
   return PKey._wrap(native.loadPublickey(type, buffer));
 }
 
+/** Options of {@link dumpPrivatekey}. */
+export interface DumpPrivatekeyOptions {
+  /**
+   * `'pkcs8'` (PrivateKeyInfo, or EncryptedPrivateKeyInfo with a cipher) or `'traditional'` (the
+   * key type's own structure: PKCS#1 for RSA, SEC1 for EC). Default: PKCS#8, except, as
+   * pyOpenSSL, traditional for an unencrypted DER.
+   */
+  format?: 'pkcs8' | 'traditional';
+  /** Encrypted PKCS#8: PBKDF2 (HMAC-SHA256) iterations (default OpenSSL's, 2048). */
+  iterations?: number;
+  /** Encrypted PKCS#8: scrypt instead of PBKDF2, with its cost `N` (a power of 2), `r` (default 8) and `p` (default 1). */
+  scrypt?: { N: number; r?: number; p?: number };
+}
+
 /**
- * Dumps a private key: PEM (PKCS#8; encrypted with `cipher`, e.g. `"aes-256-cbc"`, and a
- * passphrase), DER, or text.
+ * Dumps a private key: PEM, DER or text. With `cipher` (e.g. `"aes-256-cbc"`) and a passphrase it
+ * is encrypted: PKCS#8 in PEM or DER, or a traditional PEM (`options.format`). `options` choose the
+ * structure and the key derivation (`PEM_write_bio_PrivateKey`, `PEM_write_bio_PrivateKey_traditional`,
+ * `i2d_PrivateKey_bio`, `PKCS8_set0_pbe` with `PKCS5_pbe2_set_iv` or `PKCS5_pbe2_set_scrypt`).
  */
-export function dumpPrivatekey(type: Filetype, pkey: PKey, cipher?: string | null, passphrase?: PassphraseInput | null): Buffer {
-  return native.dumpPrivatekey(type, handleOf(pkey, PKey, 'pkey'), cipher, passphrase);
+export function dumpPrivatekey(
+  type: Filetype,
+  pkey: PKey,
+  cipher?: string | null,
+  passphrase?: PassphraseInput | null,
+  options: DumpPrivatekeyOptions = {},
+): Buffer {
+  const o = optionsOf(options, 'options');
+  const scrypt = o.scrypt === undefined ? undefined : optionsOf(o.scrypt, 'options.scrypt');
+  if (scrypt && typeof scrypt.N !== 'number') throw argTypeError('The "options.scrypt.N" property must be a number');
+  return native.dumpPrivatekey(type, handleOf(pkey, PKey, 'pkey'), cipher, passphrase, o.format ?? null, o.iterations ?? null,
+    scrypt?.N ?? null, scrypt?.r ?? null, scrypt?.p ?? null);
 }
 
 /** Dumps a public key as SubjectPublicKeyInfo (PEM or DER), or text. */

@@ -1,6 +1,8 @@
 // Loading and dumping keys: PEM (optionally encrypted), DER, and text.
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include "common/args.h"
 #include "common/codec.h"
@@ -9,6 +11,39 @@
 
 namespace ossl {
 namespace {
+
+using PKCS8Ptr = Ptr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
+using X509SigPtr = Ptr<X509_SIG, X509_SIG_free>;
+
+// An EncryptedPrivateKeyInfo (encrypted PKCS#8) in DER, decrypted with the passphrase; null if the
+// bytes are not one or do not decrypt (the error queue or the passphrase bridge says why).
+EVP_PKEY* DecryptPkcs8Der(const Bytes& der, Passphrase* pass) {
+  const unsigned char* p = der.data;
+  X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(der.size)));
+  if (sig == nullptr) return nullptr;
+  ERR_clear_error();
+  char buf[PEM_BUFSIZE];
+  const int n = Passphrase::Callback(buf, sizeof buf, 0, pass);
+  PKCS8Ptr inf(n >= 0 ? PKCS8_decrypt(sig.get(), buf, n) : nullptr);
+  OPENSSL_cleanse(buf, sizeof buf);
+  return inf == nullptr ? nullptr : EVP_PKCS82PKEY(inf.get());
+}
+
+// An encrypted PKCS#8 of `key` with the cipher, and PBKDF2 (HMAC-SHA256, `iterations`) or scrypt
+// (N, r, p) as the key derivation; null with the error queue or the bridge filled.
+X509_SIG* EncryptPkcs8(EVP_PKEY* key, const EVP_CIPHER* cipher, Passphrase* pass, int64_t iterations, uint64_t n, uint64_t r, uint64_t p) {
+  PKCS8Ptr inf(EVP_PKEY2PKCS8(key));
+  if (inf == nullptr) return nullptr;
+  char buf[PEM_BUFSIZE];
+  const int len = Passphrase::Callback(buf, sizeof buf, 1, pass);
+  if (len < 0) return nullptr;
+  X509_ALGOR* pbe = n > 0 ? PKCS5_pbe2_set_scrypt(cipher, nullptr, 0, nullptr, n, r, p)
+                          : PKCS5_pbe2_set_iv(cipher, static_cast<int>(iterations), nullptr, 0, nullptr, NID_hmacWithSHA256);
+  X509_SIG* sig = pbe == nullptr ? nullptr : PKCS8_set0_pbe(buf, len, inf.get(), pbe);
+  if (sig == nullptr) X509_ALGOR_free(pbe);
+  OPENSSL_cleanse(buf, sizeof buf);
+  return sig;
+}
 
 Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -23,7 +58,8 @@ Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
     if (type == kFiletypePEM) {
       key = PEM_read_bio_PrivateKey(bio.get(), nullptr, &Passphrase::Callback, &pass);
     } else {
-      key = d2i_PrivateKey_bio(bio.get(), nullptr);
+      key = d2i_PrivateKey_bio(bio.get(), nullptr);  // PKCS#8 or traditional, unencrypted
+      if (key == nullptr) key = DecryptPkcs8Der(data, &pass);
     }
   }
   EVPPKeyPtr owned(key);
@@ -54,8 +90,29 @@ Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
   if (has_cipher && !ArgCString(info, 2, "cipher", &cipher_name)) return {};
   Passphrase pass;
   if (!pass.Read(info, 3, "passphrase")) return {};
-  if (has_cipher && type != kFiletypePEM)
-    return ThrowTypeError(env, "A cipher can only be used with FILETYPE_PEM", "ERR_INVALID_ARG_VALUE");
+  // Options: the structure ("pkcs8", "traditional"; default PKCS#8 for PEM and, as pyOpenSSL,
+  // traditional for an unencrypted DER), and the key derivation of an encrypted PKCS#8: PBKDF2 iterations, or
+  // scrypt N, r, p.
+  std::string format;
+  if (!ArgIsNullish(info, 4) && !ArgCString(info, 4, "format", &format)) return {};
+  if (!format.empty() && format != "pkcs8" && format != "traditional")
+    return ThrowRangeError(env, "The \"format\" option must be 'pkcs8' or 'traditional'", "ERR_INVALID_ARG_VALUE");
+  int64_t iterations = 0, scrypt_n = 0, scrypt_r = 8, scrypt_p = 1;
+  if (!ArgIsNullish(info, 5) && !ArgInt(info, 5, "iterations", &iterations, 1, 100000000)) return {};
+  if (!ArgIsNullish(info, 6) && !ArgInt(info, 6, "scrypt.N", &scrypt_n, 2, INT64_C(1) << 40)) return {};
+  if (!ArgIsNullish(info, 7) && !ArgInt(info, 7, "scrypt.r", &scrypt_r, 1, 1 << 20)) return {};
+  if (!ArgIsNullish(info, 8) && !ArgInt(info, 8, "scrypt.p", &scrypt_p, 1, 1 << 20)) return {};
+  // (An encrypted DER key can only be PKCS#8.)
+  const bool pkcs8 = format.empty() ? type != kFiletypeASN1 || has_cipher : format == "pkcs8";
+  const bool kdf = iterations > 0 || scrypt_n > 0;
+  if (iterations > 0 && scrypt_n > 0)
+    return ThrowTypeError(env, "Give either PBKDF2 iterations or scrypt parameters, not both", "ERR_INVALID_ARG_VALUE");
+  if (kdf && (!has_cipher || !pkcs8))
+    return ThrowTypeError(env, "iterations and scrypt apply to an encrypted PKCS#8 (give a cipher)", "ERR_INVALID_ARG_VALUE");
+  if (has_cipher && type == kFiletypeASN1 && !pkcs8)
+    return ThrowTypeError(env, "A traditional DER key cannot be encrypted: use format 'pkcs8'", "ERR_INVALID_ARG_VALUE");
+  if (has_cipher && type == kFiletypeText)
+    return ThrowTypeError(env, "A cipher can only be used with FILETYPE_PEM or FILETYPE_ASN1", "ERR_INVALID_ARG_VALUE");
   if (has_cipher && !pass.present())
     return ThrowTypeError(env, "A passphrase is required when a cipher is given", "ERR_INVALID_ARG_VALUE");
   if (!has_cipher && pass.present())
@@ -70,13 +127,23 @@ Napi::Value DumpPrivatekey(const Napi::CallbackInfo& info) {
   int ok = 0;
   {
     CallbackBridge::Scope scope(pass.bridge(), env);
-    if (type == kFiletypePEM) {
+    if (type == kFiletypeText) {
+      ok = EVP_PKEY_print_private(bio.get(), key, 0, nullptr);
+    } else if (!pkcs8) {
+      ok = type == kFiletypePEM
+               ? PEM_write_bio_PrivateKey_traditional(bio.get(), key, cipher.get(), nullptr, 0,
+                                                      has_cipher ? &Passphrase::Callback : nullptr, has_cipher ? &pass : nullptr)
+               : i2d_PrivateKey_bio(bio.get(), key);
+    } else if (has_cipher && (kdf || type == kFiletypeASN1)) {
+      X509SigPtr sig(EncryptPkcs8(key, cipher.get(), &pass, kdf ? iterations : PKCS5_DEFAULT_ITER, static_cast<uint64_t>(scrypt_n),
+                                  static_cast<uint64_t>(scrypt_r), static_cast<uint64_t>(scrypt_p)));
+      ok = sig != nullptr && (type == kFiletypePEM ? PEM_write_bio_PKCS8(bio.get(), sig.get()) : i2d_PKCS8_bio(bio.get(), sig.get()));
+    } else if (type == kFiletypePEM) {
       ok = PEM_write_bio_PrivateKey(bio.get(), key, cipher.get(), nullptr, 0,
                                     has_cipher ? &Passphrase::Callback : nullptr, has_cipher ? &pass : nullptr);
-    } else if (type == kFiletypeASN1) {
-      ok = i2d_PrivateKey_bio(bio.get(), key);
     } else {
-      ok = EVP_PKEY_print_private(bio.get(), key, 0, nullptr);
+      PKCS8Ptr inf(EVP_PKEY2PKCS8(key));
+      ok = inf != nullptr && i2d_PKCS8_PRIV_KEY_INFO_bio(bio.get(), inf.get());
     }
   }
   if (pass.ThrowIfFailed(env)) return {};
