@@ -91,3 +91,16 @@ export const OPENSSL_VERSION_NUMBER: number = native.versionConstants.OPENSSL_VE
 export function OpenSSL_version(type: number): string {
   return native.openSSLVersionText(type);
 }
+
+/** pyOpenSSL's `SSLeay_version`: the old name of {@link OpenSSL_version}. */
+export const SSLeay_version: (type: number) => string = OpenSSL_version;
+/** pyOpenSSL's `SSLEAY_VERSION`: {@link OPENSSL_VERSION}. */
+export const SSLEAY_VERSION: number = OPENSSL_VERSION;
+/** pyOpenSSL's `SSLEAY_CFLAGS`: {@link OPENSSL_CFLAGS}. */
+export const SSLEAY_CFLAGS: number = OPENSSL_CFLAGS;
+/** pyOpenSSL's `SSLEAY_PLATFORM`: {@link OPENSSL_PLATFORM}. */
+export const SSLEAY_PLATFORM: number = OPENSSL_PLATFORM;
+/** pyOpenSSL's `SSLEAY_DIR`: {@link OPENSSL_DIR}. */
+export const SSLEAY_DIR: number = OPENSSL_DIR;
+/** pyOpenSSL's `SSLEAY_BUILT_ON`: {@link OPENSSL_BUILT_ON}. */
+export const SSLEAY_BUILT_ON: number = OPENSSL_BUILT_ON;

@@ -167,11 +167,11 @@ describe('socket-mode Connection', () => {
     expect(c).toBeInstanceOf(SSL.SocketConnection);
     expect(new SSL.Connection(new SSL.Context(SSL.TLS_METHOD))).not.toBeInstanceOf(SSL.SocketConnection);
     expect(() => c.bioRead(10)).toThrow(TypeError);
-    expect(() => c.bioRead(10)).toThrow('Connection sock was not None');
-    expect(() => c.bioWrite(Buffer.from('x'))).toThrow('Connection sock was not None');
+    expect(() => c.bioRead(10)).toThrow(/This Connection runs over a socket: the memory-BIO methods/);
+    expect(() => c.bioWrite(Buffer.from('x'))).toThrow(/This Connection runs over a socket: the memory-BIO methods/);
     const memoryOnly = c as unknown as SSL.MemoryConnection;
-    expect(() => memoryOnly.pump(null)).toThrow('Connection sock was not None');
-    expect(() => memoryOnly.pumpInto(null, Buffer.alloc(10))).toThrow('Connection sock was not None');
+    expect(() => memoryOnly.pump(null)).toThrow(/This Connection runs over a socket: the memory-BIO methods/);
+    expect(() => memoryOnly.pumpInto(null, Buffer.alloc(10))).toThrow(/This Connection runs over a socket: the memory-BIO methods/);
     expect(() => c.bioShutdown()).toThrow(TypeError);
     expect(c.getSocket()).toBe(sock);
     expect(c.getPeerCertificate()).toBeNull();
@@ -279,5 +279,37 @@ describe('Context.getCertStore', () => {
     const freed = new SSL.Context(SSL.TLS_METHOD);
     freed.free();
     expect(() => freed.getCertStore()).toThrow(/Context has been freed/);
+  });
+});
+
+describe("pyOpenSSL's remaining socket-mode names", () => {
+  it('connect, doHandshake, makefile (a Duplex), sockShutdown; connectEx gives an errno', async () => {
+    const conn = new SSL.Connection(new SSL.Context(SSL.TLS_METHOD), new net.Socket());
+    await conn.connect(echoPort, '127.0.0.1');
+    expect(conn.isServer()).toBe(false);
+    await conn.doHandshake();
+    const stream = conn.makefile();
+    const chunks: Buffer[] = [];
+    stream.on('data', (d: Buffer) => chunks.push(d));
+    stream.end('through makefile'); // then close_notify; the echo server answers with its own
+    await once(stream, 'end');
+    expect(Buffer.concat(chunks).toString()).toBe('through makefile');
+    await conn.sockShutdown(1);
+    await conn.sockShutdown(2);
+    await expect(conn.sockShutdown(3 as never)).rejects.toThrow(RangeError);
+    // A second connect on a used socket is a state error; a refused port is an errno, not a throw.
+    await expect(conn.connect(echoPort)).rejects.toThrow(/not connected/);
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const refused = new SSL.Connection(new SSL.Context(SSL.TLS_METHOD), new net.Socket());
+    expect(await refused.connectEx(closedPort)).toBeLessThan(0);
+  });
+
+  it('SSLeay_version and the SSLEAY_* selectors are the OpenSSL_version ones', () => {
+    expect(SSL.SSLeay_version(SSL.SSLEAY_VERSION)).toBe(SSL.OpenSSL_version(SSL.OPENSSL_VERSION));
+    expect(SSL.SSLeay_version(SSL.SSLEAY_DIR)).toMatch(/^OPENSSLDIR: /);
+    for (const k of [SSL.SSLEAY_CFLAGS, SSL.SSLEAY_PLATFORM, SSL.SSLEAY_BUILT_ON]) expect(SSL.SSLeay_version(k).length).toBeGreaterThan(0);
   });
 });

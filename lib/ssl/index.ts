@@ -21,6 +21,12 @@ export {
   OPENSSL_BUILT_ON,
   OPENSSL_MODULES_DIR,
   OPENSSL_VERSION_NUMBER,
+  SSLeay_version,
+  SSLEAY_VERSION,
+  SSLEAY_CFLAGS,
+  SSLEAY_PLATFORM,
+  SSLEAY_DIR,
+  SSLEAY_BUILT_ON,
 } from '../version.js';
 export * from './constants.js';
 export { Context } from './context.js';

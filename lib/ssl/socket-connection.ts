@@ -5,6 +5,7 @@
  * @module
  */
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { SysCallError, ZeroReturnError } from '../errors.js';
 import { MemoryConnection, _registerSocketMode } from './connection.js';
 import type { BytesLike, Context } from './context.js';
@@ -35,8 +36,12 @@ type IOKeys =
 /** Plaintext buffered ahead of recv() before the socket is paused (backpressure). */
 const HIGH_WATER = 1 << 20;
 
+/** What a memory-BIO method says here (native/ssl/connection.h says the same). */
+const SOCKET_MODE =
+  'This Connection runs over a socket: the memory-BIO methods (bioRead, bioWrite, pump, ...) are for a Connection made without one';
+
 function notNone(): TypeError {
-  return Object.assign(new TypeError('Connection sock was not None'), { code: 'ERR_OPENSSL_NAPI_STATE' });
+  return Object.assign(new TypeError(SOCKET_MODE), { code: 'ERR_OPENSSL_NAPI_STATE' });
 }
 
 function bytes(buf: BytesLike, name: string): Uint8Array {
@@ -301,39 +306,112 @@ export class SocketConnection extends ConnectionBase {
     return started;
   }
 
+  /**
+   * pyOpenSSL's `connect`: connects the (not yet connected) socket to `port` on `host` (default
+   * 127.0.0.1) and puts the connection in client mode; resolves once TCP is up (then
+   * {@link SocketConnection.doHandshake}). Rejects with the socket's error.
+   */
+  async connect(port: number, host = '127.0.0.1'): Promise<void> {
+    const socket = this._socket;
+    if (socket.connecting || (!socket.pending && !socket.destroyed) || socket.destroyed) {
+      throw Object.assign(new Error('connect() needs a socket that is not connected (new net.Socket())'), { code: 'ERR_OPENSSL_NAPI_STATE' });
+    }
+    this.setConnectState();
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      socket.once('error', onError);
+      socket.connect(port, host, () => {
+        socket.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
+  /** pyOpenSSL's `connect_ex`: as {@link SocketConnection.connect}, but resolves with 0 or the error's errno (negative, as libuv's) instead of rejecting. */
+  async connectEx(port: number, host = '127.0.0.1'): Promise<number> {
+    try {
+      await this.connect(port, host);
+      return 0;
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException).errno;
+      if (typeof errno !== 'number') throw err;
+      return errno;
+    }
+  }
+
+  /**
+   * pyOpenSSL's `makefile`: the connection as a Duplex stream of plaintext (reads with
+   * {@link SocketConnection.recv}, writes with {@link SocketConnection.sendall}, `end()` sends
+   * close_notify). For new code, {@link SecureSocket} is the stream form with less overhead.
+   */
+  makefile(): Duplex {
+    const duplex: Duplex = new Duplex({
+      read: (size) => {
+        this.recv(Math.max(1, Math.min(size, 16384))).then(
+          (buf) => duplex.push(buf),
+          (err: unknown) => (err instanceof ZeroReturnError ? duplex.push(null) : duplex.destroy(err as Error)),
+        );
+      },
+      write: (chunk: Buffer, _enc, cb) => {
+        this.sendall(chunk).then(() => cb(), cb);
+      },
+      final: (cb) => {
+        this.shutdown().then(() => cb(), cb);
+      },
+    });
+    return duplex;
+  }
+
+  /**
+   * pyOpenSSL's `sock_shutdown(how)` on the TCP socket, under TLS: 1 (SHUT_WR) sends our FIN once
+   * everything queued is out; 2 (SHUT_RDWR) closes the socket; 0 (SHUT_RD) stops reading.
+   * Send close_notify first ({@link SocketConnection.shutdown}) for a clean TLS close.
+   */
+  async sockShutdown(how: 0 | 1 | 2): Promise<void> {
+    if (how === 1) {
+      await new Promise<void>((resolve) => this._engine.end(() => resolve()));
+    } else if (how === 2) {
+      this.close();
+    } else if (how === 0) {
+      this._engine.pause();
+    } else {
+      throw Object.assign(new RangeError('The "how" argument must be 0 (SHUT_RD), 1 (SHUT_WR) or 2 (SHUT_RDWR)'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+  }
+
   /** Closes the socket (without close_notify: call {@link SocketConnection.shutdown} first for a clean close). */
   close(): void {
     this._engine.destroy();
     this._wake();
   }
 
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   bioRead(bufsiz: number): never {
     void bufsiz;
     throw notNone();
   }
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   bioWrite(buf: BytesLike): never {
     void buf;
     throw notNone();
   }
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   bioShutdown(): never {
     throw notNone();
   }
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   pump(input: Uint8Array | null, outCap?: number): never {
     void input;
     void outCap;
     throw notNone();
   }
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   pumpInto(input: Uint8Array | null, out: Uint8Array): never {
     void input;
     void out;
     throw notNone();
   }
-  /** Socket mode has no memory BIO: throws TypeError('Connection sock was not None'). */
+  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   bioPending(): never {
     throw notNone();
   }

@@ -154,6 +154,11 @@ Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
 #define NOT_BUSY \
   if (!NotBusy(env, this)) return {};
 
+// The memory-BIO methods on a Connection that runs over a socket (no BIOs of its own).
+Napi::Value ThrowSocketMode(Napi::Env env) {
+  return ThrowTypeError(env, kSocketModeMessage, "ERR_OPENSSL_NAPI_STATE");
+}
+
 bool NotBusy(Napi::Env env, const ConnectionWrap* c) {
   if (c->driving == 0) return true;
   ThrowStateError(env, "The Connection is busy: it cannot be driven from its own callback", "ERR_OPENSSL_NAPI_REENTRANT");
@@ -372,7 +377,7 @@ Napi::Value ConnectionWrap::BioRead(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   int64_t n = 0;
   if (!ArgInt(info, 0, "bufsiz", &n, 1, INT_MAX)) return {};
-  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (wbio_ == nullptr) return ThrowSocketMode(env);
   const size_t pending = BIO_ctrl_pending(wbio_);
   if (pending == 0) return env.Null();
   const size_t size = pending < static_cast<size_t>(n) ? pending : static_cast<size_t>(n);
@@ -388,7 +393,7 @@ Napi::Value ConnectionWrap::BioReadInto(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes b;
   if (!ArgBytes(info, 0, "buffer", &b, false)) return {};
-  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (wbio_ == nullptr) return ThrowSocketMode(env);
   const size_t pending = BIO_ctrl_pending(wbio_);
   size_t size = pending < b.size ? pending : b.size;
   if (size > static_cast<size_t>(INT_MAX)) size = INT_MAX;
@@ -402,7 +407,7 @@ Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes b;
   if (!ArgBytes(info, 0, "buf", &b)) return {};
-  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (rbio_ == nullptr) return ThrowSocketMode(env);
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
   const int n = BIO_write(rbio_, b.data, static_cast<int>(b.size));
@@ -412,7 +417,7 @@ Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::BioShutdown(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
-  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (rbio_ == nullptr) return ThrowSocketMode(env);
   BIO_set_mem_eof_return(rbio_, 0);
   return env.Undefined();
 }
@@ -431,7 +436,7 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
   NOT_BUSY
   int64_t cap = 0;
   if (!ArgInt(info, 1, "outCap", &cap, 0, INT_MAX)) return {};
-  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (rbio_ == nullptr) return ThrowSocketMode(env);
   if (!ArgIsNullish(info, 0)) {
     ossl::Bytes b;
     if (!ArgBytes(info, 0, "input", &b, false)) return {};
@@ -469,7 +474,7 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
     if (!ArgBytes(info, 0, "input", &in, false)) return {};
     if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
   }
-  if (rbio_ == nullptr || wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (rbio_ == nullptr || wbio_ == nullptr) return ThrowSocketMode(env);
   if (in.size > 0) {
     if (BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
@@ -510,7 +515,7 @@ Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
 Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  if (rbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (rbio_ == nullptr) return ThrowSocketMode(env);
   ossl::Bytes out;
   if (!ArgBytes(info, 1, "out", &out, false)) return {};
   if (out.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"out\" argument must be smaller than 2 GiB");
@@ -557,7 +562,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
 Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
-  if (wbio_ == nullptr) return ThrowTypeError(env, "Connection sock was not None", "ERR_OPENSSL_NAPI_STATE");
+  if (wbio_ == nullptr) return ThrowSocketMode(env);
   ossl::Bytes b;
   if (!ArgBytes(info, 0, "data", &b)) return {};
   if (b.size > static_cast<size_t>(INT_MAX) / 2) return ThrowRangeError(env, "The \"data\" argument must be smaller than 1 GiB");

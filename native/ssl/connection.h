@@ -66,7 +66,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   void Ended(SSL* ssl);
 
   // Replaces the memory BIOs by one transport BIO (the SSL takes ownership of `bio`): the BIO
-  // methods then answer "Connection sock was not None", as in socket mode.
+  // methods then throw ThrowSocketMode's error, as in socket mode.
   void UseTransport(BIO* bio);
 
  private:
@@ -175,6 +175,13 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   size_t last_written_ = 0;
   bool handshake_seen_ = false;  // feed(): the first handshake has completed
 };
+
+// What a memory-BIO method says on a Connection that runs over a socket (lib/ssl/socket-connection.ts
+// says the same).
+constexpr const char* kSocketModeMessage =
+    "This Connection runs over a socket: the memory-BIO methods (bioRead, bioWrite, pump, ...) are for a "
+    "Connection made without one";
+Napi::Value ThrowSocketMode(Napi::Env env);
 
 // False, with the JS error thrown, while a JS call drives OpenSSL on `c` (a call from its own
 // callback would re-enter the SSL).
