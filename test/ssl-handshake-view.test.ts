@@ -67,3 +67,57 @@ describe("the peer's signature and the group", () => {
     expect(p.client.getGroupName()).toBe(p.server.getGroupName());
   });
 });
+
+describe('record sizes: max fragment length and padding', () => {
+  it('a client that asks for 512-byte fragments gets records of at most 512 bytes', () => {
+    const cctx = clientContext();
+    cctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    cctx.setMaxFragmentLength(512);
+    const sctx = serverContext();
+    const p = pair(sctx, cctx);
+    handshake(p.client, p.server);
+    expect(p.client.getMaxFragmentLength()).toBe(512);
+    expect(p.server.getMaxFragmentLength()).toBe(512);
+    p.server.sendall(Buffer.alloc(2000, 0x61));
+    const wire = p.server.bioRead(65536);
+    // Each record: 5-byte header; the largest record's length is bounded by 512 + overhead.
+    let off = 0;
+    let largest = 0;
+    while (off + 5 <= wire.length) {
+      const len = wire.readUInt16BE(off + 3);
+      largest = Math.max(largest, len);
+      off += 5 + len;
+    }
+    expect(largest).toBeLessThanOrEqual(512 + 256);
+    expect(() => cctx.setMaxFragmentLength(300 as never)).toThrow(RangeError);
+  });
+
+  it('block padding and a padding callback change TLS 1.3 record sizes', () => {
+    const sizes = (setup: (ctx: SSL.Context) => void): number => {
+      const sctx = serverContext();
+      setup(sctx);
+      const p = pair(sctx, clientContext());
+      handshake(p.client, p.server);
+      try {
+        // (the session tickets, drained: only the record below is measured)
+        p.server.bioRead(65536);
+      } catch {
+        // nothing pending
+      }
+      p.server.send(Buffer.from('x'));
+      return p.server.bioRead(65536).length;
+    };
+    const plain = sizes(() => {});
+    expect(sizes((c) => c.setBlockPadding(256))).toBeGreaterThanOrEqual(256);
+    const seen: number[] = [];
+    expect(sizes((c) => c.setRecordPaddingCallback((_conn, type, len) => {
+      seen.push(type);
+      return type === 23 ? 1000 - len : 0;
+    }))).toBeGreaterThan(plain + 900);
+    expect(seen).toContain(23);
+    const bad = serverContext();
+    bad.setRecordPaddingCallback(() => -5 as never);
+    const q = pair(bad, clientContext());
+    expect(() => handshake(q.client, q.server)).toThrow(/record padding callback/);
+  });
+});

@@ -227,6 +227,10 @@ export class MemoryConnection {
   getPeerSignature(): { digest: string | null; type: string | null } | null {
     return this._h.getPeerSignature();
   }
+  /** The negotiated maximum fragment length in bytes (RFC 6066), or 0 when none was (`SSL_SESSION_get_max_fragment_length`). */
+  getMaxFragmentLength(): number {
+    return this._h.getMaxFragmentLength();
+  }
   /** As {@link Context.setPostHandshakeAuth}, for this client connection (`SSL_set_post_handshake_auth`). */
   setPostHandshakeAuth(enabled: boolean): void {
     this._h.setPostHandshakeAuth(enabled);

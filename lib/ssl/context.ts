@@ -385,6 +385,26 @@ export class Context {
   static generateTicketKey(): Buffer {
     return randomBytes(80);
   }
+  /** TLS 1.3 records are padded to a multiple of `blockSize` bytes, hiding their true length (1: no padding; `SSL_CTX_set_block_padding`). */
+  setBlockPadding(blockSize: number): void {
+    this._h.setBlockPadding(blockSize);
+  }
+  /**
+   * Chooses the padding of each TLS 1.3 record (`SSL_CTX_set_record_padding_callback`):
+   * `callback(conn, contentType, length)` returns how many bytes of padding to add (0 to 16384).
+   * Any other answer fails the write with a TypeError.
+   */
+  setRecordPaddingCallback(callback: ((conn: Connection, contentType: number, length: number) => number) | null): void {
+    fn(callback, 'callback');
+    this._h.setRecordPaddingCallback(this._hook('recordPadding', callback ? (c, t, n) => callback(asConn(c), t, n) : null));
+  }
+  /**
+   * A client asks the server for records of at most `bytes` (512, 1024, 2048 or 4096; 0: no
+   * request; RFC 6066 max_fragment_length; `SSL_CTX_set_tlsext_max_fragment_length`).
+   */
+  setMaxFragmentLength(bytes: 0 | 512 | 1024 | 2048 | 4096): void {
+    this._h.setMaxFragmentLength(bytes);
+  }
   /**
    * Chooses the certificate per handshake (`SSL_CTX_set_cert_cb`): called on a server before it
    * sends its certificate (after the ClientHello: its server name, signature algorithms and groups

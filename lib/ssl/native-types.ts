@@ -74,6 +74,9 @@ export interface NativeContext extends NativeHandle {
   setRecvMaxEarlyData(bytes: number): void;
   setAllowEarlyDataCallback(cb: ((conn: Owner) => unknown) | null): void;
   setCertCallback(cb: ((conn: Owner) => unknown) | null): void;
+  setBlockPadding(blockSize: number): void;
+  setRecordPaddingCallback(cb: ((conn: Owner, type: number, length: number) => unknown) | null): void;
+  setMaxFragmentLength(bytes: number): void;
   setClientCertCallback(cb: ((conn: Owner) => [NativeX509, NativePKey] | null) | null): void;
   setPostHandshakeAuth(enabled: boolean): void;
   getNumTickets(): number;
@@ -198,6 +201,7 @@ export interface NativeConnection extends NativeHandle {
   setPostHandshakeAuth(enabled: boolean): void;
   verifyClientPostHandshake(): void;
   getPeerSignature(): { digest: string | null; type: string | null } | null;
+  getMaxFragmentLength(): number;
   readEarlyData(bufsiz: number): [number, Buffer] | number;
   getEarlyDataStatus(): number;
   setMaxEarlyData(bytes: number): void;

@@ -309,6 +309,15 @@ Napi::Value ConnectionWrap::GetPeerSignature(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// getMaxFragmentLength() -> the negotiated max fragment length in bytes (RFC 6066), or 0 (none).
+Napi::Value ConnectionWrap::GetMaxFragmentLength(const Napi::CallbackInfo& info) {
+  SSL_OR_RETURN
+  const SSL_SESSION* sess = SSL_get_session(ssl);
+  const uint8_t mode = sess == nullptr ? 0 : SSL_SESSION_get_max_fragment_length(sess);
+  const int bytes = mode >= TLSEXT_max_fragment_length_512 && mode <= TLSEXT_max_fragment_length_4096 ? 256 << mode : 0;
+  return Napi::Number::New(env, bytes);
+}
+
 // setPostHandshakeAuth(on): as Context's, for this client connection.
 Napi::Value ConnectionWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
@@ -1083,6 +1092,7 @@ void ConnectionWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ConnectionWrap::GetVerifyResult>("getVerifyResult"),
              Method<&ConnectionWrap::WriteEarlyData>("writeEarlyData"),
              Method<&ConnectionWrap::GetPeerSignature>("getPeerSignature"),
+             Method<&ConnectionWrap::GetMaxFragmentLength>("getMaxFragmentLength"),
              Method<&ConnectionWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
              Method<&ConnectionWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
              Method<&ConnectionWrap::ReadEarlyData>("readEarlyData"),

@@ -143,6 +143,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
   Napi::Value WriteEarlyData(const Napi::CallbackInfo& info);
   Napi::Value GetPeerSignature(const Napi::CallbackInfo& info);
+  Napi::Value GetMaxFragmentLength(const Napi::CallbackInfo& info);
   Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
   Napi::Value VerifyClientPostHandshake(const Napi::CallbackInfo& info);
   Napi::Value ReadEarlyData(const Napi::CallbackInfo& info);

@@ -305,6 +305,25 @@ int ClientCertTrampoline(SSL* ssl, X509** x509, EVP_PKEY** pkey) {
   return 1;
 }
 
+// How much padding each TLS 1.3 record gets (SSL_CTX_set_record_padding_callback): the hook
+// answers a byte count; anything else (or a throw) pads nothing and fails the call that wrote.
+size_t RecordPaddingTrampoline(SSL* ssl, int type, size_t len, void*) {
+  ConnectionWrap* c = Active(ssl);
+  if (c == nullptr) return 0;
+  Napi::Env env = c->bridge.env();
+  Napi::HandleScope scope(env);
+  Napi::Function fn = ContextWrap::HookOf(env, ssl, "recordPadding");
+  if (fn.IsEmpty()) return 0;
+  Napi::Value r = c->bridge.Call(fn, {c->Owner(env), Napi::Number::New(env, type), Napi::Number::New(env, static_cast<double>(len))});
+  if (r.IsEmpty()) return 0;
+  if (!r.IsNumber() || r.As<Napi::Number>().DoubleValue() < 0 || r.As<Napi::Number>().DoubleValue() > SSL3_RT_MAX_PLAIN_LENGTH) {
+    c->bridge.StoreResultError("The record padding callback must return a byte count from 0 to 16384, not " + Describe(r),
+                               "ERR_INVALID_RETURN_VALUE", false);
+    return 0;
+  }
+  return static_cast<size_t>(r.As<Napi::Number>().Int64Value());
+}
+
 // The server decides whether to accept a client's early data (anti-replay stays OpenSSL's).
 int AllowEarlyDataTrampoline(SSL* ssl, void*) {
   ConnectionWrap* c = Active(ssl);
@@ -980,6 +999,41 @@ Napi::Value ContextWrap::GetNumTickets(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(SSL_CTX_get_num_tickets(ctx)));
 }
 
+// setBlockPadding(size): TLS 1.3 records padded to a multiple of `size` bytes (1: none).
+Napi::Value ContextWrap::SetBlockPadding(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t size = 0;
+  if (!ArgInt(info, 0, "blockSize", &size, 1, SSL3_RT_MAX_PLAIN_LENGTH)) return {};
+  if (SSL_CTX_set_block_padding(ctx, static_cast<size_t>(size)) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_block_padding");
+  return env.Undefined();
+}
+
+Napi::Value ContextWrap::SetRecordPaddingCallback(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  if (!ArgCallback(info, 0, "callback")) return {};
+  SSL_CTX_set_record_padding_callback(ctx, ArgIsNullish(info, 0) ? nullptr : RecordPaddingTrampoline);
+  return env.Undefined();
+}
+
+// setMaxFragmentLength(bytes): a client asks for records of at most 512, 1024, 2048 or 4096 bytes
+// (RFC 6066; 0: no request). SSL_CTX_set_tlsext_max_fragment_length.
+Napi::Value ContextWrap::SetMaxFragmentLength(const Napi::CallbackInfo& info) {
+  CTX_OR_RETURN
+  int64_t bytes = 0;
+  if (!ArgInt(info, 0, "bytes", &bytes, 0, 4096)) return {};
+  uint8_t mode = 0;
+  switch (bytes) {
+    case 0: mode = TLSEXT_max_fragment_length_DISABLED; break;
+    case 512: mode = TLSEXT_max_fragment_length_512; break;
+    case 1024: mode = TLSEXT_max_fragment_length_1024; break;
+    case 2048: mode = TLSEXT_max_fragment_length_2048; break;
+    case 4096: mode = TLSEXT_max_fragment_length_4096; break;
+    default: return ThrowRangeError(env, "The max fragment length must be 512, 1024, 2048, 4096 or 0", "ERR_INVALID_ARG_VALUE");
+  }
+  if (SSL_CTX_set_tlsext_max_fragment_length(ctx, mode) != 1) return ThrowOpenSSL(env, "SSL_CTX_set_tlsext_max_fragment_length");
+  return env.Undefined();
+}
+
 Napi::Value ContextWrap::SetCertCallback(const Napi::CallbackInfo& info) {
   CTX_OR_RETURN
   if (!ArgCallback(info, 0, "callback")) return {};
@@ -1182,6 +1236,9 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ContextWrap::SetNumTickets>("setNumTickets"),
              Method<&ContextWrap::SetMaxEarlyData>("setMaxEarlyData"),
              Method<&ContextWrap::SetCertCallback>("setCertCallback"),
+             Method<&ContextWrap::SetBlockPadding>("setBlockPadding"),
+             Method<&ContextWrap::SetRecordPaddingCallback>("setRecordPaddingCallback"),
+             Method<&ContextWrap::SetMaxFragmentLength>("setMaxFragmentLength"),
              Method<&ContextWrap::SetClientCertCallback>("setClientCertCallback"),
              Method<&ContextWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
              Method<&ContextWrap::GetMaxEarlyData>("getMaxEarlyData"),

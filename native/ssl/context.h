@@ -103,6 +103,9 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
   Napi::Value SetMaxEarlyData(const Napi::CallbackInfo& info);
   Napi::Value SetCertCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetBlockPadding(const Napi::CallbackInfo& info);
+  Napi::Value SetRecordPaddingCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxFragmentLength(const Napi::CallbackInfo& info);
   Napi::Value SetClientCertCallback(const Napi::CallbackInfo& info);
   Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
   Napi::Value GetMaxEarlyData(const Napi::CallbackInfo& info);
