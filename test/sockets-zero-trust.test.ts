@@ -19,6 +19,7 @@ describe('examples/zero-trust', () => {
     expect(stdout).toMatch(/revoked.*ERR_CERT_REVOKED/);
     expect(stdout).toMatch(/expired.*ERR_CERT_HAS_EXPIRED/);
     expect(stdout).toMatch(/intruder.*not authorised/);
+    expect(stdout).toContain("OCSP staple: 6 of 6 clients verified the server's stapled status");
     expect(code).toBe(0);
   });
 });

@@ -4,6 +4,9 @@
 //   - an mTLS server on 127.0.0.1 that requires a client certificate, verifies the chain to the
 //     root, checks the intermediate's CRL (CRL_CHECK on the context's own X509Store), and
 //     authorises each caller by its URI identity after the handshake;
+//   - the server staples an OCSP response its issuer signed (made here with OCSPResponse.create),
+//     and every client requires it: no staple, a bad signature or a status other than good, and
+//     the client refuses the server;
 //   - six clients, each outcome printed with OpenSSL's reason. Exit 0 iff every outcome is expected.
 //
 //   npm start   (= node examples/zero-trust/main.js, after `npm run build`)
@@ -113,6 +116,15 @@ store.addCrl(crl);
 store.setFlags(crypto.X509StoreFlags.CRL_CHECK);
 serverCtx.setClientCaList([root.cert.getSubject()]);
 
+// The server's own certificate status, signed by its issuer, stapled to every handshake (a real
+// deployment would renew it before nextUpdate).
+const staple = crypto.OCSPResponse.create([{ certificate: api.cert, issuer: intermediate.cert, status: 'good' }], {
+  responderCert: intermediate.cert,
+  responderKey: intermediate.key,
+  validitySeconds: 600,
+}).toDER();
+serverCtx.setOcspServerCallback(() => staple);
+
 /** Server-side reasons by client port, for the table. */
 const serverReasons = new Map();
 const server = SSL.createServer({ context: serverCtx, handshakeTimeout: 5000 }, (s) => {
@@ -137,10 +149,25 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = server.address().port;
 
 // ---------------------------------------------------------------- the clients
+// What the clients saw of the staple, for the summary.
+const staples = [];
+const ocspTrust = new crypto.X509Store();
+ocspTrust.addCert(root.cert);
+
 function clientContext(svc) {
   const ctx = new SSL.Context(SSL.TLS_METHOD);
   ctx.setVerify(SSL.VERIFY_PEER);
   ctx.getCertStore().addCert(root.cert);
+  // A zero-trust client does not take the server's word for its status: it requires a stapled
+  // OCSP response, signed under the same root, that says "good" for the certificate presented.
+  ctx.setOcspClientCallback((conn, der) => {
+    if (der.length === 0) return false;
+    const [leaf, issuer] = conn.getPeerCertChain() ?? [];
+    const resp = crypto.OCSPResponse.fromDER(der);
+    const status = leaf && issuer && resp.isValid(ocspTrust) ? resp.getStatusFor(leaf, issuer)?.status : 'unverified';
+    staples.push(status ?? 'absent');
+    return status === 'good';
+  });
   if (svc) {
     ctx.useCertificate(svc.cert);
     ctx.usePrivatekey(svc.key);
@@ -152,6 +179,7 @@ function clientContext(svc) {
 function call(name, svc) {
   return new Promise((resolve) => {
     const s = SSL.connect({ context: clientContext(svc), port });
+    s.getConnection().requestOcsp();
     let body = '';
     let done = false;
     let localPort;
@@ -197,6 +225,8 @@ const line = (a, b, c, d) => `${a.padEnd(w[0])} ${b.padEnd(w[1])} ${c.padEnd(w[2
 console.log(line('client', 'expected', 'outcome', 'reason'));
 console.log(line('-'.repeat(w[0]), '-'.repeat(w[1]), '-'.repeat(w[2]), '-'.repeat(40)));
 for (const r of rows) console.log(line(r.client, r.expected, r.outcome + (r.ok ? '' : ' !!'), r.reason));
-const bad = rows.filter((r) => !r.ok).length;
+const verified = staples.filter((st) => st === 'good').length;
+console.log(`\nOCSP staple: ${verified} of ${staples.length} clients verified the server's stapled status (good, signed by Example Services CA)`);
+const bad = rows.filter((r) => !r.ok).length + (verified === cases.length && staples.length === cases.length ? 0 : 1);
 console.log(bad === 0 ? '\nall outcomes as expected' : `\n${bad} unexpected outcome(s)`);
 process.exitCode = bad === 0 ? 0 : 1;
