@@ -69,3 +69,41 @@ describe('session ticket keys', () => {
     expect(ticketFrom(s2, first.session).reused).toBe(true);
   });
 });
+
+describe('application data in tickets (setSessionTicketCallback)', () => {
+  it('data sealed into a ticket comes back when it is presented; the server decides', () => {
+    const sctx = serverContext(pki().ec);
+    const seen: [string | null, string][] = [];
+    let answer: 'use' | 'ignore' = 'use';
+    sctx.setSessionTicketCallback(
+      () => Buffer.from('tenant=42'),
+      (_conn, data, status) => {
+        seen.push([data === null ? null : data.toString(), status]);
+        return answer;
+      },
+    );
+    const first = ticketFrom(sctx);
+    expect(ticketFrom(sctx, first.session).reused).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]![0]).toBe('tenant=42');
+    expect(seen[0]![1]).toMatch(/^success(-renew)?$/); // (TLS 1.3 renews tickets as it uses them)
+    answer = 'ignore';
+    expect(ticketFrom(sctx, first.session).reused).toBe(false);
+  });
+
+  it('bad answers and throws fail the handshake; null removes the callbacks', () => {
+    const sctx = serverContext(pki().ec);
+    sctx.setSessionTicketCallback(() => 5 as never, null);
+    expect(() => ticketFrom(sctx)).toThrow(/ticket generate callback/);
+    sctx.setSessionTicketCallback(null, () => 'maybe' as never);
+    const t = ticketFrom(sctx).session;
+    expect(() => ticketFrom(sctx, t)).toThrow(/ticket decrypt callback/);
+    sctx.setSessionTicketCallback(null, () => {
+      throw new Error('no resumption today');
+    });
+    expect(() => ticketFrom(sctx, t)).toThrow(/no resumption today/);
+    sctx.setSessionTicketCallback(null, null);
+    expect(ticketFrom(sctx, t).reused).toBe(true);
+    expect(() => sctx.setSessionTicketCallback('x' as never, null)).toThrow(TypeError);
+  });
+});

@@ -381,6 +381,25 @@ export class Context {
   setTicketKeys(keys: readonly Uint8Array[] | null): void {
     native.ticketSetKeys(this._h, keys === null ? null : listOf(keys, 'keys'));
   }
+  /**
+   * The application's own data in session tickets, and the decision on each ticket a client
+   * presents (`SSL_CTX_set_session_ticket_cb`). `generate(conn)` returns the bytes to seal into a
+   * new ticket (or null); `decrypt(conn, appData, status)` gets them back (null unless the ticket
+   * decrypted) with OpenSSL's status (`'success'`, `'success-renew'`, `'no-decrypt'`, `'empty'`,
+   * `'none'`) and answers `'use'` or `'use-renew'` (decrypted tickets only), `'ignore'`,
+   * `'ignore-renew'` (a full handshake, with or without a new ticket) or `'abort'`. Any other
+   * answer fails the handshake with a TypeError. Null for both removes them.
+   */
+  setSessionTicketCallback(
+    generate: ((conn: Connection) => Uint8Array | string | null) | null,
+    decrypt: ((conn: Connection, appData: Buffer | null, status: string) => 'use' | 'use-renew' | 'ignore' | 'ignore-renew' | 'abort') | null,
+  ): void {
+    fn(generate, 'generate');
+    fn(decrypt, 'decrypt');
+    this._hook('ticketGenerate', generate ? (c: unknown) => generate(asConn(c)) : null);
+    this._hook('ticketDecrypt', decrypt ? (c: unknown, d: Buffer | null, st: string) => decrypt(asConn(c), d, st) : null);
+    native.ticketSetCallbacks(this._h, generate !== null || decrypt !== null);
+  }
   /** 80 random bytes: a new key for {@link Context.setTicketKeys}. */
   static generateTicketKey(): Buffer {
     return randomBytes(80);

@@ -238,6 +238,7 @@ declare module '../native.js' {
     sockQueued(conn: NativeConnection): number;
     sockClose(conn: NativeConnection): void;
     ticketSetKeys(ctx: NativeContext, keys: Uint8Array[] | null): void;
+    ticketSetCallbacks(ctx: NativeContext, enabled: boolean): void;
     ECHStore: new () => NativeECHStore;
     echSupported: boolean;
     echSetStore(target: NativeContext | NativeConnection, store: NativeECHStore): void;

@@ -58,7 +58,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   int driving = 0;                    // >0 while a JS call drives OpenSSL on this SSL
   SocketIo* socket_io = nullptr;      // native socket I/O (ssl/socket_io.cc), while attached
   // The Context the SSL was made from: its session context (the SSL holds a reference), which an
-  // SNI switch does not change (ssl/ticket_keys.cc looks for ticket keys there).
+  // SNI switch does not change (ssl/tickets.cc looks for ticket keys there).
   const SSL_CTX* created_ctx = nullptr;
 
   // The connection failed or its socket closed: its record buffers (about 36 KiB) go back now
