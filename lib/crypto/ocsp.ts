@@ -4,7 +4,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { argTypeError, handleOf, optionsOf } from '../handle.js';
+import { argTypeError, describe, handleOf, optionsOf } from '../handle.js';
 import type { NativeOCSPRequest, NativeOCSPResponse, NativeOCSPSingle } from './trust-native.js';
 import { X509 } from './x509.js';
 import { X509Name } from './x509name.js';
@@ -225,8 +225,9 @@ export class OCSPResponse {
 
   /** A response without a body that says why there is none: `tryLater`, `unauthorized`, ... (`OCSP_response_create`). */
   static createError(status: Exclude<OCSPResponseStatus, 'successful'>): OCSPResponse {
-    const code = STATUS_CODE[status];
-    if (code === undefined || code === 0) throw Object.assign(new RangeError(`Not an error status: ${String(status)}`), { code: 'ERR_INVALID_ARG_VALUE' });
+    if (typeof status !== 'string') throw argTypeError(`The "status" argument must be a string, not ${describe(status)}`);
+    const code = Object.hasOwn(STATUS_CODE, status) ? STATUS_CODE[status] : undefined;
+    if (code === undefined || code === 0) throw Object.assign(new RangeError(`Not an error status: ${status}`), { code: 'ERR_INVALID_ARG_VALUE' });
     return OCSPResponse._wrap(native.createOcspResponse(code, null, null, null, null, null, null, 0, false));
   }
 
