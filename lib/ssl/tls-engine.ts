@@ -388,7 +388,12 @@ export class TlsEngine extends EngineBase {
     this.fail(new SysCallError(-1, 'Unexpected EOF'));
   }
 
-  /** A TLS error: flush the alert, close the socket once it is written, report. */
+  /**
+   * A TLS error: send the alert and our FIN, then close as `openssl s_server` does (and as the
+   * native pump does): the peer's bytes are read and dropped until its FIN, for 2 s and 256 KiB at
+   * most. Closing with them unread would make the kernel send a reset, and a peer still sending
+   * would lose the alert. Then report.
+   */
   protected fatal(err: Error): void {
     if (this.failed) return;
     try {
@@ -396,11 +401,32 @@ export class TlsEngine extends EngineBase {
         const alert = this.h.bioRead(FLUSH_CAP);
         if (alert !== null) this.socket.end(alert);
         else this.socket.end();
-        this.socket.destroySoon();
+        lingerThenClose(this.socket);
       }
     } catch {
       this.socket.destroy();
     }
     this.fail(err);
   }
+}
+
+/** Lingering after a fatal alert: the longest wait for the peer's FIN, and the most bytes dropped meanwhile. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 256 * 1024;
+
+/** Reads and drops what the peer still sends until its FIN (bounded), then closes the socket. */
+function lingerThenClose(socket: net.Socket): void {
+  let dropped = 0;
+  const close = () => {
+    clearTimeout(timer);
+    if (!socket.destroyed) socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  socket.on('data', (chunk: Buffer) => {
+    if ((dropped += chunk.length) > LINGER_BYTES) close();
+  });
+  socket.once('end', close);
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
 }
