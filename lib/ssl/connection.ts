@@ -11,7 +11,7 @@ import { WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError } f
 import { X509 } from '../crypto/x509.js';
 import { PKey } from '../crypto/pkey.js';
 import { X509Name } from '../crypto/x509name.js';
-import { Context, alpnWire, type BytesLike, type VerifyCallback } from './context.js';
+import { Context, alpnWire, certTypes, type BytesLike, type CertType, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { ECHStore, type ECHStatus } from './ech.js';
 import type { SocketConnection } from './socket-connection.js';
@@ -226,6 +226,35 @@ export class MemoryConnection {
    */
   getPeerSignature(): { digest: string | null; type: string | null } | null {
     return this._h.getPeerSignature();
+  }
+  /** As {@link Context.setServerCertTypes}, for this connection (`SSL_set1_server_cert_type`). */
+  setServerCertTypes(types: CertType[]): void {
+    native.rpkSetCertTypes(this._h, false, certTypes(types));
+  }
+  /** As {@link Context.setClientCertTypes}, for this connection (`SSL_set1_client_cert_type`). */
+  setClientCertTypes(types: CertType[]): void {
+    native.rpkSetCertTypes(this._h, true, certTypes(types));
+  }
+  /**
+   * The certificate types the handshake chose for each side, or null where none was
+   * (`SSL_get_negotiated_server_cert_type`, `..._client_cert_type`). OpenSSL 3.2+.
+   */
+  getNegotiatedCertTypes(): { server: CertType | null; client: CertType | null } {
+    const [s, c] = native.rpkNegotiated(this._h);
+    const name = (t: number): CertType | null => (t === 2 ? 'rpk' : t === 0 ? 'x509' : null);
+    return { server: name(s), client: name(c) };
+  }
+  /** The peer's raw public key, when it sent one instead of a certificate (`SSL_get0_peer_rpk`). OpenSSL 3.2+. */
+  getPeerRawPublicKey(): PKey | null {
+    const h = native.rpkPeer(this._h);
+    return h === null ? null : PKey._wrap(h);
+  }
+  /**
+   * A raw public key the peer may present (`SSL_add_expected_rpk`): with `VERIFY_PEER`, a raw key
+   * that is not one of these fails verification. OpenSSL 3.2+.
+   */
+  addExpectedRawPublicKey(pkey: PKey): void {
+    native.rpkAddExpected(this._h, handleOf(pkey, PKey, 'pkey'));
   }
   /** The negotiated maximum fragment length in bytes (RFC 6066), or 0 when none was (`SSL_SESSION_get_max_fragment_length`). */
   getMaxFragmentLength(): number {

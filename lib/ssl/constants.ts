@@ -274,3 +274,6 @@ export const MSG_PEEK = 2;
 
 /** Returned by an ALPN select callback to finish the handshake without ALPN (`SSL_TLSEXT_ERR_NOACK`). */
 export const NO_OVERLAPPING_PROTOCOLS: unique symbol = Symbol('NO_OVERLAPPING_PROTOCOLS');
+
+/** True when the OpenSSL the binding runs has raw public keys (RFC 7250; 3.2 and later). */
+export const RPK_SUPPORTED: boolean = native.rpkSupported;

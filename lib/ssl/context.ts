@@ -85,6 +85,18 @@ function fn(cb: unknown, name: string): void {
   }
 }
 
+/** A certificate type of RFC 7250: a certificate, or a raw public key. */
+export type CertType = 'x509' | 'rpk';
+
+/** @internal */
+export function certTypes(types: readonly CertType[]): number[] {
+  return listOf(types, 'types').map((t, i) => {
+    if (t === 'x509') return 0;
+    if (t === 'rpk') return 2;
+    throw Object.assign(new RangeError(`types[${i}] must be 'x509' or 'rpk'`), { code: 'ERR_INVALID_ARG_VALUE' });
+  });
+}
+
 /** The owner the native side passes to callbacks is always the TS Connection. */
 function asConn(c: unknown): Connection {
   return c as Connection;
@@ -403,6 +415,18 @@ export class Context {
   /** 80 random bytes: a new key for {@link Context.setTicketKeys}. */
   static generateTicketKey(): Buffer {
     return randomBytes(80);
+  }
+  /**
+   * Raw public keys (RFC 7250, OpenSSL 3.2+): the certificate types the server may send, in order
+   * of preference (`'rpk'`: its bare public key, `'x509'`: a certificate). On a client: what it
+   * accepts from the server; on a server: what it offers (`SSL_CTX_set1_server_cert_type`).
+   */
+  setServerCertTypes(types: CertType[]): void {
+    native.rpkSetCertTypes(this._h, false, certTypes(types));
+  }
+  /** As {@link Context.setServerCertTypes}, for the client's own certificate (`SSL_CTX_set1_client_cert_type`). */
+  setClientCertTypes(types: CertType[]): void {
+    native.rpkSetCertTypes(this._h, true, certTypes(types));
   }
   /** TLS 1.3 records are padded to a multiple of `blockSize` bytes, hiding their true length (1: no padding; `SSL_CTX_set_block_padding`). */
   setBlockPadding(blockSize: number): void {

@@ -30,7 +30,7 @@ export {
 } from '../version.js';
 export * from './constants.js';
 export { Context } from './context.js';
-export type { BytesLike, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
+export type { BytesLike, CertType, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
 export { Connection, MemoryConnection, PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } from './connection.js';
 export type { ConnectionConstructor } from './connection.js';
 export { Session } from './session.js';

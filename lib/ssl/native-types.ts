@@ -239,6 +239,11 @@ declare module '../native.js' {
     sockClose(conn: NativeConnection): void;
     ticketSetKeys(ctx: NativeContext, keys: Uint8Array[] | null): void;
     ticketSetCallbacks(ctx: NativeContext, enabled: boolean): void;
+    rpkSupported: boolean;
+    rpkSetCertTypes(target: NativeContext | NativeConnection, client: boolean, types: number[]): void;
+    rpkNegotiated(conn: NativeConnection): [number, number];
+    rpkPeer(conn: NativeConnection): NativePKey | null;
+    rpkAddExpected(conn: NativeConnection, pkey: NativePKey): void;
     ECHStore: new () => NativeECHStore;
     echSupported: boolean;
     echSetStore(target: NativeContext | NativeConnection, store: NativeECHStore): void;

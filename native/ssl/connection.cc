@@ -154,6 +154,13 @@ Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
 #define NOT_BUSY \
   if (!NotBusy(env, this)) return {};
 
+bool LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok) {
+  Napi::Env env = info.Env();
+  if (context_ok && ContextWrap::Is(env, info.Length() > 0 ? info[0] : env.Undefined()))
+    return ContextWrap::Arg(info, 0, "context") != nullptr;
+  return ConnectionWrap::Arg(info, 0, "connection") != nullptr;
+}
+
 // The memory-BIO methods on a Connection that runs over a socket (no BIOs of its own).
 Napi::Value ThrowSocketMode(Napi::Env env) {
   return ThrowTypeError(env, kSocketModeMessage, "ERR_OPENSSL_NAPI_STATE");

@@ -177,6 +177,11 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   bool handshake_seen_ = false;  // feed(): the first handshake has completed
 };
 
+// Argument 0 of a free function on SSL objects is a live Context (when `context_ok`) or
+// Connection: false with the error pending. Checked before anything that depends on the OpenSSL
+// version, so that a freed object says so whatever OpenSSL runs.
+bool LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok);
+
 // What a memory-BIO method says on a Connection that runs over a socket (lib/ssl/socket-connection.ts
 // says the same).
 constexpr const char* kSocketModeMessage =

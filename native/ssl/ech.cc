@@ -20,15 +20,6 @@ namespace {
                          "ERR_OPENSSL_NAPI_UNSUPPORTED");
 }
 
-// Argument 0 is a live Context (when `context_ok`) or Connection: false with the error pending.
-// Checked first on every build, so that a freed object says so whatever OpenSSL runs.
-bool LiveTarget(const Napi::CallbackInfo& info, bool context_ok) {
-  Napi::Env env = info.Env();
-  if (context_ok && ContextWrap::Is(env, info.Length() > 0 ? info[0] : env.Undefined()))
-    return ContextWrap::Arg(info, 0, "context") != nullptr;
-  return ConnectionWrap::Arg(info, 0, "connection") != nullptr;
-}
-
 #if OSSL_NAPI_HAS_ECH
 // The SSL behind argument 0, not driven by a call of its own (its callbacks may not reconfigure it).
 SSL* ConnArg(const Napi::CallbackInfo& info) {
@@ -71,7 +62,7 @@ const char* StatusName(int status) {
 
 // echSetStore(contextOrConnection, store): ECH keys (server) or configurations (client), deep-copied.
 Napi::Value SetStore(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, true)) return {};
+  if (!LiveSslTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   EchStore* store = EchStoreWrap::Arg(info, 1, "store");
@@ -93,7 +84,7 @@ Napi::Value SetStore(const Napi::CallbackInfo& info) {
 
 // echGetStore(contextOrConnection) -> a copy of its ECHStore, or null.
 Napi::Value GetStore(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, true)) return {};
+  if (!LiveSslTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   OSSL_ECHSTORE* es = nullptr;
@@ -115,7 +106,7 @@ Napi::Value GetStore(const Napi::CallbackInfo& info) {
 
 // echSetConfigList(connection, list): the ECHConfigList a client uses (base64 or binary).
 Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -131,7 +122,7 @@ Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
 
 // echSetServerNames(connection, inner, outer | null, noOuter)
 Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -150,7 +141,7 @@ Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
 
 // echSetOuterServerName(connection, outer | null, noOuter)
 Napi::Value SetOuterServerName(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -167,7 +158,7 @@ Napi::Value SetOuterServerName(const Napi::CallbackInfo& info) {
 
 // echSetOuterAlpnProtos(contextOrConnection, wire): the ALPN list of the outer ClientHello.
 Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, true)) return {};
+  if (!LiveSslTarget(info, true)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   Bytes wire;
@@ -190,7 +181,7 @@ Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
 
 // echSetGrease(connection, suite | null, type | null): GREASE ECH with that HPKE suite / extension type.
 Napi::Value SetGrease(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   SSL* ssl = ConnArg(info);
   if (ssl == nullptr) return {};
@@ -212,7 +203,7 @@ Napi::Value SetGrease(const Napi::CallbackInfo& info) {
 
 // echStatus(connection) -> { status, name, innerServerName, outerServerName }
 Napi::Value Status(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
@@ -235,7 +226,7 @@ Napi::Value Status(const Napi::CallbackInfo& info) {
 
 // echRetryConfig(connection) -> the server's retry ECHConfigList (binary), or null.
 Napi::Value RetryConfig(const Napi::CallbackInfo& info) {
-  if (!LiveTarget(info, false)) return {};
+  if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
   SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
