@@ -2,28 +2,20 @@
 // ECH keys, a client with an ECHConfigList and outer name, the status after the handshake, GREASE
 // and the retry-config path; against openssl s_server/s_client of the same 4.0 build. Before 4.0
 // every ECH method must throw an error that names the version.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, crypto, version } from '../lib/index.js';
-import { handshake, pair, roundTrip } from './ssl-helpers.js';
+import { freePort, handshake, pair, roundTrip, sameBuildOpenssl } from './ssl-helpers.js';
 import { makeCert } from './crypto-helpers.js';
 
 const ECH = SSL.ECH_SUPPORTED;
 const SKIP = `Encrypted Client Hello needs OpenSSL >= 4.0; the binding runs ${version().openssl}`;
 
-/** The openssl CLI of the binding's own build (see ssl-pq.test.ts). */
-function sameBuildCli(): string | null {
-  for (const bin of [process.env.OPENSSL_NAPI_OPENSSL_BIN, 'openssl'].filter((c): c is string => !!c)) {
-    const r = spawnSync(bin, ['version'], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.startsWith(`OpenSSL ${version().openssl}`)) return bin;
-  }
-  return null;
-}
-const cli = ECH ? sameBuildCli() : null;
+const cli = ECH ? sameBuildOpenssl() : null;
 const CLI_SKIP = `needs the openssl CLI of OpenSSL ${version().openssl} (set OPENSSL_NAPI_OPENSSL_BIN)`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openssl-napi-ech-'));
@@ -267,14 +259,6 @@ function writeCert(): string {
   return f;
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  probe.listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe.skipIf(ECH)(`before OpenSSL 4.0 (the binding runs ${version().openssl})`, () => {
   it('the ECH class and methods exist and say which OpenSSL they need', () => {

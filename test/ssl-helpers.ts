@@ -1,10 +1,11 @@
 // Test helpers for the SSL suites: a PKI generated with the openssl CLI into a temp dir, and an
 // in-memory pump between two memory-BIO Connections.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SSL, WantReadError, crypto } from '../lib/index.js';
+import { SSL, WantReadError, crypto, version } from '../lib/index.js';
 
 export interface Leaf {
   certPem: string;
@@ -153,4 +154,26 @@ export function settle(client: SSL.Connection, server: SSL.Connection): void {
       transfer(a, b);
     }
   }
+}
+
+/**
+ * The `openssl` CLI of the binding's own build, for interop peers of a version-specific feature:
+ * OPENSSL_NAPI_OPENSSL_BIN (scripts/ci-openssl.sh sets it), else the one on PATH when its version
+ * is the binding's; null when there is none.
+ */
+export function sameBuildOpenssl(): string | null {
+  for (const bin of [process.env.OPENSSL_NAPI_OPENSSL_BIN, 'openssl'].filter((c): c is string => !!c)) {
+    const r = spawnSync(bin, ['version'], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.startsWith(`OpenSSL ${version().openssl}`)) return bin;
+  }
+  return null;
+}
+
+/** A loopback port nothing listens on (for a moment). */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => probe.once('listening', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
 }

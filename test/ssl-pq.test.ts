@@ -10,25 +10,13 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, crypto, version } from '../lib/index.js';
-import { clientContext, handshake, pair, pki, roundTrip, serverContext } from './ssl-helpers.js';
+import { clientContext, freePort, handshake, pair, pki, roundTrip, sameBuildOpenssl, serverContext } from './ssl-helpers.js';
 
 const [major, minor] = version().openssl.split('.').map(Number) as [number, number];
 const hasPq = major > 3 || (major === 3 && minor >= 5);
 const PQ_SKIP = `post-quantum algorithms need OpenSSL >= 3.5; the binding runs ${version().openssl}`;
 
-/**
- * The `openssl` CLI of the binding's own build: OPENSSL_NAPI_OPENSSL_BIN (set by
- * scripts/ci-openssl.sh), else the one on PATH when its version is the binding's.
- */
-function sameBuildCli(): string | null {
-  const candidates = [process.env.OPENSSL_NAPI_OPENSSL_BIN, 'openssl'].filter((c): c is string => !!c);
-  for (const bin of candidates) {
-    const r = spawnSync(bin, ['version'], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.startsWith(`OpenSSL ${version().openssl}`)) return bin;
-  }
-  return null;
-}
-const cli = hasPq ? sameBuildCli() : null;
+const cli = hasPq ? sameBuildOpenssl() : null;
 const CLI_SKIP = `needs the openssl CLI of OpenSSL ${version().openssl} (set OPENSSL_NAPI_OPENSSL_BIN)`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openssl-napi-pq-'));
@@ -235,11 +223,7 @@ describe.skipIf(!hasPq)(`post-quantum TLS (${hasPq ? `OpenSSL ${version().openss
     const caFile = w('mtls-ca.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.ca));
     const certFile = w('mtls-server.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.server.cert));
     const keyFile = w('mtls-server.key', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, id.server.key));
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1');
-    await new Promise((r) => probe.once('listening', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     const srv = spawn(cli!, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-CAfile', caFile,
       '-Verify', '2', '-verify_return_error', '-tls1_3', '-groups', 'X25519MLKEM768', '-rev', '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
