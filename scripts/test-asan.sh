@@ -149,9 +149,10 @@ done
 
 # Only LeakSanitizer's tracer failed: run again just the files of the workers whose check did not
 # run (test/setup/asan-files.ts records them; the whole selection when a worker left no record),
-# three times at most. Every other run of those files was clean, so this proves as much.
+# five times at most (one file alone takes seconds). Every other run of those files was clean,
+# so this proves as much; a file whose check never completes fails the run.
 if [ "${tracer_crash:-0}" = 1 ] && [ "${other_failure:-0}" = 0 ] && [ ${#bad[@]} -eq 0 ] && [ "$vitest_rc" -eq 0 ] &&
-  [ "${OPENSSL_NAPI_ASAN_RETRIED:-0}" -lt 3 ]; then
+  [ "${OPENSSL_NAPI_ASAN_RETRIED:-0}" -lt 5 ]; then
   if [ "${rerun_all:-0}" = 1 ]; then set -- "$@"; else set -- "${rerun[@]}"; fi
   echo "test-asan: only LeakSanitizer's tracer failed; running again: ${*:-the whole suite}" >&2
   OPENSSL_NAPI_ASAN_RETRIED=$(( ${OPENSSL_NAPI_ASAN_RETRIED:-0} + 1 )) exec bash "$0" "$@"
