@@ -3,12 +3,12 @@
 // node:crypto, and a C loop over the same OpenSSL the addon links (the ceiling). Several runs after
 // a warm-up; the median with min-max; ratios binding/C and binding/node computed pair by pair.
 // Usage: npm run bench [-- --quick] [--lines a,b] [--runs N] [--seconds S]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixtures } from './impl/common.js';
+import { buildCeiling, makeFixtures } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -38,17 +38,6 @@ export const LINES = [
   { id: 'verify-chain', title: 'verify 3-certificate P-256 chain', goal: 0.95 },
   { id: 'memory', title: 'RSS over in-memory handshakes (flat within 10%)', goal: null, memory: true },
 ];
-
-function buildCeiling() {
-  const cfg = JSON.parse(fs.readFileSync(path.join(root, 'build', 'openssl.json'), 'utf8'));
-  const out = path.join(root, 'build', 'bench', 'ceiling');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const link = cfg.linkage === 'static'
-    ? [path.join(cfg.libdir, 'libssl.a'), path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread']
-    : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lssl', '-lcrypto'];
-  execFileSync('cc', ['-O2', '-o', out, path.join(here, 'c', 'ceiling.c'), `-I${cfg.include}`, ...link], { stdio: 'inherit' });
-  return { bin: out, cfg };
-}
 
 // One set of keys and certificates for every implementation: the same bytes in, pair by pair.
 const fixturesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onapi-bench-'));

@@ -2,6 +2,8 @@
  * OpenSSL the addon links. Usage: ceiling LINE SECONDS   -> prints one JSON object.
  * Lines: hs13-ecdsa hs12-rsa resume13 resume12-id resume12-ticket bulk-aesgcm bulk-chacha
  *        parse-pem selfsigned-p256 verify-chain */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -297,8 +299,18 @@ static void run_verify(double seconds) {
   X509_STORE_free(store);
 }
 
-/* Loopback TCP: a forked server process and this process as the client, both on the same core
- * when the runner pins us. */
+/* Loopback TCP: a forked server process and this process as the client. Both stay on the core
+ * the runner pinned us to, unless CEILING_SERVER_CPU / CEILING_CLIENT_CPU put them on their own
+ * (bench/net.js: two processes on two cores, as a deployment). */
+static void pin_to(const char *env) {
+  const char *v = getenv(env);
+  if (!v || !*v) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(atoi(v), &set);
+  if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
+}
+
 static int tcp_listen(int *port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a;
@@ -327,12 +339,13 @@ static int tcp_connect(int port) {
 
 static void run_tcp(const char *line, int bulk, double seconds) {
   ctxs cx = make_ctxs(0, TLS1_3_VERSION);
-  SSL_CTX_set_ciphersuites(cx.server, "TLS_AES_128_GCM_SHA256");
+  SSL_CTX_set_ciphersuites(cx.server, strstr(line, "chacha") ? "TLS_CHACHA20_POLY1305_SHA256" : "TLS_AES_128_GCM_SHA256");
   int port = 0;
   signal(SIGPIPE, SIG_IGN); /* a peer that closed first must not kill us */
   int lfd = tcp_listen(&port);
   pid_t pid = fork();
   if (pid == 0) {
+    pin_to("CEILING_SERVER_CPU");
     for (;;) {
       int fd = accept(lfd, NULL, NULL);
       if (fd < 0) _exit(0);
@@ -358,6 +371,7 @@ static void run_tcp(const char *line, int bulk, double seconds) {
     }
   }
   close(lfd);
+  pin_to("CEILING_CLIENT_CPU");
   long ops = 0;
   unsigned long long total = 0;
   double t0 = now(), t1;
@@ -419,7 +433,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(line, "bulk-aesgcm")) run_bulk(line, "TLS_AES_128_GCM_SHA256", seconds);
   else if (!strcmp(line, "bulk-chacha")) run_bulk(line, "TLS_CHACHA20_POLY1305_SHA256", seconds);
   else if (!strcmp(line, "tcp-hs13")) run_tcp(line, 0, seconds);
-  else if (!strcmp(line, "tcp-bulk") || !strcmp(line, "tcp-bulk-events")) run_tcp(line, 1, seconds);
+  else if (!strcmp(line, "tcp-bulk") || !strcmp(line, "tcp-bulk-events") || !strcmp(line, "tcp-bulk-chacha")) run_tcp(line, 1, seconds);
   else if (!strcmp(line, "parse-pem")) run_parse(seconds);
   else if (!strcmp(line, "selfsigned-p256")) run_selfsigned(seconds);
   else if (!strcmp(line, "verify-chain")) run_verify(seconds);

@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * BENCH_OPS=N runs exactly N operations (whole batches: N rounded up to the line's batch; for the
@@ -79,7 +82,7 @@ export function makeFixtures(dir) {
   const p = (f) => path.join(dir, f);
   const run = (...a) => execFileSync('openssl', a, { stdio: 'ignore' });
   fs.writeFileSync(p('ext.cnf'), '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n[leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nsubjectAltName=DNS:leaf.example\n');
-  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('ec-key.pem'), '-out', p('ec-cert.pem'), '-subj', '/CN=bench', '-days', '365');
+  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('ec-key.pem'), '-out', p('ec-cert.pem'), '-subj', '/CN=bench', '-addext', 'subjectAltName=DNS:bench.local', '-days', '365');
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('rsa-key.pem'), '-out', p('rsa-cert.pem'), '-subj', '/CN=bench', '-days', '365');
   for (const n of ['root', 'int', 'leaf']) run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p(`${n}.key`));
   run('req', '-x509', '-new', '-key', p('root.key'), '-subj', '/CN=root', '-days', '3650', '-out', p('root.pem'), '-config', p('ext.cnf'), '-extensions', 'ca');
@@ -122,4 +125,21 @@ export async function tcpBulkLine(line, seconds, createServer, connect) {
   });
   client?.destroy();
   report(line, 'MB/s', result, 1e-6);
+}
+
+/** The OpenSSL the addon was built against (build/openssl.json, written by the build). */
+export function readBuildConfig() {
+  return { cfg: JSON.parse(fs.readFileSync(path.join(root, 'build', 'openssl.json'), 'utf8')) };
+}
+
+/** Compiles bench/c/ceiling.c against the addon's OpenSSL, linked the same way; returns { bin, cfg }. */
+export function buildCeiling() {
+  const { cfg } = readBuildConfig();
+  const out = path.join(root, 'build', 'bench', 'ceiling');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const link = cfg.linkage === 'static'
+    ? [path.join(cfg.libdir, 'libssl.a'), path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread']
+    : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lssl', '-lcrypto'];
+  execFileSync('cc', ['-O2', '-o', out, path.join(root, 'bench', 'c', 'ceiling.c'), `-I${cfg.include}`, ...link], { stdio: 'inherit' });
+  return { bin: out, cfg };
 }

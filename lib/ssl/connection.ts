@@ -19,6 +19,17 @@ import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
 import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
 
+/** A status of the no-throw methods ({@link MemoryConnection.tryRecvInto}, {@link pumpStatus}, {@link MemoryConnection.lastStatus}): done. */
+export const STATUS_OK = 0;
+/** Status: OpenSSL needs more bytes from the peer ("no data yet"; `SSL_ERROR_WANT_READ`). */
+export const STATUS_WANT_READ = -2;
+/** Status: OpenSSL needs to write first (`SSL_ERROR_WANT_WRITE`). */
+export const STATUS_WANT_WRITE = -3;
+/** Status: a certificate callback asked to be called again (`SSL_ERROR_WANT_X509_LOOKUP`). */
+export const STATUS_WANT_X509_LOOKUP = -4;
+/** Status: the peer sent close_notify (`SSL_ERROR_ZERO_RETURN`): nothing more will come. */
+export const STATUS_ZERO_RETURN = -5;
+
 /** {@link MemoryConnection.pumpInto} result flag: the handshake has finished. */
 export const PUMP_INIT_FINISHED = 16;
 /** {@link MemoryConnection.pumpInto} result flag: more ciphertext is pending than `out` took. */
@@ -290,6 +301,20 @@ export class MemoryConnection {
   setRecvMaxEarlyData(bytes: number): void {
     this._h.setRecvMaxEarlyData(bytes);
   }
+  /**
+   * The fast read: decrypts into `buffer[offset, offset + length)` (default: all of it) and returns
+   * the byte count, or, without throwing, a negative status: {@link STATUS_WANT_READ} when no
+   * plaintext is there yet (for instance after the handshake, when only TLS 1.3 session tickets
+   * arrived: they are processed by this call), {@link STATUS_WANT_WRITE}, or
+   * {@link STATUS_ZERO_RETURN} at the peer's close_notify. Fatal errors still throw
+   * (`SSL_read_ex`). Beyond pyOpenSSL.
+   */
+  tryRecvInto(buffer: Uint8Array, offset?: number, length?: number): number {
+    if (!(isUint8Array(buffer))) {
+      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    return this._h.readInto(buffer, 0x7fffffff, undefined, offset, length);
+  }
   /** Decrypts straight into `buffer` (no copy); returns the byte count. */
   recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): number {
     if (!(isUint8Array(buffer))) {
@@ -313,9 +338,12 @@ export class MemoryConnection {
   bioReadInto(buffer: Uint8Array): number {
     return this._h.bioReadInto(buffer);
   }
-  /** Ciphertext from the peer; returns the byte count. */
-  bioWrite(buf: BytesLike): number {
-    return this._h.bioWrite(buf);
+  /**
+   * Ciphertext from the peer; returns the byte count. `offset` and `length` (beyond pyOpenSSL)
+   * take a part of `buf` without a subarray.
+   */
+  bioWrite(buf: BytesLike, offset?: number, length?: number): number {
+    return offset === undefined && length === undefined ? this._h.bioWrite(buf) : this._h.bioWrite(buf, offset, length);
   }
   /** Signals EOF from the peer: later reads fail with SysCallError(-1, 'Unexpected EOF'). */
   bioShutdown(): void {
@@ -338,10 +366,13 @@ export class MemoryConnection {
    * -6 other, as {@link Connection.lastStatus}), and the flags {@link PUMP_INIT_FINISHED} and
    * {@link PUMP_MORE_PENDING} (ciphertext beyond what `out` could take: call again with null).
    * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link Connection.bioRead}).
-   * Beyond pyOpenSSL.
+   * The optional ranges (`outOffset`/`outLength` of `out`, `inOffset`/`inLength` of `input`; default:
+   * all of each) let a ring buffer be used without subarrays. Beyond pyOpenSSL.
    */
-  pumpInto(input: Uint8Array | null, out: Uint8Array): number {
-    return this._h.pumpInto(input, out);
+  pumpInto(input: Uint8Array | null, out: Uint8Array, outOffset?: number, outLength?: number, inOffset?: number, inLength?: number): number {
+    return outOffset === undefined && inOffset === undefined && outLength === undefined && inLength === undefined
+      ? this._h.pumpInto(input, out)
+      : this._h.pumpInto(input, out, outOffset, outLength, inOffset, inLength);
   }
   /** The handshake status of the last {@link Connection.pump} or {@link Connection.pumpInto}: 0 done, -2 wants read, ... */
   lastStatus(): number {

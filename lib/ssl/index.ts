@@ -31,7 +31,19 @@ export {
 export * from './constants.js';
 export { Context } from './context.js';
 export type { BytesLike, CertType, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
-export { Connection, MemoryConnection, PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } from './connection.js';
+export {
+  Connection,
+  MemoryConnection,
+  PUMP_INIT_FINISHED,
+  PUMP_MORE_PENDING,
+  pumpBytes,
+  pumpStatus,
+  STATUS_OK,
+  STATUS_WANT_READ,
+  STATUS_WANT_WRITE,
+  STATUS_WANT_X509_LOOKUP,
+  STATUS_ZERO_RETURN,
+} from './connection.js';
 export type { ConnectionConstructor } from './connection.js';
 export { Session } from './session.js';
 export { ECHStore, ECH_SUPPORTED } from './ech.js';

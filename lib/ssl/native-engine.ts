@@ -14,20 +14,10 @@ import { native } from '../native.js';
 import { SysCallError } from '../errors.js';
 import { SocketEvent } from './native-types.js';
 import { EngineBase } from './tls-engine.js';
+import { hasDescriptorHandle, socketDescriptor, stopNodeReading, touchSocketTimer } from './node-socket.js';
 
 /** Queued ciphertext above which a write's callback waits for the queue to drain. */
 const HIGH_WATER = 64 * 1024;
-
-/** The internals of a net.Socket this engine relies on (stable since Node 0.x). */
-interface SocketHandle {
-  fd?: number;
-  reading?: boolean;
-  readStop?(): number;
-}
-interface SocketInternals {
-  _handle?: SocketHandle | null;
-  _unrefTimer?(): void;
-}
 
 type Callback = (err?: Error | null) => void;
 
@@ -38,9 +28,7 @@ let forcedJsIo: boolean | undefined;
 export function canPumpNatively(socket: net.Socket): boolean {
   forcedJsIo ??= process.platform === 'win32' || process.env.OPENSSL_NAPI_SOCKET_IO === 'js';
   if (forcedJsIo) return false;
-  const h = (socket as unknown as SocketInternals)._handle;
-  if (h === undefined || h === null) return socket.connecting || !socket.destroyed;
-  return 'fd' in h && typeof h.readStop === 'function';
+  return hasDescriptorHandle(socket);
 }
 
 /** The native pump: OpenSSL on the socket's descriptor (native/ssl/socket_io.cc). @internal */
@@ -63,22 +51,15 @@ export class NativeEngine extends EngineBase {
   private attach(): void {
     if (this.failed || this.closed) return;
     const socket = this.socket;
-    const handle = (socket as unknown as SocketInternals)._handle;
-    const fd = handle?.fd;
-    if (!handle || typeof fd !== 'number' || fd < 0) {
+    const fd = socketDescriptor(socket);
+    if (fd < 0) {
       this.fatal(Object.assign(new Error('The socket has no file descriptor for native I/O (use nativeIo: false)'), {
         code: 'ERR_OPENSSL_NAPI_STATE',
       }));
       return;
     }
     socket.pause();
-    const stopReading = () => {
-      if (handle.reading) {
-        handle.reading = false;
-        handle.readStop?.();
-      }
-    };
-    stopReading();
+    const stopReading = stopNodeReading(socket);
     // Whatever Node read before the takeover goes first.
     let prefix: Buffer | null = null;
     if (socket.readableLength > 0) {
@@ -108,7 +89,7 @@ export class NativeEngine extends EngineBase {
   }
 
   private onEvent(kind: number, a: unknown, b: number | undefined, c: number | undefined): void {
-    (this.socket as unknown as SocketInternals)._unrefTimer?.();
+    touchSocketTimer(this.socket);
     switch (kind) {
       case SocketEvent.Data: {
         const slab = a as Buffer;
@@ -178,7 +159,7 @@ export class NativeEngine extends EngineBase {
       if (cb) cb();
       return true;
     }
-    (this.socket as unknown as SocketInternals)._unrefTimer?.();
+    touchSocketTimer(this.socket);
     const r = native.sockWrite(this.h, data);
     if (typeof r !== 'number') {
       // The kernel is full (the rest goes after kDrain), or a renegotiation waits for the peer

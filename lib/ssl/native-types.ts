@@ -123,16 +123,16 @@ export interface NativeConnection extends NativeHandle {
   _owner?: object;
   handshake(): number;
   read(n: number, peek?: boolean): Buffer | number;
-  readInto(buf: Uint8Array, n: number, peek?: boolean): number;
+  readInto(buf: Uint8Array, n: number, peek?: boolean, offset?: number, length?: number): number;
   write(buf: Uint8Array | string): number;
   bioRead(n: number): Buffer | null;
   bioReadInto(buf: Uint8Array): number;
-  bioWrite(buf: Uint8Array | string): number;
+  bioWrite(buf: Uint8Array | string, offset?: number, length?: number): number;
   bioShutdown(): void;
   bioPending(): number;
   pump(input: Uint8Array | null, outCap: number): Buffer | null;
   /** count * 32 + (init finished ? 16 : 0) + (more output pending than `out` took ? 8 : 0) + (-status). */
-  pumpInto(input: Uint8Array | null, out: Uint8Array): number;
+  pumpInto(input: Uint8Array | null, out: Uint8Array, outOffset?: number, outLength?: number, inOffset?: number, inLength?: number): number;
   /** count * 32 + (init finished ? 16 : 0) + (output pending ? 8 : 0) + (-status). */
   feed(input: Uint8Array | null, out: Uint8Array): number;
   /** All the ciphertext of `data`, or a status number when SSL_write stopped (see lastWritten). */

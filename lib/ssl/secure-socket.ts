@@ -24,10 +24,11 @@ export interface OnReadOptions {
   /** The buffer to reuse, or a function giving the buffer for the next read. */
   buffer: Uint8Array | (() => Uint8Array);
   /**
-   * Called with each read: `bytesRead` bytes at the start of `buffer`, valid until it returns.
-   * Returning false pauses reading (as `pause()`), after the rest of the current read.
+   * Called with each read: `bytesRead` bytes at the start of `buffer`, valid until it returns;
+   * `socket` (also `this`) is the stream that read them. Returning false pauses reading (as
+   * `pause()`), after the rest of the current read.
    */
-  callback: (bytesRead: number, buffer: Uint8Array) => boolean | void;
+  callback: (bytesRead: number, buffer: Uint8Array, socket: SecureSocket) => boolean | void;
 }
 
 /** Options of {@link SecureSocket}. */
@@ -82,6 +83,22 @@ export interface ServerOptions {
   allowHalfOpen?: boolean;
   /** As {@link SecureSocketOptions.nativeIo} for accepted connections (default true). */
   nativeIo?: boolean;
+  /**
+   * Every accepted connection reads with `onread`, as {@link connect} does (no `data` events, no
+   * Buffer per read). One buffer can serve all connections, since a read's bytes are only valid
+   * until its callback returns; the callback's `socket` argument tells whose they are.
+   */
+  onread?: OnReadOptions;
+}
+
+/** Throws the coded TypeError for an `onread` option that is not { buffer, callback }. */
+function checkOnRead(onread: OnReadOptions | undefined): void {
+  if (onread !== undefined && (onread === null || typeof onread !== 'object' || typeof onread.callback !== 'function' ||
+      (typeof onread.buffer !== 'function' && !(isUint8Array(onread.buffer) && onread.buffer.length > 0)))) {
+    throw Object.assign(new TypeError('The "options.onread" property must be { buffer: Uint8Array | function, callback: function } with a non-empty buffer'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+  }
 }
 
 /**
@@ -114,12 +131,7 @@ export class SecureSocket extends Duplex {
       throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     const onread = options.onread;
-    if (onread !== undefined && (onread === null || typeof onread !== 'object' || typeof onread.callback !== 'function' ||
-        (typeof onread.buffer !== 'function' && !(isUint8Array(onread.buffer) && onread.buffer.length > 0)))) {
-      throw Object.assign(new TypeError('The "options.onread" property must be { buffer: Uint8Array | function, callback: function } with a non-empty buffer'), {
-        code: 'ERR_INVALID_ARG_TYPE',
-      });
-    }
+    checkOnRead(onread);
     // The stream's limits are set, not inherited: Node 22 raised the default writable high-water
     // mark from 16 KiB to 64 KiB, and when write() asks for 'drain' must not depend on the Node.
     super({
@@ -199,7 +211,7 @@ export class SecureSocket extends Duplex {
         target.set(data.subarray(off, off + n));
       }
       off += n;
-      const more = onread.callback.call(this, n, target) !== false;
+      const more = onread.callback.call(this, n, target, this) !== false;
       if (typeof onread.buffer === 'function') this.nextReadTarget();
       if (!more) this.pause();
     }
@@ -424,12 +436,13 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
   if (onSecureConnection != null && typeof onSecureConnection !== 'function') {
     throw Object.assign(new TypeError('The "onSecureConnection" argument must be a function'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
+  checkOnRead(options.onread);
   const context = options.context;
   // Accepted sockets start paused: OpenSSL reads them (nothing is read by Node first).
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: options.nativeIo !== false }, (raw) => {
     let s: SecureSocket;
     try {
-      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false, nativeIo: options.nativeIo });
+      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false, nativeIo: options.nativeIo, onread: options.onread });
     } catch (err) {
       raw.destroy();
       server.emit('tlsClientError', err, raw);

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { SysCallError, ZeroReturnError } from '../errors.js';
-import { MemoryConnection, _registerSocketMode } from './connection.js';
+import { MemoryConnection, STATUS_WANT_READ, STATUS_ZERO_RETURN, _registerSocketMode } from './connection.js';
 import type { BytesLike, Context } from './context.js';
 import { MSG_PEEK } from './constants.js';
 import { TlsEngine, type EngineSink, type SocketEngine } from './tls-engine.js';
@@ -22,6 +22,7 @@ type IOKeys =
   | 'recv'
   | 'read'
   | 'recvInto'
+  | 'tryRecvInto'
   | 'doHandshake'
   | 'renegotiate'
   | 'shutdown'
@@ -248,6 +249,39 @@ export class SocketConnection extends ConnectionBase {
       got += n;
     }
     if (!peek) this._consume(got);
+    return got;
+  }
+
+  /**
+   * The no-wait read: copies the plaintext already received into `buffer[offset, offset + length)`
+   * and returns the count, or {@link STATUS_WANT_READ} when none has arrived yet, or
+   * {@link STATUS_ZERO_RETURN} after the peer's close_notify; throws the connection's error.
+   * Synchronous, as in memory mode.
+   */
+  tryRecvInto(buffer: Uint8Array, offset = 0, length?: number): number {
+    this._checkIo();
+    if (!isUint8Array(buffer)) {
+      throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    positiveInt(offset, 'offset', 0);
+    if (offset > buffer.length) throw Object.assign(new RangeError(`The "offset" argument must be at most ${buffer.length}`), { code: 'ERR_OUT_OF_RANGE' });
+    const cap = length === undefined ? buffer.length - offset : positiveInt(length, 'length', 0);
+    if (offset + cap > buffer.length) throw Object.assign(new RangeError(`The "length" argument must be at most ${buffer.length - offset}`), { code: 'ERR_OUT_OF_RANGE' });
+    this._engine.start();
+    if (this._queued === 0) {
+      if (this._error) throw this._error;
+      if (this._engine.closeNotifyReceived) return STATUS_ZERO_RETURN;
+      if (this._engine.closed) throw new SysCallError(-1, 'Unexpected EOF');
+      return STATUS_WANT_READ;
+    }
+    let got = 0;
+    for (const chunk of this._queue) {
+      if (got >= cap) break;
+      const n = Math.min(cap - got, chunk.length);
+      buffer.set(chunk.subarray(0, n), offset + got);
+      got += n;
+    }
+    this._consume(got);
     return got;
   }
 

@@ -37,6 +37,20 @@ bool Fail(const Napi::CallbackInfo& info, size_t i, const char* name, const char
 
 }  // namespace
 
+bool ArgRange(const Napi::CallbackInfo& info, size_t i, Bytes* b, const char* offset_name, const char* length_name) {
+  int64_t offset = 0;
+  int64_t length = -1;
+  const int64_t size = static_cast<int64_t>(b->size);
+  if (i < info.Length() && !info[i].IsUndefined() && !ArgInt(info, i, offset_name, &offset, 0, size)) return false;
+  if (i + 1 < info.Length() && !info[i + 1].IsUndefined() &&
+      !ArgInt(info, i + 1, length_name, &length, 0, size - offset))
+    return false;
+  if (length < 0) length = size - offset;
+  b->data += offset;
+  b->size = static_cast<size_t>(length);
+  return true;
+}
+
 bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i) {
   return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull();
 }

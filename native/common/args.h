@@ -35,6 +35,10 @@ bool ArgCString(const Napi::CallbackInfo& info, size_t i, const char* name, std:
 bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t* out, int64_t min, int64_t max);
 bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out);
 bool ArgFunction(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Function* out);
+// Narrows `b` to the optional [offset, offset + length) given by arguments i and i + 1 (absent or
+// undefined: from 0, to the end); a coded RangeError naming them when the range does not fit.
+bool ArgRange(const Napi::CallbackInfo& info, size_t i, Bytes* b, const char* offset_name = "offset",
+              const char* length_name = "length");
 // Absent, undefined or null.
 bool ArgIsNullish(const Napi::CallbackInfo& info, size_t i);
 

@@ -242,7 +242,8 @@ Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
   int64_t n = 0;
   bool peek = false;
   if (!ArgBytes(info, 0, "buffer", &b, false) || !ArgInt(info, 1, "nbytes", &n, 0, INT_MAX)) return {};
-  if (info.Length() > 2 && !ArgBool(info, 2, "peek", &peek)) return {};
+  if (info.Length() > 2 && !info[2].IsUndefined() && !ArgBool(info, 2, "peek", &peek)) return {};
+  if (!ArgRange(info, 3, &b)) return {};  // (offset, length) of the buffer to read into
   size_t cap = static_cast<size_t>(n) < b.size ? static_cast<size_t>(n) : b.size;
   if (cap == 0) return Napi::Number::New(env, 0);
   size_t got = 0;
@@ -422,7 +423,7 @@ Napi::Value ConnectionWrap::BioReadInto(const Napi::CallbackInfo& info) {
 Napi::Value ConnectionWrap::BioWrite(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   ossl::Bytes b;
-  if (!ArgBytes(info, 0, "buf", &b)) return {};
+  if (!ArgBytes(info, 0, "buf", &b) || !ArgRange(info, 1, &b)) return {};
   if (rbio_ == nullptr) return ThrowSocketMode(env);
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
@@ -482,12 +483,13 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   NOT_BUSY
   // Both arguments are checked before anything happens, so a bad `out` consumes no input.
+  // pumpInto(input, out, outOffset?, outLength?, inOffset?, inLength?)
   ossl::Bytes out;
-  if (!ArgBytes(info, 1, "out", &out, false)) return {};
+  if (!ArgBytes(info, 1, "out", &out, false) || !ArgRange(info, 2, &out, "outOffset", "outLength")) return {};
   if (out.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"out\" argument must be smaller than 2 GiB");
   ossl::Bytes in;
   if (!ArgIsNullish(info, 0)) {
-    if (!ArgBytes(info, 0, "input", &in, false)) return {};
+    if (!ArgBytes(info, 0, "input", &in, false) || !ArgRange(info, 4, &in, "inOffset", "inLength")) return {};
     if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
   }
   if (rbio_ == nullptr || wbio_ == nullptr) return ThrowSocketMode(env);

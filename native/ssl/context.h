@@ -127,8 +127,17 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
   Napi::Value SessionCacheSize(const Napi::CallbackInfo& info);
 };
 
+// The first line of every ContextWrap method: `env` and the live `ctx`, or return after the
+// coded "freed" error.
+#define CTX_OR_RETURN         \
+  Napi::Env env = info.Env(); \
+  SSL_CTX* ctx = Live(env);   \
+  if (ctx == nullptr) return {};
+
 // Shared C callbacks (also installed per SSL by ConnectionWrap).
 int VerifyTrampoline(int preverify_ok, X509_STORE_CTX* store);
 void InfoTrampoline(const SSL* ssl, int where, int ret);
+// The passphrase callback of every Context (its hook, when set, answers).
+int PasswdTrampoline(char* buf, int size, int rwflag, void* u);
 
 }  // namespace ossl

@@ -217,6 +217,9 @@ struct FdTransport {
   std::vector<unsigned char> out;
   size_t out_off = 0;
   bool eof = false;
+  // The last recv() returned less than asked: the kernel had nothing more (a stream socket hands
+  // over all it has), so the read loop can stop without a recv() that only says EAGAIN.
+  bool drained = false;
   int err = 0;
   // While set, writes gather here instead (see BatchedSends).
   std::vector<unsigned char>* batch = nullptr;
@@ -336,6 +339,7 @@ int TransportRead(BIO* b, char* buf, size_t len, size_t* got) {
     const ssize_t n = ::recv(t->fd, buf, len, 0);
     if (n > 0) {
       *got = static_cast<size_t>(n);
+      t->drained = *got < len;
       return 1;
     }
     if (n == 0) {
@@ -810,6 +814,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
     size_t off = 0;
     int ret = 1;
     int e = kSSLOk;
+    bool caught_up = false;  // the socket and OpenSSL's buffers are empty: wait for the next poll
     Napi::Value error;
     {
       // Until the bytes are claimed, callbacks that run inside SSL_read (and may drive
@@ -827,6 +832,10 @@ void SocketIo::ReadLoop(Napi::Env env) {
         }
         total += got;
         if (conn_->bridge.HasPending()) break;
+        if (transport_->drained && SSL_pending(ssl_) == 0 && SSL_has_pending(ssl_) == 0) {
+          caught_up = true;
+          break;
+        }
       }
       if (shared != nullptr) {  // claimed: the next read, this connection's or another's, goes after it
         off = shared->used;
@@ -864,6 +873,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
       Emit(env, kError, error);
       return;
     }
+    if (ret == 1 && caught_up) return;  // level-triggered polling calls again when more comes
     if (ret == 1) continue;  // the slab filled up: there may be more
     if (e == kSSLZeroReturn) {
       read_done_ = true;

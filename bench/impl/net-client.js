@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// One client process of bench/net.js: `node net-client.js IMPL LINE PORT SECONDS` (IMPL: binding |
+// node). Prints one JSON result line. Both clients do what a real client does: verify the server's
+// chain against the CA, check the host name, send SNI, and (on full handshakes) read the TLS 1.3
+// session tickets before closing, as `openssl s_time` does by reading until the server's close.
+//   handshakes  new connection, full handshake, close; one after the other
+//   bulk        one connection; count what the server sends, into one reused 64 KiB buffer
+import tls from 'node:tls';
+import { SSL, crypto } from '../../dist/index.js';
+import { fixture, report } from './common.js';
+
+const [impl, line, portArg, secondsArg] = process.argv.slice(2);
+const port = Number(portArg);
+const seconds = Number(secondsArg);
+const ca = fixture('ec-cert.pem');
+const servername = 'bench.local';
+
+function bindingConnect(ctx, onread, onSecure) {
+  return SSL.connect({ context: ctx, port, servername, checkHost: true, onread }, onSecure);
+}
+function bindingContext() {
+  const ctx = new SSL.Context(SSL.TLS_METHOD);
+  ctx.setMinProtoVersion(SSL.TLS1_2_VERSION);
+  ctx.setVerify(SSL.VERIFY_PEER);
+  ctx.getCertStore().addCert(crypto.loadCertificate(crypto.FILETYPE_PEM, ca));
+  // No client-side session cache: every handshake of the line is a full one.
+  ctx.setSessionCacheMode(SSL.SESS_CACHE_OFF);
+  return ctx;
+}
+const nodeOptions = { port, host: '127.0.0.1', ca, servername, minVersion: 'TLSv1.2' };
+
+/** One connection: handshake, then wait for the server's close (tickets and close_notify read). */
+function once(ctx) {
+  return new Promise((resolve, reject) => {
+    const sock = impl === 'binding' ? bindingConnect(ctx, undefined, () => sock.end()) : tls.connect(nodeOptions, () => sock.end());
+    sock.on('error', reject);
+    sock.resume();
+    sock.on('close', resolve);
+  });
+}
+
+async function handshakes() {
+  const ctx = impl === 'binding' ? bindingContext() : null;
+  const t0 = performance.now();
+  let ops = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    await once(ctx);
+    ops++;
+  }
+  report(line, 'handshakes/s', { ops, seconds: (performance.now() - t0) / 1000 });
+}
+
+function bulk() {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let t0 = 0;
+    const buffer = Buffer.alloc(64 * 1024);
+    const callback = (n) => {
+      if (t0 === 0) t0 = performance.now();
+      received += n;
+      if (performance.now() - t0 >= seconds * 1000) {
+        report(line, 'MB/s', { ops: received, seconds: (performance.now() - t0) / 1000 }, 1e-6);
+        sock.destroy();
+        resolve();
+      }
+      return true;
+    };
+    const sock = impl === 'binding' ? bindingConnect(bindingContext(), { buffer, callback }) : tls.connect({ ...nodeOptions, onread: { buffer, callback } });
+    sock.on('error', reject);
+  });
+}
+
+await (line === 'bulk' ? bulk() : handshakes());
+process.exit(0);
