@@ -189,6 +189,11 @@ describe('DTLS contexts and stream sockets', () => {
       const ctx = new SSL.Context(m);
       expect(() => new SSL.Connection(ctx, sock)).toThrow(/DTLS Context cannot run over a stream socket/);
       expect(() => SSL.Connection.accept(ctx, sock)).toThrow(TypeError);
+      // SecureSocket and SSL.connect take the same check, with either pump, at once.
+      for (const nativeIo of [true, false]) {
+        expect(() => new SSL.SecureSocket(sock, { context: ctx, nativeIo })).toThrow(/DTLS Context cannot run over a stream socket/);
+        expect(() => SSL.connect({ context: ctx, port: 1, nativeIo })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+      }
     }
     sock.destroy();
   });

@@ -14,10 +14,11 @@ import { X509Name } from '../crypto/x509name.js';
 import { Context, alpnWire, certTypes, type BytesLike, type CertType, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { ECHStore, type ECHStatus } from './ech.js';
+import { srtpKeyingMaterial, type SrtpKeyingMaterial } from './dtls.js';
 import type { SocketConnection } from './socket-connection.js';
 import { Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
-import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
+import { MSG_PEEK } from './constants.js';
 
 /** A status of the no-throw methods ({@link MemoryConnection.tryRecvInto}, {@link pumpStatus}, {@link MemoryConnection.lastStatus}): done. */
 export const STATUS_OK = 0;
@@ -30,26 +31,7 @@ export const STATUS_WANT_X509_LOOKUP = -4;
 /** Status: the peer sent close_notify (`SSL_ERROR_ZERO_RETURN`): nothing more will come. */
 export const STATUS_ZERO_RETURN = -5;
 
-/** {@link MemoryConnection.pumpInto} result flag: the handshake has finished. */
-export const PUMP_INIT_FINISHED = 16;
-/** {@link MemoryConnection.pumpInto} result flag: more ciphertext is pending than `out` took. */
-export const PUMP_MORE_PENDING = 8;
-/** Bytes of ciphertext a {@link MemoryConnection.pumpInto} result says were copied into `out`. */
-export function pumpBytes(result: number): number {
-  return Math.floor(pumpResult(result) / 32);
-}
-/** The handshake status in a {@link MemoryConnection.pumpInto} result: 0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return, -6 other. */
-export function pumpStatus(result: number): number {
-  const status = pumpResult(result) % 8;
-  return status === 0 ? 0 : -status;
-}
-
-function pumpResult(result: unknown): number {
-  if (typeof result !== 'number' || !Number.isInteger(result) || result < 0) {
-    throw Object.assign(new TypeError(`The "result" argument must be a pumpInto() result (a non-negative integer), got ${typeof result === 'number' ? result : typeof result}`), { code: 'ERR_INVALID_ARG_TYPE' });
-  }
-  return result;
-}
+export { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } from './pump-result.js';
 
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
 export function raiseStatus(code: number): never {
@@ -79,12 +61,6 @@ export function _registerSocketMode(f: (context: Context, socket: net.Socket, se
 }
 function makeSocketConnection(context: Context, socket: net.Socket, server: boolean): SocketConnection {
   if (socketFactory === null) throw new Error('socket mode is not loaded (import openssl-napi/ssl)');
-  if (context instanceof Context && [DTLS_METHOD, DTLS_SERVER_METHOD, DTLS_CLIENT_METHOD].includes(context._method)) {
-    // A stream socket cannot carry DTLS's datagrams: that is SSL.DTLSSocket's job.
-    throw Object.assign(new TypeError('A DTLS Context cannot run over a stream socket; use SSL.DTLSSocket or SSL.createDTLSServer'), {
-      code: 'ERR_INVALID_ARG_VALUE',
-    });
-  }
   return socketFactory(context, socket, server);
 }
 
@@ -661,6 +637,52 @@ export class MemoryConnection {
   /** Same as {@link Connection.free}. */
   [Symbol.dispose](): void {
     this.free();
+  }
+  // DTLS (dtls.ts has the types and helpers)
+  /**
+   * Server: the stateless cookie exchange (`DTLSv1_listen`). Feed the client's datagram with
+   * {@link Connection.bioWrite}, call this, and send whatever {@link Connection.bioRead} gives
+   * (a HelloVerifyRequest). Throws WantReadError until a ClientHello with a valid cookie
+   * arrives; then returns and the handshake continues with {@link Connection.doHandshake}.
+   * Needs cookie callbacks on the Context; an exception thrown by one is rethrown here.
+   */
+  DTLSv1Listen(): void {
+    const r = native.dtlsListen(this._h);
+    if (r !== Status.Ok) throw new WantReadError();
+  }
+  /** Seconds until {@link Connection.DTLSv1HandleTimeout} should be called, or null when no timer runs. */
+  DTLSv1GetTimeout(): number | null {
+    return native.dtlsGetTimeout(this._h);
+  }
+  /** Handles an expired retransmission timer; true when a flight was retransmitted. */
+  DTLSv1HandleTimeout(): boolean {
+    return native.dtlsHandleTimeout(this._h);
+  }
+  /** Sets the datagram size (record headers included) DTLS must fit in (`SSL_set_mtu`); also set `OP_NO_QUERY_MTU`. */
+  setCiphertextMtu(mtu: number): void {
+    native.dtlsSetMtu(this._h, mtu);
+  }
+  /** Plaintext bytes that fit in one record at the current MTU and cipher (`DTLS_get_data_mtu`); 0 before a cipher is chosen. */
+  getCleartextMtu(): number {
+    return native.dtlsGetDataMtu(this._h);
+  }
+  /**
+   * The first retransmission timeout in milliseconds (OpenSSL's default is 1000; it doubles on
+   * each retry up to 60 s). null restores the default. Uses `DTLS_set_timer_cb`.
+   */
+  setDtlsInitialTimeout(ms: number | null): void {
+    native.dtlsSetInitialTimeout(this._h, ms ?? null);
+  }
+  /** Whether this connection was made from a DTLS Context. */
+  isDtls(): boolean {
+    return native.dtlsIsDtls(this._h);
+  }
+  /**
+   * DTLS-SRTP keys (RFC 5764 section 4.2) from `exportKeyingMaterial('EXTRACTOR-dtls_srtp', ...)`
+   * for the negotiated SRTP profile, or null when none was negotiated.
+   */
+  getSrtpKeyingMaterial(): SrtpKeyingMaterial | null {
+    return srtpKeyingMaterial(this);
   }
 }
 

@@ -14,6 +14,7 @@ import { Session } from './session.js';
 import type { Connection } from './connection.js';
 import { X509Store } from '../crypto/x509store.js';
 import { ECHStore } from './ech.js';
+import { checkFn, setCookieHook, type CookieGenerateCallback, type CookieVerifyCallback } from './dtls.js';
 
 /** Binary input. */
 export type BytesLike = Uint8Array | string;
@@ -610,5 +611,17 @@ export class Context {
   /** Same as {@link Context.free}. */
   [Symbol.dispose](): void {
     this.free();
+  }
+
+  // DTLS (dtls.ts has the types and helpers)
+  /** DTLS server: `cb(conn)` returns the cookie for a HelloVerifyRequest (1..255 bytes). null removes it. */
+  setCookieGenerateCallback(callback: CookieGenerateCallback | null): void {
+    checkFn(callback, 'callback');
+    setCookieHook(this, 'cookieGenerate', callback ? (c: unknown) => callback(c as Connection) : null);
+  }
+  /** DTLS server: `cb(conn, cookie)` returns true if the cookie is valid. null removes it. */
+  setCookieVerifyCallback(callback: CookieVerifyCallback | null): void {
+    checkFn(callback, 'callback');
+    setCookieHook(this, 'cookieVerify', callback ? (c: unknown, cookie: Buffer) => callback(c as Connection, cookie) : null);
   }
 }

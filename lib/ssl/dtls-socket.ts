@@ -17,7 +17,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WantReadError, ZeroReturnError } from '../errors.js';
 import { Connection } from './connection.js';
 import { Context, type BytesLike } from './context.js';
-import './dtls.js';
 import { bytesOf, isUint8Array } from '../handle.js';
 
 /** The address of a UDP peer. */

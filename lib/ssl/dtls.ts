@@ -1,8 +1,8 @@
 /**
  * DTLS on {@link Connection} and {@link Context}: the stateless cookie exchange
  * (`DTLSv1Listen` + cookie callbacks), retransmission timers, MTU, and SRTP keying material.
- * The methods are added to the classes' prototypes here (module augmentation), so this area
- * does not edit connection.ts / context.ts.
+ * The methods themselves are in their classes (connection.ts, context.ts); this file holds the
+ * types, the SRTP profile table and the helpers they share.
  *
  * A Connection made from a DTLS Context (`DTLS_METHOD`, `DTLS_SERVER_METHOD`,
  * `DTLS_CLIENT_METHOD`) has datagram memory BIOs: each {@link Connection.bioWrite} is one
@@ -14,10 +14,9 @@
  * @module
  */
 import { native } from '../native.js';
-import { WantReadError } from '../errors.js';
-import { MemoryConnection, type Connection } from './connection.js';
-import { Context } from './context.js';
-import { Status, type NativeConnection, type NativeContext } from './native-types.js';
+import type { Connection, MemoryConnection } from './connection.js';
+import type { Context } from './context.js';
+import type { NativeConnection, NativeContext } from './native-types.js';
 
 declare module '../native.js' {
   interface NativeBinding {
@@ -74,108 +73,29 @@ function typeError(message: string): TypeError {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
-declare module './connection.js' {
-  // `Connection` is the memory-BIO class (MemoryConnection); DTLS runs over its datagram BIOs.
-  interface MemoryConnection {
-    /**
-     * Server: the stateless cookie exchange (`DTLSv1_listen`). Feed the client's datagram with
-     * {@link Connection.bioWrite}, call this, and send whatever {@link Connection.bioRead} gives
-     * (a HelloVerifyRequest). Throws WantReadError until a ClientHello with a valid cookie
-     * arrives; then returns and the handshake continues with {@link Connection.doHandshake}.
-     * Needs cookie callbacks on the Context; an exception thrown by one is rethrown here.
-     */
-    DTLSv1Listen(): void;
-    /** Seconds until {@link Connection.DTLSv1HandleTimeout} should be called, or null when no timer runs. */
-    DTLSv1GetTimeout(): number | null;
-    /** Handles an expired retransmission timer; true when a flight was retransmitted. */
-    DTLSv1HandleTimeout(): boolean;
-    /** Sets the datagram size (record headers included) DTLS must fit in (`SSL_set_mtu`); also set `OP_NO_QUERY_MTU`. */
-    setCiphertextMtu(mtu: number): void;
-    /** Plaintext bytes that fit in one record at the current MTU and cipher (`DTLS_get_data_mtu`); 0 before a cipher is chosen. */
-    getCleartextMtu(): number;
-    /**
-     * The first retransmission timeout in milliseconds (OpenSSL's default is 1000; it doubles on
-     * each retry up to 60 s). null restores the default. Uses `DTLS_set_timer_cb`.
-     */
-    setDtlsInitialTimeout(ms: number | null): void;
-    /** Whether this connection was made from a DTLS Context. */
-    isDtls(): boolean;
-    /**
-     * DTLS-SRTP keys (RFC 5764 section 4.2) from `exportKeyingMaterial('EXTRACTOR-dtls_srtp', ...)`
-     * for the negotiated SRTP profile, or null when none was negotiated.
-     */
-    getSrtpKeyingMaterial(): SrtpKeyingMaterial | null;
-  }
-}
-
-declare module './context.js' {
-  interface Context {
-    /** DTLS server: `cb(conn)` returns the cookie for a HelloVerifyRequest (1..255 bytes). null removes it. */
-    setCookieGenerateCallback(callback: CookieGenerateCallback | null): void;
-    /** DTLS server: `cb(conn, cookie)` returns true if the cookie is valid. null removes it. */
-    setCookieVerifyCallback(callback: CookieVerifyCallback | null): void;
-  }
-}
-
-function checkFn(cb: unknown, name: string): void {
+/** @internal */
+export function checkFn(cb: unknown, name: string): void {
   if (cb !== null && cb !== undefined && typeof cb !== 'function') throw typeError(`The "${name}" argument must be a function or null`);
 }
 
-function setCookieHook(ctx: Context, name: 'cookieGenerate' | 'cookieVerify', hook: ((...a: never[]) => unknown) | null): void {
+/** @internal Installs or removes one of the two cookie hooks (the native side needs both flags). */
+export function setCookieHook(ctx: Context, name: 'cookieGenerate' | 'cookieVerify', hook: ((...a: never[]) => unknown) | null): void {
   const gen = name === 'cookieGenerate' ? hook !== null : typeof ctx._hooks.cookieGenerate === 'function';
   const ver = name === 'cookieVerify' ? hook !== null : typeof ctx._hooks.cookieVerify === 'function';
   native.dtlsSetCookieCallbacks(ctx._h, gen, ver); // throws first if the Context was freed
   ctx._hook(name, hook);
 }
 
-Context.prototype.setCookieGenerateCallback = function (this: Context, callback: CookieGenerateCallback | null): void {
-  checkFn(callback, 'callback');
-  setCookieHook(this, 'cookieGenerate', callback ? (c: unknown) => callback(c as Connection) : null);
-};
-
-Context.prototype.setCookieVerifyCallback = function (this: Context, callback: CookieVerifyCallback | null): void {
-  checkFn(callback, 'callback');
-  setCookieHook(this, 'cookieVerify', callback ? (c: unknown, cookie: Buffer) => callback(c as Connection, cookie) : null);
-};
-
-MemoryConnection.prototype.DTLSv1Listen = function (this: Connection): void {
-  const r = native.dtlsListen(this._h);
-  if (r !== Status.Ok) throw new WantReadError();
-};
-
-MemoryConnection.prototype.DTLSv1GetTimeout = function (this: Connection): number | null {
-  return native.dtlsGetTimeout(this._h);
-};
-
-MemoryConnection.prototype.DTLSv1HandleTimeout = function (this: Connection): boolean {
-  return native.dtlsHandleTimeout(this._h);
-};
-
-MemoryConnection.prototype.setCiphertextMtu = function (this: Connection, mtu: number): void {
-  native.dtlsSetMtu(this._h, mtu);
-};
-
-MemoryConnection.prototype.getCleartextMtu = function (this: Connection): number {
-  return native.dtlsGetDataMtu(this._h);
-};
-
-MemoryConnection.prototype.setDtlsInitialTimeout = function (this: Connection, ms: number | null): void {
-  native.dtlsSetInitialTimeout(this._h, ms ?? null);
-};
-
-MemoryConnection.prototype.isDtls = function (this: Connection): boolean {
-  return native.dtlsIsDtls(this._h);
-};
-
-MemoryConnection.prototype.getSrtpKeyingMaterial = function (this: Connection): SrtpKeyingMaterial | null {
-  const profile = this.getSelectedSrtpProfile();
+/** @internal {@link MemoryConnection.getSrtpKeyingMaterial}: the exporter's bytes split per RFC 5764. */
+export function srtpKeyingMaterial(conn: MemoryConnection): SrtpKeyingMaterial | null {
+  const profile = conn.getSelectedSrtpProfile();
   if (profile === '') return null;
   const lengths = SRTP_LENGTHS[profile];
   if (lengths === undefined) {
     throw Object.assign(new Error(`Unknown SRTP profile ${profile}`), { code: 'ERR_OPENSSL_NAPI_SRTP_PROFILE' });
   }
   const [k, s] = lengths;
-  const m = this.exportKeyingMaterial(SRTP_EXPORTER_LABEL, 2 * (k + s));
+  const m = conn.exportKeyingMaterial(SRTP_EXPORTER_LABEL, 2 * (k + s));
   return {
     profile,
     clientKey: m.subarray(0, k),
@@ -183,4 +103,4 @@ MemoryConnection.prototype.getSrtpKeyingMaterial = function (this: Connection): 
     clientSalt: m.subarray(2 * k, 2 * k + s),
     serverSalt: m.subarray(2 * k + s, 2 * (k + s)),
   };
-};
+}

@@ -38,6 +38,8 @@ export class NativeEngine extends EngineBase {
   private readEnded = false;
   private writeEnded = false;
   private endWaiters: Callback[] = [];
+  /** The native pump was told to stop reading (and not yet to go on). */
+  private nativePaused = false;
   /** The reader's buffer (SecureSocket's `onread`), once attached. */
   private target: Uint8Array | null = null;
 
@@ -141,11 +143,19 @@ export class NativeEngine extends EngineBase {
   }
 
   pause(): void {
-    if (this.attached && !this.closed) native.sockPause(this.h, true);
+    if (this.attached && !this.closed) {
+      native.sockPause(this.h, true);
+      this.nativePaused = true;
+    }
   }
 
   resume(): void {
-    if (this.attached && !this.closed && !this.failed) native.sockPause(this.h, false);
+    // Readable calls _read (and so this) after most pushes: a crossing only when it changes something.
+    if (!this.nativePaused) return;
+    if (this.attached && !this.closed && !this.failed) {
+      this.nativePaused = false;
+      native.sockPause(this.h, false);
+    }
   }
 
   override readInto(buffer: Uint8Array | null): void {

@@ -360,7 +360,8 @@ export class SecureSocket extends Duplex {
       this._write(Buffer.concat(chunks.map((c) => c.chunk), total), 'binary', cb);
       return;
     }
-    // Large writes: no concatenation copy; one seal per chunk, corked into few socket writes.
+    // Large writes: no concatenation copy; one seal per chunk. (The cork gathers the stream pump's
+    // socket writes; the native pump batches its records itself.)
     this.socket.cork();
     try {
       for (let i = 0; i < chunks.length - 1; i++) this.engine.write(chunks[i]!.chunk);
@@ -390,7 +391,7 @@ export class SecureSocket extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    // After a TLS failure the engine already ended the socket with the alert (destroySoon).
+    // After a TLS failure the engine already ended the socket with the alert (and lingers).
     if (!this.engine.failed || !(this.socket.writableEnded)) this.engine.destroy();
     cb(err);
   }

@@ -8,8 +8,10 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { SysCallError, ZeroReturnError } from '../errors.js';
 import { MemoryConnection, STATUS_WANT_READ, STATUS_ZERO_RETURN, _registerSocketMode } from './connection.js';
-import type { BytesLike, Context } from './context.js';
-import { MSG_PEEK } from './constants.js';
+import { Context, type BytesLike } from './context.js';
+import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
+
+const DTLS_METHODS = [DTLS_METHOD, DTLS_SERVER_METHOD, DTLS_CLIENT_METHOD];
 import { TlsEngine, type EngineSink, type SocketEngine } from './tls-engine.js';
 import { NativeEngine, canPumpNatively } from './native-engine.js';
 import { isUint8Array } from '../handle.js';
@@ -127,6 +129,13 @@ export class SocketConnection extends ConnectionBase {
   ): SocketConnection {
     if (!(socket instanceof net.Socket)) {
       throw Object.assign(new TypeError('The "socket" argument must be a net.Socket or null'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    // Every socket-mode path (Connection, SecureSocket, createServer) comes here: a stream socket
+    // cannot carry DTLS's datagrams, that is SSL.DTLSSocket's job.
+    if (context instanceof Context && DTLS_METHODS.includes(context._method)) {
+      throw Object.assign(new TypeError('A DTLS Context cannot run over a stream socket; use SSL.DTLSSocket or SSL.createDTLSServer'), {
+        code: 'ERR_INVALID_ARG_VALUE',
+      });
     }
     return new SocketConnection(CREATE, context, socket, server, sink, nativeIo);
   }

@@ -12,6 +12,7 @@
 import type net from 'node:net';
 import { OpenSSLError, SysCallError } from '../errors.js';
 import { Status, type NativeConnection } from './native-types.js';
+import { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, resultBytes, resultHas, resultStatus } from './pump-result.js';
 
 /** Plaintext slab size: one feed decrypts up to this much (four full records). */
 const SLAB = 64 * 1024;
@@ -26,7 +27,10 @@ const FLUSH_CAP = 0x3fffffff;
 export interface EngineSink {
   /** The handshake finished. */
   onSecure(): void;
-  /** Decrypted bytes (the Buffer is the sink's to keep). Return false to pause reading. */
+  /**
+   * Decrypted bytes. Without `onread` the Buffer is the sink's to keep; with it, the bytes sit in
+   * the reader's buffer and are valid only until this returns. Return false to pause reading.
+   */
   onPlaintext(buf: Buffer): boolean;
   /** The peer sent close_notify. */
   onCloseNotify(): void;
@@ -241,7 +245,7 @@ export abstract class EngineBase implements SocketEngine {
   abstract pause(): void;
   abstract resume(): void;
 
-  /** The stream-event pump hands over the chunks `recv` gives it: nothing to redirect. */
+  /** The stream-event pump hands over the chunks `feed` decrypts: nothing to redirect. */
   readInto(_buffer: Uint8Array | null): void {}
   abstract shutdown(cb?: Callback): boolean;
   abstract flush(cb?: Callback): boolean;
@@ -276,10 +280,10 @@ export class TlsEngine extends EngineBase {
         }
         const code = this.h.feed(inp, out);
         inp = null;
-        const status = -(code % 8);
-        const pendingOut = Math.floor(code / 8) % 2 === 1;
-        const finished = Math.floor(code / 16) % 2 === 1;
-        const n = Math.floor(code / 32);
+        const status = resultStatus(code);
+        const pendingOut = resultHas(code, PUMP_MORE_PENDING);
+        const finished = resultHas(code, PUMP_INIT_FINISHED);
+        const n = resultBytes(code);
         if (pendingOut) this.flush();
         if (finished && !this.handshakeDone) {
           this.handshakeDone = true;

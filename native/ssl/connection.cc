@@ -20,6 +20,15 @@
 namespace ossl {
 
 namespace {
+// The one encoding of pumpInto()/feed() results, decoded by lib/ssl/pump-result.ts: bytes * 32,
+// + 16 when the handshake is finished, + 8 when more ciphertext waits, + the status (0, 2..6)
+// negated. A double holds it exactly up to 2^48 bytes.
+double PumpResult(size_t bytes, bool finished, bool more, int status) {
+  return static_cast<double>(bytes) * 32.0 + (finished ? 16 : 0) + (more ? 8 : 0) + (-status);
+}
+}  // namespace
+
+namespace {
 thread_local ConnectionWrap* g_active = nullptr;
 
 using Drive = ConnectionDrive;
@@ -514,8 +523,7 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
     if (copied > 0 && BIO_read(wbio_, const_cast<unsigned char*>(out.data), static_cast<int>(copied)) != static_cast<int>(copied))
       return ThrowOpenSSL(env, "BIO_read");
   }
-  const double code = static_cast<double>(copied) * 32.0 + (finished ? 16 : 0) + (more ? 8 : 0) + (-status);
-  return Napi::Number::New(env, code);
+  return Napi::Number::New(env, PumpResult(copied, finished, more, status));
 }
 
 Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
@@ -570,8 +578,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   last_status_ = status;
   const bool finished = handshake_seen_;
   const bool out_pending = wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0;
-  const double code = static_cast<double>(total) * 32.0 + (finished ? 16 : 0) + (out_pending ? 8 : 0) + (-status);
-  return Napi::Number::New(env, code);
+  return Napi::Number::New(env, PumpResult(total, finished, out_pending, status));
 }
 
 // seal(data) -> the ciphertext of all of `data` in one Buffer (null if none), or a status number

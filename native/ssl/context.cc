@@ -1,5 +1,5 @@
 // SSL_CTX: the Context object and its plain settings (versions, certificates, verification, ciphers,
-// sessions, ...). Every callback, with its trampoline and its setter, is in context_callbacks.cc.
+// sessions, ...). The callbacks, trampolines and setters, are in context_callbacks.cc.
 #include "ssl/context.h"
 
 #include <openssl/err.h>

@@ -1,6 +1,7 @@
-// Every Context callback: the trampolines OpenSSL calls (each finds the Connection being driven
+// The Context callbacks: the trampolines OpenSSL calls (each finds the Connection being driven
 // and calls its JS hook through the bridge, never when no JS call drives it) and the setters that
-// install them. The plain settings are in context.cc.
+// install them. The plain settings are in context.cc; the DTLS cookie callbacks in dtls.cc and
+// the session-ticket callbacks in tickets.cc, with the rest of their features.
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/tls1.h>
