@@ -53,17 +53,6 @@ function peekFlag(flags: number | null | undefined): boolean {
   return (flags & MSG_PEEK) !== 0;
 }
 
-/** The socket-mode factory, registered by socket-connection.ts. @internal */
-let socketFactory: ((context: Context, socket: net.Socket, server: boolean) => SocketConnection) | null = null;
-/** @internal */
-export function _registerSocketMode(f: (context: Context, socket: net.Socket, server: boolean) => SocketConnection): void {
-  socketFactory = f;
-}
-function makeSocketConnection(context: Context, socket: net.Socket, server: boolean): SocketConnection {
-  if (socketFactory === null) throw new Error('socket mode is not loaded (import openssl-napi/ssl)');
-  return socketFactory(context, socket, server);
-}
-
 /**
  * A TLS connection in memory-BIO mode: synchronous methods that throw WantReadError/WantWriteError
  * as pyOpenSSL's do; move ciphertext with {@link MemoryConnection.bioRead} / {@link MemoryConnection.bioWrite}.
@@ -87,14 +76,8 @@ export class MemoryConnection {
    * the peer's bytes with {@link Connection.bioWrite}, take bytes for the peer with
    * {@link Connection.bioRead}.
    */
-  constructor(context: Context, socket?: net.Socket | null) {
+  constructor(context: Context) {
     const ctx = handleOf(context, Context, 'context');
-    if (socket != null) {
-      if (new.target === MemoryConnection) {
-        // Socket mode: a SocketConnection (whose prototype chain includes this class).
-        return makeSocketConnection(context, socket, false) as unknown as MemoryConnection;
-      }
-    }
     this._h = new native.Connection(ctx);
     this._context = context;
     // Callbacks get this object from the handle's own property: no native call, no napi reference.
@@ -623,17 +606,10 @@ export class MemoryConnection {
   isInitFinished(): boolean {
     return this._h.isInitFinished();
   }
-  /**
-   * Releases the SSL now. In socket mode the stream it carried ends at once (the socket is closed,
-   * with an `ERR_OPENSSL_NAPI_FREED` error unless TLS had already closed both ways).
-   */
+  /** Releases the SSL now; later calls throw `ERR_OPENSSL_NAPI_FREED`. */
   free(): void {
-    const live = !this._h.isFreed();
     this._h.free();
-    if (live) this._onFreed();
   }
-  /** @internal What else ends with the SSL (socket mode: the stream). */
-  _onFreed(): void {}
   /** Same as {@link Connection.free}. */
   [Symbol.dispose](): void {
     this.free();
@@ -686,25 +662,8 @@ export class MemoryConnection {
   }
 }
 
+// Users meet this class as SSL.Connection (connection-constructor.ts): its instances say so.
 Object.defineProperty(MemoryConnection, 'name', { value: 'Connection' });
-
-/** The `SSL.Connection` constructor: memory-BIO mode without a socket, socket mode with one. */
-export interface ConnectionConstructor {
-  /** Memory-BIO mode: synchronous I/O, ciphertext through bioRead/bioWrite. */
-  new (context: Context, socket?: null): MemoryConnection;
-  /** Socket mode over a `net.Socket` (connected or connecting): I/O methods return Promises. */
-  new (context: Context, socket: net.Socket): SocketConnection;
-  readonly prototype: MemoryConnection;
-  /** A server-side socket-mode connection on an accepted socket (`setAcceptState` done). */
-  accept(context: Context, socket: net.Socket): SocketConnection;
-}
 
 /** A TLS connection: {@link MemoryConnection} (memory-BIO mode) or, with a socket, {@link SocketConnection}. */
 export type Connection = MemoryConnection;
-/** `SSL.Connection`: `new Connection(ctx)` (memory mode) or `new Connection(ctx, socket)` (socket mode). */
-export const Connection: ConnectionConstructor = Object.assign(MemoryConnection, {
-  accept(context: Context, socket: net.Socket): SocketConnection {
-    handleOf(context, Context, 'context');
-    return makeSocketConnection(context, socket, true);
-  },
-}) as unknown as ConnectionConstructor;

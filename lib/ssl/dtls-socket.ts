@@ -15,7 +15,7 @@ import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WantReadError, ZeroReturnError } from '../errors.js';
-import { Connection } from './connection.js';
+import { MemoryConnection, type Connection } from './connection.js';
 import { Context, type BytesLike } from './context.js';
 import { bytesOf, isUint8Array } from '../handle.js';
 
@@ -168,7 +168,7 @@ export class DTLSSocket extends EventEmitter {
     if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
       throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
     }
-    this.connection = new Connection(context);
+    this.connection = new MemoryConnection(context);
     configure(this.connection, options);
     if (options.servername != null) this.connection.setTlsextHostName(options.servername);
   }
@@ -515,7 +515,7 @@ export class DTLSServer extends EventEmitter {
 
   /** @internal */
   _newConnection(): Connection {
-    const c = new Connection(this._context);
+    const c = new MemoryConnection(this._context);
     configure(c, this._options);
     c.setAcceptState();
     this._allocated++;

@@ -31,8 +31,8 @@ export {
 export * from './constants.js';
 export { Context } from './context.js';
 export type { BytesLike, CertType, VerifyCallback, AlpnSelectCallback, ClientHello, PskClientResult, PskUseSessionResult } from './context.js';
+export { Connection } from './connection-constructor.js';
 export {
-  Connection,
   MemoryConnection,
   PUMP_INIT_FINISHED,
   PUMP_MORE_PENDING,
@@ -44,7 +44,7 @@ export {
   STATUS_WANT_X509_LOOKUP,
   STATUS_ZERO_RETURN,
 } from './connection.js';
-export type { ConnectionConstructor } from './connection.js';
+export type { ConnectionConstructor } from './connection-constructor.js';
 export { Session } from './session.js';
 export { ECHStore, ECH_SUPPORTED } from './ech.js';
 export type { ECHConfigOptions, ECHEntry, ECHStatus } from './ech.js';

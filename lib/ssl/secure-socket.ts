@@ -8,6 +8,8 @@ import { Duplex } from 'node:stream';
 import type { Context, BytesLike } from './context.js';
 import type { Session } from './session.js';
 import { SocketConnection } from './socket-connection.js';
+import { MemoryConnection } from './connection.js';
+import { checkStreamArgs, createPump } from './pump.js';
 import type { SocketEngine } from './tls-engine.js';
 import { argTypeError, describe, isUint8Array } from '../handle.js';
 
@@ -144,7 +146,11 @@ export class SecureSocket extends Duplex {
     this.socket = socket;
     this.isServer = options.isServer === true;
     this.onread = onread;
-    this.conn = SocketConnection._create(options.context, socket, this.isServer, () => ({
+    // The stream is a Duplex over a Connection and a pump; getConnection() is its Connection face.
+    checkStreamArgs(options.context, socket);
+    const conn = new MemoryConnection(options.context);
+    if (this.isServer) conn.setAcceptState();
+    this.engine = createPump(conn._h, socket, {
       onSecure: () => this.onSecure(),
       onPlaintext: (buf) => (onread ? this.deliver(buf) : this.push(buf)),
       onCloseNotify: () => this.push(null),
@@ -152,9 +158,8 @@ export class SecureSocket extends Duplex {
       onClose: () => {
         if (!this.destroyed) this.destroy();
       },
-    }), options.nativeIo !== false);
-    this.conn._stream = this;
-    this.engine = this.conn._engine;
+    }, options.nativeIo !== false);
+    this.conn = SocketConnection._forStream(conn, socket, this, this.engine);
     if (!this.isServer) {
       if (options.servername) this.conn.setTlsextHostName(options.servername);
       if (options.alpnProtocols) this.conn.setAlpnProtos(options.alpnProtocols);

@@ -7,13 +7,12 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { SysCallError, ZeroReturnError } from '../errors.js';
-import { MemoryConnection, STATUS_WANT_READ, STATUS_ZERO_RETURN, _registerSocketMode } from './connection.js';
-import { Context, type BytesLike } from './context.js';
-import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, MSG_PEEK } from './constants.js';
-
-const DTLS_METHODS = [DTLS_METHOD, DTLS_SERVER_METHOD, DTLS_CLIENT_METHOD];
-import { TlsEngine, type EngineSink, type SocketEngine } from './tls-engine.js';
-import { NativeEngine, canPumpNatively } from './native-engine.js';
+import { MemoryConnection, STATUS_WANT_READ, STATUS_ZERO_RETURN } from './connection.js';
+import type { NativeConnection } from './native-types.js';
+import type { BytesLike, Context } from './context.js';
+import { MSG_PEEK } from './constants.js';
+import type { EngineSink, SocketEngine } from './tls-engine.js';
+import { checkStreamArgs, createPump } from './pump.js';
 import { isUint8Array } from '../handle.js';
 
 /** The memory-mode methods whose socket-mode twins differ (Promises) or do not exist (BIO access). */
@@ -69,11 +68,6 @@ function positiveInt(n: unknown, name: string, min: number): number {
   return n;
 }
 
-/**
- * The Connection constructor typed without the memory-mode I/O, which socket mode replaces: every
- * non-I/O method of the memory mode (queries and settings) works the same on a socket.
- */
-const ConnectionBase = MemoryConnection as unknown as new (context: Context, socket: null) => Omit<MemoryConnection, IOKeys>;
 
 /** Only {@link SocketConnection._create} may construct one. */
 const CREATE = Symbol('SocketConnection._create');
@@ -84,9 +78,13 @@ const CREATE = Symbol('SocketConnection._create');
  * `send`, `sendall`, `recv`, `recvInto`, `shutdown` and `renegotiate` return Promises; `recv` and
  * `send` start the handshake if it has not been done. `bioRead`/`bioWrite` throw a TypeError.
  */
-// A real subclass (not an instance re-prototyped after the fact): V8 then caches its object layout,
-// where re-prototyping gave every connection a layout of its own and every access a cache miss.
-export class SocketConnection extends ConnectionBase {
+// A façade: it holds a memory-mode Connection (settings and queries, delegated below) and a pump
+// that moves its bytes over the socket; the memory-mode class knows nothing of sockets.
+export class SocketConnection {
+  /** @internal The connection whose settings and queries this one offers. */
+  _conn: MemoryConnection;
+  /** @internal Its native handle (the pump's and the I/O methods'). */
+  _h: NativeConnection;
   /** @internal */
   _engine: SocketEngine;
   /** @internal */
@@ -105,39 +103,35 @@ export class SocketConnection extends ConnectionBase {
   /** Not constructible directly: use `new SSL.Connection(context, socket)`. @internal */
   private constructor(
     token: symbol,
-    context: Context,
+    conn: MemoryConnection,
     socket: net.Socket,
-    server: boolean,
-    sink: ((c: SocketConnection) => EngineSink) | undefined,
-    nativeIo: boolean,
+    stream: object | null,
+    pump: (self: SocketConnection) => SocketEngine,
   ) {
     if (token !== CREATE) throw new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)');
-    super(context, null);
+    this._conn = conn;
+    this._h = conn._h;
+    // Callbacks receive this object, not the one it holds.
+    this._h._owner = this;
     this._socket = socket;
-    if (server) this.setAcceptState();
-    const engineSink = sink ? sink(this) : this._sink();
-    this._engine = nativeIo && canPumpNatively(socket) ? new NativeEngine(this._h, socket, engineSink) : new TlsEngine(this._h, socket, engineSink);
+    this._stream = stream;
+    this._engine = pump(this);
   }
 
-  /** @internal Builds a socket-mode connection. */
-  static _create(
-    context: Context,
-    socket: net.Socket,
-    server: boolean,
-    sink?: (c: SocketConnection) => EngineSink,
-    nativeIo = true,
-  ): SocketConnection {
-    if (!(socket instanceof net.Socket)) {
-      throw Object.assign(new TypeError('The "socket" argument must be a net.Socket or null'), { code: 'ERR_INVALID_ARG_TYPE' });
-    }
-    // Every socket-mode path (Connection, SecureSocket, createServer) comes here: a stream socket
-    // cannot carry DTLS's datagrams, that is SSL.DTLSSocket's job.
-    if (context instanceof Context && DTLS_METHODS.includes(context._method)) {
-      throw Object.assign(new TypeError('A DTLS Context cannot run over a stream socket; use SSL.DTLSSocket or SSL.createDTLSServer'), {
-        code: 'ERR_INVALID_ARG_VALUE',
-      });
-    }
-    return new SocketConnection(CREATE, context, socket, server, sink, nativeIo);
+  /** @internal A socket-mode connection with the Promise I/O (Connection, Connection.accept). */
+  static _create(context: Context, socket: net.Socket, server: boolean): SocketConnection {
+    checkStreamArgs(context, socket);
+    const conn = new MemoryConnection(context);
+    if (server) conn.setAcceptState();
+    return new SocketConnection(CREATE, conn, socket, null, (self) => createPump(self._h, socket, self._sink(), true));
+  }
+
+  /**
+   * @internal The Connection face of a SecureSocket (its getConnection() and its callbacks' `conn`):
+   * the stream drives `pump`, and the Promise I/O says so.
+   */
+  static _forStream(conn: MemoryConnection, socket: net.Socket, stream: object, pump: SocketEngine): SocketConnection {
+    return new SocketConnection(CREATE, conn, socket, stream, () => pump);
   }
 
   /** @internal */
@@ -428,6 +422,20 @@ export class SocketConnection extends ConnectionBase {
     this._wake();
   }
 
+  /**
+   * Releases the SSL now. The stream it carried ends at once: the socket is closed and its
+   * descriptor released, with an `ERR_OPENSSL_NAPI_FREED` error unless TLS had closed both ways.
+   */
+  free(): void {
+    const live = !this._h.isFreed();
+    this._conn.free();
+    if (live) this._engine.freed();
+  }
+  /** Same as {@link SocketConnection.free}. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+
   /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
   bioRead(bufsiz: number): never {
     void bufsiz;
@@ -460,11 +468,34 @@ export class SocketConnection extends ConnectionBase {
   }
 }
 
-// free() on a socket-mode Connection ends its stream at once: the socket is closed and its
-// descriptor released, with an ERR_OPENSSL_NAPI_FREED error unless TLS had closed both ways.
-// (On the prototype: the base class is typed through Omit, which has no methods to override.)
-(SocketConnection.prototype as unknown as { _onFreed(this: SocketConnection): void })._onFreed = function (this: SocketConnection): void {
-  this._engine.freed();
-};
+/** Every setting and query of the memory mode, the same on a socket (delegated to `_conn`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SocketConnection extends Omit<MemoryConnection, IOKeys | 'free' | typeof Symbol.dispose | '_h'> {}
 
-_registerSocketMode((context, socket, server) => SocketConnection._create(context, socket, server));
+// The delegation, made once from the memory-mode class: each method not redefined above calls the
+// held connection's. The per-connection hooks the native side reads from the callbacks' owner
+// (this object) are the held connection's fields.
+for (const name of Object.getOwnPropertyNames(MemoryConnection.prototype)) {
+  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(SocketConnection.prototype, name)) continue;
+  const desc = Object.getOwnPropertyDescriptor(MemoryConnection.prototype, name)!;
+  if (typeof desc.value !== 'function') continue;
+  const method = desc.value as (...args: unknown[]) => unknown;
+  Object.defineProperty(SocketConnection.prototype, name, {
+    value: function (this: SocketConnection, ...args: unknown[]): unknown {
+      return method.apply(this._conn, args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+for (const field of ['_context', '_appData', '_verifyHook', '_infoHook'] as const) {
+  Object.defineProperty(SocketConnection.prototype, field, {
+    get(this: SocketConnection): unknown {
+      return this._conn[field];
+    },
+    set(this: SocketConnection, v: never): void {
+      this._conn[field] = v;
+    },
+    configurable: true,
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * `SSL.Connection`, the one public constructor of both modes: `new SSL.Connection(context)` is a
+ * {@link MemoryConnection}, `new SSL.Connection(context, socket)` a {@link SocketConnection}. The
+ * two classes know nothing of each other; this file is where they meet.
+ * @module
+ */
+import type net from 'node:net';
+import { MemoryConnection } from './connection.js';
+import type { Context } from './context.js';
+import { SocketConnection } from './socket-connection.js';
+
+/** The `SSL.Connection` constructor: memory-BIO mode without a socket, socket mode with one. */
+export interface ConnectionConstructor {
+  /** Memory-BIO mode: synchronous I/O, ciphertext through bioRead/bioWrite. */
+  new (context: Context, socket?: null): MemoryConnection;
+  /** Socket mode over a `net.Socket` (connected or connecting): I/O methods return Promises. */
+  new (context: Context, socket: net.Socket): SocketConnection;
+  /** Either, as the argument decides at run time. */
+  new (context: Context, socket: net.Socket | null | undefined): MemoryConnection | SocketConnection;
+  readonly prototype: MemoryConnection;
+  /** A server-side socket-mode connection on an accepted socket (`setAcceptState` done). */
+  accept(context: Context, socket: net.Socket): SocketConnection;
+}
+
+/** A TLS connection: {@link MemoryConnection} (memory-BIO mode) or, with a socket, {@link SocketConnection}. */
+export type Connection = MemoryConnection;
+
+function ConnectionImpl(this: unknown, context: Context, socket?: net.Socket | null): MemoryConnection | SocketConnection {
+  if (new.target === undefined) {
+    throw Object.assign(new TypeError("Class constructor Connection cannot be invoked without 'new'"), { code: 'ERR_CONSTRUCT_CALL_REQUIRED' });
+  }
+  if (socket != null) return SocketConnection._create(context, socket, false);
+  // A subclass of SSL.Connection gets its own prototype (whose chain holds the memory-mode one).
+  return Reflect.construct(MemoryConnection, [context], new.target === ConnectionImpl ? MemoryConnection : new.target) as MemoryConnection;
+}
+ConnectionImpl.prototype = MemoryConnection.prototype;
+Object.defineProperty(ConnectionImpl, 'name', { value: 'Connection' });
+// `x instanceof SSL.Connection` holds for both modes.
+Object.defineProperty(ConnectionImpl, Symbol.hasInstance, {
+  value: (x: unknown): boolean => x instanceof MemoryConnection || x instanceof SocketConnection,
+});
+
+/** `SSL.Connection`: `new Connection(ctx)` (memory mode) or `new Connection(ctx, socket)` (socket mode). */
+export const Connection: ConnectionConstructor = Object.assign(ConnectionImpl, {
+  accept(context: Context, socket: net.Socket): SocketConnection {
+    return SocketConnection._create(context, socket, true);
+  },
+}) as unknown as ConnectionConstructor;
