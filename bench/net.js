@@ -24,6 +24,17 @@ const quick = args.includes('--quick');
 const runs = Number(opt('runs', quick ? 1 : 3));
 const seconds = Number(opt('seconds', quick ? 2 : 5));
 
+/** wrk from Debian's packages, installed on first use when we may (root, apt-get). */
+function ensureWrk() {
+  if (spawnSync('wrk', ['--version']).error === undefined) return;
+  if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
+    console.error('installing wrk (apt-get install -y wrk)');
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    if (spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'wrk'], { stdio: 'inherit' }).status === 0) return;
+  }
+  throw new Error('bench/net.js needs wrk (Debian: apt-get install wrk)');
+}
+
 const ncpu = os.cpus().length;
 const SERVER_CPU = String(ncpu - 1);
 const CLIENT_CPU = '0';
@@ -237,6 +248,7 @@ const fmt = (x) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x
 const pct = (x) => (x === undefined ? '—' : `${Math.round(x * 100)}%`);
 
 async function main() {
+  ensureWrk();
   const only = opt('lines', null)?.split(',');
   const lines = LINES.filter((l) => !only || only.includes(l.id));
   const results = [];

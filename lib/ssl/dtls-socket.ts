@@ -14,10 +14,17 @@
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { WantReadError, ZeroReturnError } from '../errors.js';
-import { MemoryConnection, type Connection } from './connection.js';
+import { native } from '../native.js';
+import { Status } from './native-types.js';
+import { PUMP_INIT_FINISHED, resultHas } from './pump-result.js';
+import { MemoryConnection, STATUS_ZERO_RETURN, type Connection } from './connection.js';
 import { Context, type BytesLike } from './context.js';
 import { bytesOf, isUint8Array } from '../handle.js';
+
+/** An empty output for pumpInto: the handshake step leaves its datagrams in the BIO for _flush. */
+const NO_OUTPUT = Buffer.alloc(0);
+/** One record's plaintext, read here and copied out (every DTLSSocket of the thread shares it). */
+const recordBuffer = Buffer.alloc(65536);
 
 /** The address of a UDP peer. */
 export interface PeerAddress {
@@ -283,18 +290,18 @@ export class DTLSSocket extends EventEmitter {
     this._drive();
   }
 
-  /** @internal Advances the handshake, reads records, sends output, re-arms the timer. */
+  /**
+   * @internal Advances the handshake, reads records, sends output, re-arms the timer. Driven by
+   * status values (pumpInto, tryRecvInto), as the stream pumps are: only a real failure throws.
+   */
   _drive(): void {
     if (this._closed) return;
     try {
       if (!this._secure) {
-        try {
-          this.connection.doHandshake();
+        // One handshake step; `out` is empty, so every datagram it makes waits for _flush.
+        const r = this.connection.pumpInto(null, NO_OUTPUT);
+        if (resultHas(r, PUMP_INIT_FINISHED)) {
           this._secure = true;
-        } catch (e) {
-          if (!(e instanceof WantReadError)) throw e;
-        }
-        if (this._secure) {
           this._flush();
           this.emit('secureConnect');
           const queued = this._queue;
@@ -304,25 +311,21 @@ export class DTLSSocket extends EventEmitter {
       }
       if (this._secure) {
         for (;;) {
-          let msg: Buffer;
-          try {
-            msg = this.connection.recv(65536);
-          } catch (e) {
-            if (e instanceof WantReadError) break;
-            if (e instanceof ZeroReturnError) {
-              // the peer sent close_notify: answer it and close
-              try {
-                this.connection.shutdown();
-              } catch {
-                // ignore
-              }
-              this._flush();
-              this._finish();
-              return;
+          const n = this.connection.tryRecvInto(recordBuffer);
+          if (n === STATUS_ZERO_RETURN) {
+            // the peer sent close_notify: answer it and close
+            try {
+              this.connection.shutdown();
+            } catch {
+              // ignore: the peer may be gone
             }
-            throw e;
+            this._flush();
+            this._finish();
+            return;
           }
-          this.emit('message', msg, this._remote);
+          if (n < 0) break; // no record yet (or one OpenSSL consumed itself)
+          // A Buffer of its own: the listener may keep it, the record buffer is reused.
+          this.emit('message', Buffer.from(recordBuffer.subarray(0, n)), this._remote);
           if (this._closed) return;
         }
       }
@@ -334,21 +337,11 @@ export class DTLSSocket extends EventEmitter {
     }
   }
 
-  /** @internal Sends every queued outgoing datagram. */
+  /** @internal Sends every queued outgoing datagram (one bioRead each: a datagram BIO). */
   _flush(): void {
     const t = this._transmit;
     if (t === null) return;
-    for (;;) {
-      let d: Buffer;
-      try {
-        if (this.connection.bioPending() === 0) return;
-        d = this.connection.bioRead(65536);
-      } catch (e) {
-        if (e instanceof WantReadError) return;
-        throw e;
-      }
-      t(d);
-    }
+    while (this.connection.bioPending() > 0) t(this.connection.bioRead(65536));
   }
 
   /** @internal Re-arms the retransmission timer from DTLSv1GetTimeout. */
@@ -551,25 +544,12 @@ export class DTLSServer extends EventEmitter {
     };
     const scratch = (this._scratch ??= this._newConnection());
     peerOfConn.set(scratch, peer);
-    let verified = false;
     scratch.bioWrite(msg);
-    try {
-      scratch.DTLSv1Listen();
-      verified = true;
-    } catch (e) {
-      if (!(e instanceof WantReadError)) throw e;
-    }
+    // DTLSv1_listen's status (a cookie callback's exception is rethrown from here).
+    const verified = native.dtlsListen(scratch._h) === Status.Ok;
     if (!verified) {
       // the HelloVerifyRequest (if any): nothing about this peer is kept
-      for (;;) {
-        let d: Buffer;
-        try {
-          d = scratch.bioRead(65536);
-        } catch {
-          break;
-        }
-        send(d);
-      }
+      while (scratch.bioPending() > 0) send(scratch.bioRead(65536));
       peerOfConn.delete(scratch);
       return;
     }
