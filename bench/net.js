@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildCeiling, makeFixtures, readBuildConfig } from './impl/common.js';
+import { buildCeiling, makeFixtures, parseJson, readBuildConfig } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -203,16 +203,6 @@ async function bulkLine(line, impl) {
   const r = runClient(process.execPath, [path.join(here, 'impl', 'net-client.js'), impl, 'bulk', String(server.port), String(seconds)]);
   await server.stop();
   return parseJson(r);
-}
-
-function parseJson(r) {
-  const last = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
-  if (r.status !== 0 || !last) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
-  try {
-    return JSON.parse(last);
-  } catch {
-    return { error: `unparsable output: ${last}` };
-  }
 }
 
 function implsOf(line) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCeiling, makeFixtures } from './impl/common.js';
+import { buildCeiling, makeFixtures, parseJson } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -80,13 +80,7 @@ function runImpl(impl, line, seconds, ceiling) {
       ? pinned(ceiling.bin, [line, String(seconds), fixturesDir])
       : pinned(process.execPath, [path.join(here, 'impl', `${impl}.js`), line, String(seconds)]);
   const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000, env: { ...process.env, BENCH_FIXTURES: fixturesDir } });
-  const last = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
-  if (r.status !== 0 || !last) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
-  try {
-    return JSON.parse(last);
-  } catch {
-    return { error: `unparsable output: ${last}` };
-  }
+  return parseJson(r);
 }
 
 const median = (xs) => {

@@ -143,3 +143,14 @@ export function buildCeiling() {
   execFileSync('cc', ['-O2', '-o', out, path.join(root, 'bench', 'c', 'ceiling.c'), `-I${cfg.include}`, ...link], { stdio: 'inherit' });
   return { bin: out, cfg };
 }
+
+/** The one JSON result line a line's process printed last (spawnSync result), or { error }. */
+export function parseJson(r) {
+  const last = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
+  if (r.status !== 0 || !last) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { error: `unparsable output: ${last}` };
+  }
+}

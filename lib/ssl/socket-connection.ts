@@ -244,14 +244,20 @@ export class SocketConnection {
     const peek = peekFlag(flags);
     if (cap === 0) return 0;
     await this._available();
+    const got = this._copyQueued(buffer, 0, cap);
+    if (!peek) this._consume(got);
+    return got;
+  }
+
+  /** @internal Copies up to `cap` queued plaintext bytes into `buffer` at `offset` (not consumed). */
+  _copyQueued(buffer: Uint8Array, offset: number, cap: number): number {
     let got = 0;
     for (const chunk of this._queue) {
       if (got >= cap) break;
       const n = Math.min(cap - got, chunk.length);
-      buffer.set(chunk.subarray(0, n), got);
+      buffer.set(chunk.subarray(0, n), offset + got);
       got += n;
     }
-    if (!peek) this._consume(got);
     return got;
   }
 
@@ -277,13 +283,7 @@ export class SocketConnection {
       if (this._engine.closed) throw new SysCallError(-1, 'Unexpected EOF');
       return STATUS_WANT_READ;
     }
-    let got = 0;
-    for (const chunk of this._queue) {
-      if (got >= cap) break;
-      const n = Math.min(cap - got, chunk.length);
-      buffer.set(chunk.subarray(0, n), offset + got);
-      got += n;
-    }
+    const got = this._copyQueued(buffer, offset, cap);
     this._consume(got);
     return got;
   }
