@@ -23,13 +23,16 @@ fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 # Bump when the options below change: cached prefixes built otherwise are rebuilt.
-BUILD_OPENSSL_OPTIONS="no-shared no-module no-tests no-docs -fPIC (1)"
+BUILD_OPENSSL_OPTIONS="no-shared no-module zlib no-tests no-docs -fPIC (2)"
 echo "build-openssl: building $(basename "$src") into $prefix with $jobs jobs"
 cd "$src"
 # no-shared: static archives we link with hidden symbols; -fPIC: they go into a shared addon.
 # no-module: the legacy provider is built into libcrypto, so no provider is ever loaded from a
 # file (a module file would carry or bind to a second copy of OpenSSL).
-./Configure no-shared no-module no-tests no-docs -fPIC \
+# zlib: certificate compression (RFC 8879, OpenSSL 3.2+) and COMP; the addon links -lz from
+# libcrypto.pc's Libs.private (scripts/openssl-config.cjs). Needs zlib1g-dev.
+[ -f /usr/include/zlib.h ] || { echo "build-openssl: zlib.h is missing: install zlib1g-dev" >&2; exit 1; }
+./Configure no-shared no-module zlib no-tests no-docs -fPIC \
   --prefix="$prefix" --openssldir="$prefix/ssl" --libdir=lib >"$work/configure.log" 2>&1 \
   || { cat "$work/configure.log"; exit 1; }
 make -j"$jobs" >"$work/make.log" 2>&1 || { tail -n 60 "$work/make.log"; exit 1; }

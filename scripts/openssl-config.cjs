@@ -23,6 +23,26 @@ function hasLib(dir, isStatic) {
   return fs.existsSync(path.join(dir, 'libssl' + ext)) && fs.existsSync(path.join(dir, 'libcrypto' + ext));
 }
 
+/**
+ * What a static libcrypto.a needs besides itself: its pkg-config file's Libs.private (-lz for an
+ * OpenSSL configured with zlib, say), plus -ldl and -lpthread, which every build needs.
+ */
+function staticDeps(libdir) {
+  const deps = ['-ldl', '-lpthread'];
+  let pc = '';
+  try {
+    pc = fs.readFileSync(path.join(libdir, 'pkgconfig', 'libcrypto.pc'), 'utf8');
+  } catch {
+    return deps;
+  }
+  const m = pc.match(/^Libs\.private:(.*)$/m);
+  for (const flag of m ? m[1].trim().split(/\s+/) : []) {
+    const lib = flag === '-pthread' ? '-lpthread' : flag;
+    if (/^-l[\w.+-]+$/.test(lib) && !deps.includes(lib)) deps.push(lib);
+  }
+  return deps;
+}
+
 function find() {
   const env = process.env;
   const isStatic = !/^(0|false|no)$/i.test(env.OPENSSL_STATIC || '1');
@@ -65,7 +85,7 @@ function find() {
   const m = header.match(/#\s*define\s+OPENSSL_VERSION_STR\s+"([^"]+)"/);
   const version = m ? m[1] : 'unknown';
   const libs = isStatic
-    ? [path.join(libdir, 'libssl.a'), path.join(libdir, 'libcrypto.a'), '-Wl,--exclude-libs,ALL', '-ldl', '-lpthread']
+    ? [path.join(libdir, 'libssl.a'), path.join(libdir, 'libcrypto.a'), '-Wl,--exclude-libs,ALL', ...staticDeps(libdir)]
     : [`-L${libdir}`, `-Wl,-rpath,${libdir}`, '-lssl', '-lcrypto'];
   return { source, include, libdir, linkage: isStatic ? 'static' : 'dynamic', version, libs };
 }

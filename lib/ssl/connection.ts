@@ -14,9 +14,10 @@ import { X509Name } from '../crypto/x509name.js';
 import { Context, alpnWire, certTypes, type BytesLike, type CertType, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { ECHStore, type ECHStatus } from './ech.js';
+import { certCompressionId, certCompressionIds, compressedCertificate, type CertCompressionAlgorithm } from './cert-compression.js';
 import { srtpKeyingMaterial, type SrtpKeyingMaterial } from './dtls.js';
 import type { SocketConnection } from './socket-connection.js';
-import { Status, type NativeConnection } from './native-types.js';
+import { EarlyDataStatus, Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
 import { MSG_PEEK } from './constants.js';
 
@@ -197,6 +198,18 @@ export class MemoryConnection {
   getPeerSignature(): { digest: string | null; type: string | null } | null {
     return this._h.getPeerSignature();
   }
+  /** As {@link Context.setCertCompressionPreference}, for this connection (`SSL_set1_cert_comp_preference`). */
+  setCertCompressionPreference(algorithms: CertCompressionAlgorithm[]): void {
+    native.certCompSetPreference(this._h, certCompressionIds(algorithms));
+  }
+  /** As {@link Context.compressCertificates}, for this connection's own certificate, before its handshake (`SSL_compress_certs`). */
+  compressCertificates(algorithm?: CertCompressionAlgorithm): void {
+    native.certCompCompress(this._h, algorithm === undefined ? 0 : certCompressionId(algorithm));
+  }
+  /** As {@link Context.getCompressedCertificate}, for this connection (`SSL_get1_compressed_cert`). */
+  getCompressedCertificate(algorithm: CertCompressionAlgorithm): { data: Buffer; originalLength: number } | null {
+    return compressedCertificate(native.certCompGet(this._h, certCompressionId(algorithm)));
+  }
   /** As {@link Context.setServerCertTypes}, for this connection (`SSL_set1_server_cert_type`). */
   setServerCertTypes(types: CertType[]): void {
     native.rpkSetCertTypes(this._h, false, certTypes(types));
@@ -246,7 +259,7 @@ export class MemoryConnection {
   /** What became of early data: `'not-sent'`, `'rejected'` or `'accepted'` (`SSL_get_early_data_status`). */
   getEarlyDataStatus(): 'not-sent' | 'rejected' | 'accepted' {
     const s = this._h.getEarlyDataStatus();
-    return s === 2 ? 'accepted' : s === 1 ? 'rejected' : 'not-sent';
+    return s === EarlyDataStatus.Accepted ? 'accepted' : s === EarlyDataStatus.Rejected ? 'rejected' : 'not-sent';
   }
   /** As {@link Context.setMaxEarlyData}, for this connection (`SSL_set_max_early_data`). */
   setMaxEarlyData(bytes: number): void {

@@ -55,6 +55,10 @@ export const OP_CIPHER_SERVER_PREFERENCE: number = k.OP_CIPHER_SERVER_PREFERENCE
 export const OP_CISCO_ANYCONNECT: number = k.OP_CISCO_ANYCONNECT;
 /** `OP_CLEANSE_PLAINTEXT` from the linked OpenSSL. */
 export const OP_CLEANSE_PLAINTEXT: number = k.OP_CLEANSE_PLAINTEXT;
+/** `SSL_OP_NO_TX_CERTIFICATE_COMPRESSION` (OpenSSL 3.2+; undefined before): never send a compressed certificate. */
+export const OP_NO_TX_CERTIFICATE_COMPRESSION: number | undefined = k.OP_NO_TX_CERTIFICATE_COMPRESSION;
+/** `SSL_OP_NO_RX_CERTIFICATE_COMPRESSION` (OpenSSL 3.2+; undefined before): never ask the peer for a compressed certificate. */
+export const OP_NO_RX_CERTIFICATE_COMPRESSION: number | undefined = k.OP_NO_RX_CERTIFICATE_COMPRESSION;
 /** `OP_COOKIE_EXCHANGE` from the linked OpenSSL. */
 export const OP_COOKIE_EXCHANGE: number = k.OP_COOKIE_EXCHANGE;
 /** `OP_CRYPTOPRO_TLSEXT_BUG` from the linked OpenSSL. */
@@ -266,7 +270,7 @@ export const X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS: number = k.X509_CHECK_FLAG
 /** `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT` from the linked OpenSSL. */
 export const X509_CHECK_FLAG_NEVER_CHECK_SUBJECT: number = k.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
 
-/** The `X509_V_OK` / `X509_V_ERR_*` codes a verify callback receives, by short name (`OK`, `CERT_HAS_EXPIRED`, ...). */
+/** The `X509_V_OK` / `X509_V_ERR_*` codes a verify callback receives, by name without the `X509_V_` prefix (`OK`, `ERR_CERT_HAS_EXPIRED`, ...). */
 export const X509VerificationCodes: Readonly<Record<string, number>> = Object.freeze({ ...k.X509VerificationCodes });
 
 /** `MSG_PEEK` for `Connection.recv(n, MSG_PEEK)`: read without consuming. */

@@ -14,6 +14,7 @@ import { Session } from './session.js';
 import type { Connection } from './connection.js';
 import { X509Store } from '../crypto/x509store.js';
 import { ECHStore } from './ech.js';
+import { certCompressionId, certCompressionIds, compressedCertificate, type CertCompressionAlgorithm } from './cert-compression.js';
 import { checkFn, setCookieHook, type CookieGenerateCallback, type CookieVerifyCallback } from './dtls.js';
 
 /** Binary input. */
@@ -428,6 +429,35 @@ export class Context {
   /** As {@link Context.setServerCertTypes}, for the client's own certificate (`SSL_CTX_set1_client_cert_type`). */
   setClientCertTypes(types: CertType[]): void {
     native.rpkSetCertTypes(this._h, true, certTypes(types));
+  }
+  /**
+   * Certificate compression (RFC 8879, TLS 1.3, OpenSSL 3.2+): the algorithms this side uses,
+   * best first, to compress its own certificate and accepts for the peer's
+   * (`SSL_CTX_set1_cert_comp_preference`). Each must be in `SSL.CERT_COMPRESSION_ALGORITHMS`.
+   * Receiving compressed certificates is on by default where OpenSSL has an algorithm; a side sends
+   * its own compressed once {@link Context.compressCertificates} stored them.
+   * `SSL.OP_NO_TX_CERTIFICATE_COMPRESSION` and `SSL.OP_NO_RX_CERTIFICATE_COMPRESSION` switch either
+   * direction off.
+   * @throws an `ERR_OPENSSL_NAPI_UNSUPPORTED` error before OpenSSL 3.2 or without a compression library.
+   */
+  setCertCompressionPreference(algorithms: CertCompressionAlgorithm[]): void {
+    native.certCompSetPreference(this._h, certCompressionIds(algorithms));
+  }
+  /**
+   * Compresses the configured certificate chains now, once, so that handshakes with a peer that
+   * accepts the algorithm send them compressed (`SSL_CTX_compress_certs`): with `algorithm`, or
+   * with every preferred one when omitted. Call it after the certificate and chain are set.
+   */
+  compressCertificates(algorithm?: CertCompressionAlgorithm): void {
+    native.certCompCompress(this._h, algorithm === undefined ? 0 : certCompressionId(algorithm));
+  }
+  /**
+   * The certificate message compressed with `algorithm` (as {@link Context.compressCertificates}
+   * stored it, else compressed now), with its uncompressed length; null when OpenSSL has none
+   * (`SSL_CTX_get1_compressed_cert`).
+   */
+  getCompressedCertificate(algorithm: CertCompressionAlgorithm): { data: Buffer; originalLength: number } | null {
+    return compressedCertificate(native.certCompGet(this._h, certCompressionId(algorithm)));
   }
   /** TLS 1.3 records are padded to a multiple of `blockSize` bytes, hiding their true length (1: no padding; `SSL_CTX_set_block_padding`). */
   setBlockPadding(blockSize: number): void {

@@ -47,6 +47,8 @@ export {
 export type { ConnectionConstructor } from './connection-constructor.js';
 export { Session } from './session.js';
 export { ECHStore, ECH_SUPPORTED } from './ech.js';
+export { CERT_COMPRESSION_ALGORITHMS } from './cert-compression.js';
+export type { CertCompressionAlgorithm } from './cert-compression.js';
 export type { ECHConfigOptions, ECHEntry, ECHStatus } from './ech.js';
 export { SocketConnection } from './socket-connection.js';
 export { SecureSocket, connect, createServer } from './secure-socket.js';

@@ -101,9 +101,7 @@ export class NativeEngine extends EngineBase {
         return;
       }
       case SocketEvent.Secure:
-        this.handshakeDone = true;
-        this.sink.onSecure();
-        this.retryStalled();
+        this.secured();
         return;
       case SocketEvent.Drain: {
         const w = this.drainWaiters;

@@ -116,6 +116,8 @@ export interface NativeSession extends NativeHandle {
 
 /** @internal Status numbers of the hot methods (common/errors.h SSLStatus). */
 export const Status = { Ok: 0, WantRead: -2, WantWrite: -3, WantX509Lookup: -4, ZeroReturn: -5, WantOther: -6 } as const;
+/** @internal What `getEarlyDataStatus()` returns (SSL_EARLY_DATA_NOT_SENT, _REJECTED, _ACCEPTED). */
+export const EarlyDataStatus = { NotSent: 0, Rejected: 1, Accepted: 2 } as const;
 
 /** @internal */
 export interface NativeConnection extends NativeHandle {
@@ -239,6 +241,11 @@ declare module '../native.js' {
     sockClose(conn: NativeConnection): void;
     ticketSetKeys(ctx: NativeContext, keys: Uint8Array[] | null): void;
     ticketSetCallbacks(ctx: NativeContext, enabled: boolean): void;
+    certCompSupported: boolean;
+    certCompAlgorithms: number[];
+    certCompSetPreference(target: NativeContext | NativeConnection, algs: number[]): void;
+    certCompCompress(target: NativeContext | NativeConnection, alg: number): void;
+    certCompGet(target: NativeContext | NativeConnection, alg: number): [Buffer, number] | null;
     rpkSupported: boolean;
     rpkSetCertTypes(target: NativeContext | NativeConnection, client: boolean, types: number[]): void;
     rpkNegotiated(conn: NativeConnection): [number, number];

@@ -11,7 +11,7 @@ import { SocketConnection } from './socket-connection.js';
 import { MemoryConnection } from './connection.js';
 import { checkStreamArgs, createPump } from './pump.js';
 import type { SocketEngine } from './tls-engine.js';
-import { argTypeError, describe, isUint8Array } from '../handle.js';
+import { argTypeError, bytesOf, describe, isUint8Array } from '../handle.js';
 
 /** The stream's buffer limits, each way (Node 20's default, stated so that every Node agrees). */
 const STREAM_HIGH_WATER = 16 * 1024;
@@ -51,6 +51,21 @@ export interface SecureSocketOptions {
   session?: Session | null;
   /** Client: ALPN protocols to offer (per connection; `Context.setAlpnProtos` sets them for all). */
   alpnProtocols?: BytesLike[];
+  /**
+   * Client: the first bytes of the stream, sent as TLS 1.3 early data (0-RTT) with the
+   * ClientHello when `session` allows that many (`session.maxEarlyData`,
+   * `SSL_write_early_data`); otherwise, or when the server rejects them, they are sent again as
+   * the first write after the handshake. Either way the peer reads them first, once; which way
+   * they went: `getConnection().getEarlyDataStatus()` after `secureConnect`.
+   */
+  earlyData?: BytesLike;
+  /**
+   * Server: the most early data (0-RTT) to accept from a resuming client, and to allow in the
+   * tickets this connection issues (`SSL_set_max_early_data`; default: the Context's, 0 = none).
+   * Early data comes out as the first `data`, before `secure`, and may be a replay: see
+   * {@link SecureSocket.earlyDataReceived}.
+   */
+  maxEarlyData?: number;
   /** Keep the writable side open after the peer's close_notify/FIN (default false, as `net`). */
   allowHalfOpen?: boolean;
   /**
@@ -83,6 +98,8 @@ export interface ServerOptions {
   handshakeTimeout?: number;
   /** Keep accepted streams writable after the client's close_notify (default false). */
   allowHalfOpen?: boolean;
+  /** As {@link SecureSocketOptions.maxEarlyData}, for every accepted connection. */
+  maxEarlyData?: number;
   /** As {@link SecureSocketOptions.nativeIo} for accepted connections (default true). */
   nativeIo?: boolean;
   /**
@@ -103,6 +120,17 @@ function checkOnRead(onread: OnReadOptions | undefined): void {
   }
 }
 
+/** Throws the coded error for a `maxEarlyData` option that is not a byte count. */
+function checkMaxEarlyData(bytes: number | undefined): void {
+  if (bytes === undefined) return;
+  if (typeof bytes !== 'number') {
+    throw Object.assign(new TypeError(`The "options.maxEarlyData" property must be a number, got ${describe(bytes)}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > 0xffffffff) {
+    throw Object.assign(new RangeError(`The "options.maxEarlyData" property must be an integer from 0 to 4294967295, got ${bytes}`), { code: 'ERR_OUT_OF_RANGE' });
+  }
+}
+
 /**
  * A TLS stream over a socket. Emits `secureConnect` (client) or `secure` (server) once the
  * handshake is done, then `data`/`end`/`close` as any Duplex; a failed handshake is an `error`
@@ -118,6 +146,12 @@ export class SecureSocket extends Duplex {
   readonly encrypted = true;
   /** Whether the handshake is complete (as `tls.TLSSocket#secureConnecting`, inverted). */
   secureConnected = false;
+  /**
+   * Server: how many bytes at the start of the stream came as TLS 1.3 early data (0-RTT), before
+   * the handshake finished. An attacker may replay early data (OpenSSL's anti-replay accepts each
+   * ticket's once per server): act on it only if doing so twice is harmless.
+   */
+  earlyDataReceived = 0;
   private readonly conn: SocketConnection;
   private readonly engine: SocketEngine;
   private readonly isServer: boolean;
@@ -134,6 +168,7 @@ export class SecureSocket extends Duplex {
     }
     const onread = options.onread;
     checkOnRead(onread);
+    checkMaxEarlyData(options.maxEarlyData);
     // The stream's limits are set, not inherited: Node 22 raised the default writable high-water
     // mark from 16 KiB to 64 KiB, and when write() asks for 'drain' must not depend on the Node.
     super({
@@ -149,10 +184,20 @@ export class SecureSocket extends Duplex {
     // The stream is a Duplex over a Connection and a pump; getConnection() is its Connection face.
     checkStreamArgs(options.context, socket);
     const conn = new MemoryConnection(options.context);
-    if (this.isServer) conn.setAcceptState();
+    if (this.isServer) {
+      conn.setAcceptState();
+      if (options.maxEarlyData !== undefined) conn.setMaxEarlyData(options.maxEarlyData);
+    }
     this.engine = createPump(conn._h, socket, {
       onSecure: () => this.onSecure(),
-      onPlaintext: (buf) => (onread ? this.deliver(buf) : this.push(buf)),
+      onPlaintext: (buf) => {
+        const more = onread ? this.deliver(buf) : this.push(buf);
+        if (this.secureConnected) return more;
+        // Plaintext before the handshake finished is a server's early data: bounded by the
+        // recv-max limit, and waited on by nobody, so it never pauses the handshake.
+        this.earlyDataReceived += buf.length;
+        return true;
+      },
       onCloseNotify: () => this.push(null),
       onError: (err) => this.destroy(err),
       onClose: () => {
@@ -165,6 +210,7 @@ export class SecureSocket extends Duplex {
       if (options.alpnProtocols) this.conn.setAlpnProtos(options.alpnProtocols);
       if (options.session) this.conn.setSession(options.session);
       this.conn.setConnectState();
+      if (options.earlyData !== undefined) this.beginWith(conn, bytesOf(options.earlyData, 'options.earlyData'), options.session);
     }
     socket.on('timeout', () => this.emit('timeout'));
     if (socket.connecting) socket.once('connect', () => this.emit('connect'));
@@ -174,6 +220,14 @@ export class SecureSocket extends Duplex {
       super.resume();
     }
     this.engine.start();
+  }
+
+  /** Client: `data` begins the stream, as early data when the session allows (see `earlyData`). */
+  private beginWith(conn: MemoryConnection, data: Buffer, session: Session | null | undefined): void {
+    if (data.length === 0) return;
+    // Into the memory BIO, after the ClientHello: the pump sends both when it starts.
+    const sentEarly = session != null && session.maxEarlyData >= data.length && conn.writeEarlyData(data) === data.length;
+    this.engine.beginWith(data, sentEarly);
   }
 
   /** Takes the buffer for the next read (calling `onread.buffer` when it is a function). */
@@ -443,12 +497,20 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
     throw Object.assign(new TypeError('The "onSecureConnection" argument must be a function'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
   checkOnRead(options.onread);
+  checkMaxEarlyData(options.maxEarlyData);
   const context = options.context;
   // Accepted sockets start paused: OpenSSL reads them (nothing is read by Node first).
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: options.nativeIo !== false }, (raw) => {
     let s: SecureSocket;
     try {
-      s = new SecureSocket(raw, { context, isServer: true, allowHalfOpen: options.allowHalfOpen ?? false, nativeIo: options.nativeIo, onread: options.onread });
+      s = new SecureSocket(raw, {
+        context,
+        isServer: true,
+        allowHalfOpen: options.allowHalfOpen ?? false,
+        nativeIo: options.nativeIo,
+        onread: options.onread,
+        maxEarlyData: options.maxEarlyData,
+      });
     } catch (err) {
       raw.destroy();
       server.emit('tlsClientError', err, raw);

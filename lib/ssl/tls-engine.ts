@@ -11,7 +11,7 @@
  */
 import type net from 'node:net';
 import { OpenSSLError, SysCallError } from '../errors.js';
-import { Status, type NativeConnection } from './native-types.js';
+import { EarlyDataStatus, Status, type NativeConnection } from './native-types.js';
 import { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, resultBytes, resultHas, resultStatus } from './pump-result.js';
 
 /** Plaintext slab size: one feed decrypts up to this much (four full records). */
@@ -67,6 +67,8 @@ export interface SocketEngine {
    * pump can decrypt into it; the sink gets a view of it then, else its own chunks (null: stop).
    */
   readInto(buffer: Uint8Array | null): void;
+  /** Client, before start(): `data` begins the stream (see EngineBase.beginWith). */
+  beginWith(data: Uint8Array, sentEarly: boolean): void;
   /** Encrypts and sends `data` (after the handshake); `cb` once the transport took it. */
   write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
   /** Sends close_notify; true when the peer's was already received. */
@@ -112,6 +114,8 @@ export abstract class EngineBase implements SocketEngine {
   protected drainWaiters: Callback[] = [];
   /** Plaintext written with immediate callbacks since the writer last waited a turn (see written). */
   private burst = 0;
+  /** A client's early data (0-RTT), kept to send again if the server rejects it. */
+  private earlyData: Uint8Array | null = null;
 
   constructor(
     readonly h: NativeConnection,
@@ -160,6 +164,26 @@ export abstract class EngineBase implements SocketEngine {
       return;
     }
     this.seal(data, cb);
+  }
+
+  /**
+   * Client: `data` begins the stream. When it went out as TLS 1.3 early data (`sentEarly`), it is
+   * sent again, before any other write, if the server rejects it; otherwise it is the first write
+   * after the handshake.
+   */
+  beginWith(data: Uint8Array, sentEarly: boolean): void {
+    if (sentEarly) this.earlyData = data;
+    else this.stalled.unshift({ data, cb: undefined });
+  }
+
+  /** The first handshake finished: rejected early data goes again first, then waiting writes. */
+  protected secured(): void {
+    this.handshakeDone = true;
+    const early = this.earlyData;
+    this.earlyData = null;
+    if (early !== null && this.h.getEarlyDataStatus() === EarlyDataStatus.Rejected) this.stalled.unshift({ data: early, cb: undefined });
+    this.sink.onSecure();
+    this.retryStalled();
   }
 
   protected retryStalled(): void {
@@ -286,9 +310,7 @@ export class TlsEngine extends EngineBase {
         const n = resultBytes(code);
         if (pendingOut) this.flush();
         if (finished && !this.handshakeDone) {
-          this.handshakeDone = true;
-          this.sink.onSecure();
-          this.retryStalled();
+          this.secured();
           if (this.failed) return;
         }
         if (n > 0) {
@@ -304,8 +326,9 @@ export class TlsEngine extends EngineBase {
           return;
         }
         // Stop when OpenSSL has nothing more (status != Ok), when reading is paused, or when the
-        // handshake waits; loop only when the slab filled up.
-        if (status !== Status.Ok || out.length === 0 || n < out.length) break;
+        // handshake waits; loop when the slab filled up, or after a server's early data (plaintext
+        // before the handshake finished: the handshake goes on in the next step).
+        if (status !== Status.Ok || out.length === 0 || (n < out.length && (finished || n === 0))) break;
       }
       if (this.handshakeDone && this.stalled.length > 0) this.retryStalled();
     } catch (err) {

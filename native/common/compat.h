@@ -17,6 +17,13 @@
 #define OSSL_NAPI_HAS_RPK 0
 #endif
 
+// Certificate compression (RFC 8879): OpenSSL 3.2 and later (built with zlib, brotli or zstd).
+#if OPENSSL_VERSION_NUMBER >= 0x30200000L
+#define OSSL_NAPI_HAS_CERT_COMPRESSION 1
+#else
+#define OSSL_NAPI_HAS_CERT_COMPRESSION 0
+#endif
+
 // OSSL_PROVIDER_get0_default_search_path: OpenSSL 3.5 and later.
 #if OPENSSL_VERSION_NUMBER >= 0x30500000L
 #define OSSL_NAPI_HAS_PROVIDER_SEARCH_PATH_GETTER 1

@@ -194,6 +194,24 @@ bool ConnectionWrap::HandshakeStep(Napi::Env env, SSL* ssl, int* status) {
   return StatusCode(env, ssl, ret, "SSL_do_handshake", status);
 }
 
+bool ConnectionWrap::ReadsEarlyData(SSL* ssl) {
+  if (early_ == Early::kUndecided) {
+    const bool reads = SSL_is_server(ssl) == 1 && SSL_is_dtls(ssl) != 1 && SSL_get_max_early_data(ssl) > 0 && SSL_in_before(ssl) == 1;
+    early_ = reads ? Early::kReading : Early::kDone;
+  }
+  return early_ == Early::kReading;
+}
+
+int ConnectionWrap::EarlyRead(SSL* ssl, unsigned char* dst, size_t cap, size_t* n) {
+  *n = 0;
+  ClearErrors();
+  const int ret = SSL_read_early_data(ssl, dst, cap, n);
+  if (ret == SSL_READ_EARLY_DATA_SUCCESS) return 1;
+  if (ret != SSL_READ_EARLY_DATA_FINISH) return -1;
+  early_ = Early::kDone;
+  return *n > 0 ? 1 : 0;
+}
+
 bool ConnectionWrap::StatusCode(Napi::Env env, SSL* ssl, int ret, const char* op, int* status) {
   if (bridge.RethrowPending(env)) {
     Ended(ssl);
@@ -554,12 +572,31 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
   Drive d(this, ssl, env);
   int status = kSSLOk;
   size_t total = 0;
+  auto* dst = const_cast<unsigned char*>(out.data);
+  // A server's 0-RTT: the client's early data comes out before the handshake ends, in steps of
+  // its own (not finished), so the pump knows these bytes came early. Then the handshake goes on.
+  if (!handshake_seen_ && ReadsEarlyData(ssl)) {
+    while (total < out.size) {
+      size_t got = 0;
+      const int r = EarlyRead(ssl, dst + total, out.size - total, &got);
+      if (r >= 0 && bridge.RethrowPending(env)) return {};
+      if (r == 1) {
+        total += got;
+        continue;
+      }
+      if (r < 0 && !StatusCode(env, ssl, 0, "SSL_read_early_data", &status)) return {};
+      break;
+    }
+    if (total > 0 || status != kSSLOk || early_ == Early::kReading) {
+      last_status_ = status;
+      return Napi::Number::New(env, PumpResult(total, false, wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0, status));
+    }
+  }
   // The first handshake is driven here; a later one (renegotiation) is driven by SSL_read, which
   // also takes the application data that may interleave with it.
   if (!handshake_seen_ && SSL_is_init_finished(ssl) == 0) {
     if (!HandshakeStep(env, ssl, &status)) return {};
   }
-  auto* dst = const_cast<unsigned char*>(out.data);
   if (SSL_is_init_finished(ssl) != 0) handshake_seen_ = true;
   if (status == kSSLOk && handshake_seen_) {
     while (total < out.size) {

@@ -69,6 +69,14 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // methods then throw ThrowSocketMode's error, as in socket mode.
   void UseTransport(BIO* bio);
 
+  // Server, TLS 1.3 0-RTT over a socket: whether the pump reads the client's early data
+  // (SSL_read_early_data) before it drives the handshake. Decided at the first step: a server
+  // that allows early data (a max early data above 0) and has not begun its handshake.
+  bool ReadsEarlyData(SSL* ssl);
+  // One SSL_read_early_data into `dst`: 1 with *n bytes, 0 once the early data is over (the
+  // handshake goes on as usual), -1 for SSLResult(ssl, 0) (want read, failure).
+  int EarlyRead(SSL* ssl, unsigned char* dst, size_t cap, size_t* n);
+
  private:
   Napi::Value Handshake(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
@@ -161,6 +169,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // *status (left alone on success); false with the JS exception pending.
   bool HandshakeStep(Napi::Env env, SSL* ssl, int* status);
 
+
   // What the SSL holds that V8 cannot see, reported with napi_adjust_external_memory so that the
   // GC runs as often as that memory needs: an SSL in use (measured on OpenSSL 3.0: about 50 KiB
   // for a server connection that failed in its handshake: record buffers, handshake message
@@ -175,6 +184,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   int last_status_ = 0;
   size_t last_written_ = 0;
   bool handshake_seen_ = false;  // feed(): the first handshake has completed
+  enum class Early : unsigned char { kUndecided, kReading, kDone };
+  Early early_ = Early::kUndecided;  // ReadsEarlyData
 };
 
 // Argument 0 of a free function on SSL objects is a live Context (when `context_ok`) or

@@ -494,6 +494,14 @@ Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return ThrowStateError(env, "No event loop");
 
+  // Ciphertext OpenSSL already produced in memory (a client's ClientHello with early data) goes
+  // out first.
+  std::vector<unsigned char> produced;
+  if (BIO* before = SSL_get_wbio(ssl); before != nullptr && BIO_ctrl_pending(before) > 0) {
+    produced.resize(BIO_ctrl_pending(before));
+    if (BIO_read(before, produced.data(), static_cast<int>(produced.size())) != static_cast<int>(produced.size()))
+      return ThrowOpenSSL(env, "BIO_read");
+  }
   const int dup_fd = ::fcntl(static_cast<int>(fd), F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) return ThrowSysCallError(env, errno);
   auto* transport = new FdTransport();
@@ -517,6 +525,7 @@ Napi::Value SocketIo::Attach(const Napi::CallbackInfo& info) {
     ::close(dup_fd);
     return ThrowSysCallError(env, -rc);
   }
+  transport->out = std::move(produced);
   c->UseTransport(bio);  // the SSL owns the BIO, the BIO owns the transport
   // Read ahead (into OpenSSL's default record buffer): one recv() per record instead of two.
   SSL_set_read_ahead(ssl, 1);
@@ -726,6 +735,15 @@ void SocketIo::OnPoll(void* poll, int status, int events) {
 
 void SocketIo::Advance(Napi::Env env) {
   if (closed_) return;
+  // A server's 0-RTT: the client's early data comes out as data (before kSecure) until it ends.
+  if (!handshake_done_ && !read_done_ && conn_->ReadsEarlyData(ssl_)) {
+    ReadLoop(env);
+    if (closed_) return;
+    if (read_done_ || conn_->ReadsEarlyData(ssl_)) {
+      Flush(env);
+      return;
+    }
+  }
   if (!handshake_done_ && !read_done_) {
     int ret = 0;
     int e = kSSLOk;
@@ -815,6 +833,8 @@ void SocketIo::ReadLoop(Napi::Env env) {
     int ret = 1;
     int e = kSSLOk;
     bool caught_up = false;  // the socket and OpenSSL's buffers are empty: wait for the next poll
+    // Before the handshake this reads a server's early data (Advance); its end returns there.
+    const bool early = !handshake_done_;
     Napi::Value error;
     {
       // Until the bytes are claimed, callbacks that run inside SSL_read (and may drive
@@ -825,7 +845,16 @@ void SocketIo::ReadLoop(Napi::Env env) {
       ClearErrors();
       while (total < cap) {
         size_t got = 0;
-        ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
+        if (early) {
+          const int r = conn_->EarlyRead(ssl_, base + total, cap - total, &got);
+          ret = r < 0 ? 0 : 1;
+          if (r == 0) {
+            caught_up = true;
+            break;
+          }
+        } else {
+          ret = SSL_read_ex(ssl_, base + total, cap - total, &got);
+        }
         if (ret != 1) {
           e = SSLResult(ssl_, ret);
           break;
@@ -853,7 +882,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
             ClearErrors();
             ThrowSysCallError(env, transport_->err);
           } else {
-            ThrowSSLError(env, ssl_, ret, "SSL_read");
+            ThrowSSLError(env, ssl_, ret, early ? "SSL_read_early_data" : "SSL_read");
           }
           error = TakeException(env);
         }
@@ -874,6 +903,7 @@ void SocketIo::ReadLoop(Napi::Env env) {
       return;
     }
     if (ret == 1 && caught_up) return;  // level-triggered polling calls again when more comes
+    if (early && !conn_->ReadsEarlyData(ssl_)) return;  // early data is over: Advance goes on
     if (ret == 1) continue;  // the slab filled up: there may be more
     if (e == kSSLZeroReturn) {
       read_done_ = true;
