@@ -4,7 +4,7 @@
 // round and the verdict: the largest RSS after the warm-up rounds within 10% of the warm level.
 //
 //   node bench/flood.js [--server socket|memory|both] [--failing 50000] [--good 50000]
-//                       [--rounds 10] [--concurrency 32]
+//                       [--rounds 10] [--concurrency 32]   (--help)
 //   npm run flood -- --server socket --failing 10000 --good 10000
 //
 // Servers (each in a child process of its own, 127.0.0.1 only, its RSS its own):
@@ -21,34 +21,26 @@ import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { SSL, crypto as ossl } from '../dist/index.js';
+import { parseCli } from './impl/common.js';
 
 const HOST = '127.0.0.1';
-const { values: opts } = parseArgs({
-  options: {
-    server: { type: 'string', default: 'both' },
-    failing: { type: 'string', default: '50000' },
-    good: { type: 'string', default: '50000' },
-    rounds: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '32' },
-    child: { type: 'string' },
-    help: { type: 'boolean', default: false },
+const opts = parseCli(
+  `Usage: node bench/flood.js [options]   (npm run flood -- [options])
+
+Does a long-lived server's memory stay flat under rounds of failing clients mixed with good ones?
+Prints the server's RSS after every round; exit code 0 when it stays within 10% of the warm level
+and every client got its alert or echo.`,
+  {
+    server: { type: 'string', choices: ['socket', 'memory', 'both'], default: 'both', help: 'SSL.createServer, a memory-BIO Connection per net.Socket, or both' },
+    failing: { type: 'count', default: 50000, help: 'failing clients in all: bad ClientHellos' },
+    good: { type: 'count', default: 50000, help: 'good clients in all: a handshake, one echo' },
+    rounds: { type: 'int', default: 10, help: 'rounds, RSS after each; at least 2' },
+    concurrency: { type: 'int', default: 32, help: 'clients at a time' },
+    child: { type: 'string', choices: ['socket', 'memory'], hidden: true }, // the server process
   },
-  strict: true,
-});
-if (opts.help) {
-  console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.slice(3)).join('\n'));
-  process.exit(0);
-}
-const count = (name) => {
-  const v = Number(opts[name]);
-  if (!Number.isInteger(v) || v < 0) {
-    console.error(`--${name} must be a non-negative integer`);
-    process.exit(2);
-  }
-  return v;
-};
+);
+// The addon once the command line is good: --help and usage errors need no build.
+const { SSL, crypto: ossl } = await import('../dist/index.js');
 
 // ------------------------------------------------------------------------------------------------
 // The server (child process)
@@ -81,7 +73,7 @@ async function serve(kind) {
       s.pipe(s);
     });
     srv.on('tlsClientError', () => stats.failures++);
-  } else if (kind === 'memory') {
+  } else {
     srv = net.createServer((sock) => {
       const conn = new SSL.Connection(context);
       conn.setAcceptState();
@@ -118,9 +110,6 @@ async function serve(kind) {
       });
       sock.on('end', () => sock.end());
     });
-  } else {
-    console.error(`--server must be socket, memory or both`);
-    process.exit(2);
   }
   srv.listen(0, HOST);
   await new Promise((r) => srv.once('listening', r));
@@ -222,15 +211,9 @@ async function flood(kind, failing, good, rounds, concurrency) {
 
 async function main() {
   const kinds = opts.server === 'both' ? ['socket', 'memory'] : [opts.server];
-  for (const k of kinds) {
-    if (k !== 'socket' && k !== 'memory') {
-      console.error('--server must be socket, memory or both');
-      process.exit(2);
-    }
-  }
-  const rounds = Math.max(2, count('rounds'));
+  const rounds = Math.max(2, opts.rounds);
   let ok = true;
-  for (const k of kinds) ok = (await flood(k, count('failing'), count('good'), rounds, Math.max(1, count('concurrency')))) && ok;
+  for (const k of kinds) ok = (await flood(k, opts.failing, opts.good, rounds, opts.concurrency)) && ok;
   process.exit(ok ? 0 : 1);
 }
 

@@ -4,25 +4,17 @@
 // run for openssl-napi, node:tls / node:https and the C references (openssl s_server / s_time and
 // the C loop of bench/c/ceiling.c), several runs alternating the order, medians and run-by-run
 // ratios. `wrk` is the HTTP load generator (scripts/bench-setup.sh installs it from Debian).
-// Usage: npm run bench:net [-- --quick] [--lines a,b] [--runs N] [--seconds S]
+// Usage: npm run bench:net [-- --quick] [--lines a,b] [--runs N] [--seconds S]   (--help for more)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildCeiling, makeFixtures, parseJson, readBuildConfig } from './impl/common.js';
+import { buildCeiling, CLIENT_CPU, makeFixtures, onCpu as on, parseCli, parseJson, progress, readBuildConfig, SERVER_CPU } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const quick = args.includes('--quick');
-const runs = Number(opt('runs', quick ? 1 : 3));
-const seconds = Number(opt('seconds', quick ? 2 : 5));
 
 /** wrk from Debian's packages, installed on first use when we may (root, apt-get). */
 function ensureWrk() {
@@ -34,12 +26,6 @@ function ensureWrk() {
   }
   throw new Error('bench/net.js needs wrk (Debian: apt-get install wrk)');
 }
-
-const ncpu = os.cpus().length;
-const SERVER_CPU = String(ncpu - 1);
-const CLIENT_CPU = '0';
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const on = (cpu, cmd, argv) => (hasTaskset ? ['taskset', ['-c', cpu, cmd, ...argv]] : [cmd, argv]);
 
 /**
  * Every line: who is compared with whom, and the goal. `a` is the binding's side, `refs` the
@@ -56,6 +42,23 @@ export const LINES = [
   { id: 'bulk-aesgcm', title: 'bulk AES-128-GCM, server to client', kind: 'bulk', vs: 'c', goal: 0.95 },
   { id: 'bulk-chacha', title: 'bulk ChaCha20-Poly1305, server to client', kind: 'bulk', vs: 'c', goal: 0.95 },
 ];
+
+const opts = parseCli(
+  `Usage: node bench/net.js [options]   (npm run bench:net -- [options])
+
+The deployment benchmark: server and client as two processes on two cores, over loopback TCP, for
+openssl-napi, node:tls / node:https and the C references; writes bench/results/net-latest.{json,md}
+(net-quick.* with --quick).`,
+  {
+    quick: { type: 'boolean', help: 'one run of 2 s per implementation, 1 s server warm-up' },
+    lines: { type: 'list', choices: LINES.map((l) => l.id), help: `only these lines: ${LINES.map((l) => l.id).join(', ')}` },
+    runs: { type: 'int', help: 'runs per implementation (default 3; 1 with --quick)' },
+    seconds: { type: 'number', help: 'seconds per run (default 5; 2 with --quick)' },
+  },
+);
+const quick = opts.quick;
+const runs = opts.runs ?? (quick ? 1 : 3);
+const seconds = opts.seconds ?? (quick ? 2 : 5);
 
 const fixturesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onapi-net-'));
 makeFixtures(fixturesDir);
@@ -239,18 +242,19 @@ const pct = (x) => (x === undefined ? '—' : `${Math.round(x * 100)}%`);
 
 async function main() {
   ensureWrk();
-  const only = opt('lines', null)?.split(',');
-  const lines = LINES.filter((l) => !only || only.includes(l.id));
+  const lines = LINES.filter((l) => !opts.lines || opts.lines.includes(l.id));
   const results = [];
-  for (const line of lines) {
+  for (const [n, line] of lines.entries()) {
+    const at = `[${n + 1}/${lines.length}] ${line.id}`;
     const impls = implsOf(line);
     const samples = Object.fromEntries(impls.map((i) => [i, []]));
     for (let r = 0; r < runs; r++) {
       // The order alternates run by run, so a drift of the machine's speed favours no side.
       for (const impl of r % 2 ? [...impls].reverse() : impls) {
+        progress(`${at} run ${r + 1}/${runs} ${impl}`);
         const s = await measure(line, impl);
         samples[impl].push(s);
-        if (s.error) console.error(`${line.id} ${impl}: ${s.error}`);
+        if (s.error) progress(`${at} ${impl}: ${s.error}`, { done: true });
       }
     }
     const med = (impl, key = 'rate') => {
@@ -280,10 +284,10 @@ async function main() {
       res.cpuMet = res.cpuRatio != null && res.cpuRatio <= line.cpu;
     }
     results.push(res);
-    console.error(`${line.id}: ${impls.map((i) => `${i} ${fmt(res.rates[i])}`).join(', ')} ${res.unit}; binding/${line.vs} ${fmt(ratio)}` +
+    progress(`${at}: ${impls.map((i) => `${i} ${fmt(res.rates[i])}`).join(', ')} ${res.unit}; binding/${line.vs} ${fmt(ratio)}` +
       (res.resumed ? `; resumed binding ${pct(res.resumed.binding)} node ${pct(res.resumed.node)}` : '') +
       (res.cpuPerRequestUs ? `; server CPU/request ${fmt(res.cpuPerRequestUs.binding)} vs ${fmt(res.cpuPerRequestUs.node)} µs, busy ${pct(res.serverBusy.binding)} vs ${pct(res.serverBusy.node)}` : '') +
-      (res.cpuRatio ? `; server CPU/handshake ${fmt(res.cpuPerHandshakeUs.binding)} vs ${fmt(res.cpuPerHandshakeUs[line.vs])} µs (${fmt(res.cpuRatio)}x)` : ''));
+      (res.cpuRatio ? `; server CPU/handshake ${fmt(res.cpuPerHandshakeUs.binding)} vs ${fmt(res.cpuPerHandshakeUs[line.vs])} µs (${fmt(res.cpuRatio)}x)` : ''), { done: true });
   }
   writeReport(results);
 }
@@ -291,7 +295,7 @@ async function main() {
 function writeReport(results) {
   const out = path.join(here, 'results', quick ? 'net-quick' : 'net-latest');
   const version = JSON.parse(execFileSync(process.execPath, ['-e', "import('./dist/index.js').then(m => console.log(JSON.stringify(m.version())))"], { cwd: root, encoding: 'utf8' }));
-  const head = `${new Date().toISOString()} · ${os.cpus()[0].model.trim().split(' ').slice(0, 2).join(' ')} x${ncpu} · Node ${process.version} · binding on ${version.openssl ?? JSON.stringify(version)} · server on core ${SERVER_CPU}, client on core ${CLIENT_CPU} · ${runs} run(s) × ${seconds}s, medians; ratios are medians of run-by-run pairs.`;
+  const head = `${new Date().toISOString()} · ${os.cpus()[0].model.trim().split(' ').slice(0, 2).join(' ')} x${os.cpus().length} · Node ${process.version} · binding on ${version.openssl ?? JSON.stringify(version)} · server on core ${SERVER_CPU}, client on core ${CLIENT_CPU} · ${runs} run(s) × ${seconds}s, medians; ratios are medians of run-by-run pairs.`;
   const rows = results.map((r) => {
     const others = Object.entries(r.rates).filter(([i]) => i !== 'binding').map(([i, v]) => `${i} ${fmt(v)}`).join(', ');
     const extra = [r.resumed ? `resumed: binding ${pct(r.resumed.binding)}, node ${pct(r.resumed.node)}` : '',

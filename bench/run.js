@@ -2,64 +2,70 @@
 // The benchmark suite: each line measured side by side in one run for openssl-napi, node:tls /
 // node:crypto, and a C loop over the same OpenSSL the addon links (the ceiling). Several runs after
 // a warm-up; the median with min-max; ratios binding/C and binding/node computed pair by pair.
-// Usage: npm run bench [-- --quick] [--lines a,b] [--runs N] [--seconds S]
+// Usage: npm run bench [-- --quick] [--lines a,b] [--runs N] [--seconds S]   (--help for more)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCeiling, makeFixtures, parseJson } from './impl/common.js';
+import { buildCeiling, canPin, CLIENT_CPU, makeFixtures, onCpu, parseCli, parseJson, progress, SERVER_CPU } from './impl/common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const quick = flag('quick');
 
-/** Every line: its goal (binding/C ratio, or vs node), unit, and whether it runs on one pinned core. */
+/**
+ * Every line: its goal (binding/C ratio, or vs node), unit, and how it runs: in memory on one
+ * pinned core, or over loopback TCP (`tcp`) with server and client as two processes on two cores.
+ */
 export const LINES = [
   { id: 'hs13-ecdsa', title: 'TLS 1.3 ECDSA P-256 full handshakes, in memory', goal: 0.9 },
   { id: 'hs12-rsa', title: 'TLS 1.2 ECDHE-RSA-2048 full handshakes, in memory', goal: 0.9 },
-  { id: 'resume13', title: 'TLS 1.3 ticket resumption, in memory', goal: 0.9 },
-  { id: 'resume12-id', title: 'TLS 1.2 session-id resumption, in memory', goal: 0.75 },
-  { id: 'resume12-ticket', title: 'TLS 1.2 ticket resumption, in memory', goal: 0.75 },
+  { id: 'resume13', title: 'TLS 1.3 ECDSA P-256 ticket resumption, in memory', goal: 0.9 },
+  { id: 'resume12-id', title: 'TLS 1.2 ECDHE-RSA-2048 session-id resumption, in memory', goal: 0.75 },
+  { id: 'resume12-ticket', title: 'TLS 1.2 ECDHE-RSA-2048 ticket resumption, in memory', goal: 0.75 },
   { id: 'bulk-aesgcm', title: 'AES-128-GCM bulk, 16 KiB records, in memory', goal: 0.85 },
   { id: 'bulk-chacha', title: 'ChaCha20-Poly1305 bulk, 16 KiB records, in memory', goal: 0.85 },
-  { id: 'tcp-hs13', title: 'loopback TCP TLS 1.3 handshakes, SecureSocket', goal: null, vsNode: true, stime: true },
-  { id: 'tcp-bulk', title: 'loopback TCP bulk AES-GCM, SecureSocket, onread', goal: 0.95 },
+  { id: 'tcp-hs13', title: 'loopback TCP TLS 1.3 handshakes, SecureSocket, two cores', goal: null, vsNode: true, stime: true, tcp: true },
+  { id: 'tcp-bulk', title: 'loopback TCP bulk AES-GCM, SecureSocket, onread, two cores', goal: 0.95, tcp: true },
   // The same transfer read through 'data' events (a fresh Buffer per read): shown, no goal.
-  { id: 'tcp-bulk-events', title: 'loopback TCP bulk AES-GCM, SecureSocket, data events', goal: null, info: true },
+  { id: 'tcp-bulk-events', title: 'loopback TCP bulk AES-GCM, SecureSocket, data events, two cores', goal: null, info: true, tcp: true },
   { id: 'parse-pem', title: 'parse PEM certificate', goal: 0.9 },
-  { id: 'selfsigned-p256', title: 'self-signed P-256 certificate', goal: 0.9 },
+  { id: 'selfsigned-p256', title: 'self-signed P-256 certificate, to PEM', goal: 0.9 },
   { id: 'verify-chain', title: 'verify 3-certificate P-256 chain', goal: 0.95 },
   { id: 'memory', title: 'RSS over in-memory handshakes (flat within 10%)', goal: null, memory: true },
 ];
+
+const opts = parseCli(
+  `Usage: node bench/run.js [options]   (npm run bench -- [options])
+
+Measures each line for openssl-napi, node:tls / node:crypto and the C ceiling, side by side, and
+writes bench/results/latest.{json,md,svg} (quick.* with --quick, partial.* with --lines).`,
+  {
+    quick: { type: 'boolean', help: 'fewer, shorter runs (3 x 0.4 s): about a minute' },
+    lines: { type: 'list', choices: LINES.map((l) => l.id), help: `only these lines: ${LINES.map((l) => l.id).join(', ')}` },
+    runs: { type: 'int', help: 'runs per implementation (default 5; 3 with --quick)' },
+    seconds: { type: 'number', help: 'seconds per run (default 2; 0.4 with --quick)' },
+  },
+);
+const quick = opts.quick;
 
 // One set of keys and certificates for every implementation: the same bytes in, pair by pair.
 const fixturesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onapi-bench-'));
 makeFixtures(fixturesDir);
 process.on('exit', () => fs.rmSync(fixturesDir, { recursive: true, force: true }));
 
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-function pinned(cmd, argv) {
-  // One core for every implementation, the same one, so the comparison is pair by pair.
-  return hasTaskset ? ['taskset', ['-c', String(os.cpus().length - 1), cmd, ...argv]] : [cmd, argv];
-}
-
-/** `openssl s_time -new` against `openssl s_server` (the same OpenSSL CLI as the binding when it has one). */
+/**
+ * `openssl s_time -new` against `openssl s_server` (the same OpenSSL CLI as the binding when it
+ * has one), each on its core. s_time verifies the chain against the CA (but has no SNI or host check).
+ */
 function runStime(seconds, ceiling) {
   const cli = fs.existsSync(path.join(ceiling.cfg.libdir, '..', 'bin', 'openssl')) ? path.join(ceiling.cfg.libdir, '..', 'bin', 'openssl') : 'openssl';
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const [scmd, sargs] = pinned(cli, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', path.join(fixturesDir, 'ec-cert.pem'), '-key', path.join(fixturesDir, 'ec-key.pem'), '-tls1_3', '-naccept', '1000000', '-quiet']);
-  const server = spawn(scmd, sargs, { stdio: 'ignore' });
+  const cert = path.join(fixturesDir, 'ec-cert.pem');
+  const server = spawn(...onCpu(SERVER_CPU, cli, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert, '-key', path.join(fixturesDir, 'ec-key.pem'), '-tls1_3', '-naccept', '1000000', '-quiet']), { stdio: 'ignore' });
   try {
     spawnSync('sleep', ['0.3']);
     // s_time's first line divides by its own user CPU time; the fair rate is per wall-clock second
-    const [cmd, argv] = pinned(cli, ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-tls1_3', '-time', String(Math.max(2, Math.round(seconds)))]);
+    const [cmd, argv] = onCpu(CLIENT_CPU, cli, ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-tls1_3', '-CAfile', cert, '-time', String(Math.max(2, Math.round(seconds)))]);
     // (its "real seconds" are whole seconds, so the wall clock is taken here).
     const t0 = process.hrtime.bigint();
     const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 120_000 });
@@ -73,14 +79,20 @@ function runStime(seconds, ceiling) {
   }
 }
 
+/**
+ * One run of one implementation. In memory, every implementation on the same one core, so the
+ * comparison is pair by pair. Over TCP, the client on the client core and its server on the other
+ * (the JS implementations start their own server, common.js tcpLine; the C loop forks it).
+ */
 function runImpl(impl, line, seconds, ceiling) {
   if (impl === 'stime') return runStime(seconds, ceiling);
+  const cpu = line.tcp ? CLIENT_CPU : SERVER_CPU;
   const [cmd, argv] =
     impl === 'c'
-      ? pinned(ceiling.bin, [line, String(seconds), fixturesDir])
-      : pinned(process.execPath, [path.join(here, 'impl', `${impl}.js`), line, String(seconds)]);
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000, env: { ...process.env, BENCH_FIXTURES: fixturesDir } });
-  return parseJson(r);
+      ? onCpu(cpu, ceiling.bin, [line.id, String(seconds), fixturesDir])
+      : onCpu(cpu, process.execPath, [path.join(here, 'impl', `${impl}.js`), line.id, String(seconds)]);
+  const env = { ...process.env, BENCH_FIXTURES: fixturesDir, ...(line.tcp && { CEILING_SERVER_CPU: SERVER_CPU, CEILING_CLIENT_CPU: CLIENT_CPU }) };
+  return parseJson(spawnSync(cmd, argv, { encoding: 'utf8', timeout: 600_000, env }));
 }
 
 const median = (xs) => {
@@ -122,22 +134,25 @@ function runOrder(line, impls, r) {
 }
 
 function main() {
-  const runs = Number(opt('runs', quick ? 3 : 5));
-  const seconds = Number(opt('seconds', quick ? 0.4 : 2));
-  const only = opt('lines', '') ? opt('lines', '').split(',') : null;
+  const runs = opts.runs ?? (quick ? 3 : 5);
+  const seconds = opts.seconds ?? (quick ? 0.4 : 2);
   const ceiling = buildCeiling();
-  const lines = LINES.filter((l) => !only || only.includes(l.id));
+  const lines = LINES.filter((l) => !opts.lines || opts.lines.includes(l.id));
   const results = [];
   const started = Date.now();
-  process.stderr.write(`openssl-napi bench: ${runs} runs x ${seconds}s per implementation after a warm-up; OpenSSL ${ceiling.cfg.version} (${ceiling.cfg.linkage}); node:tls on ${process.versions.openssl}\n`);
-  for (const line of lines) {
+  process.stderr.write(`openssl-napi bench: ${lines.length} lines, ${runs} runs x ${seconds}s per implementation after a warm-up; OpenSSL ${ceiling.cfg.version} (${ceiling.cfg.linkage}); node:tls on ${process.versions.openssl}\n`);
+  for (const [n, line] of lines.entries()) {
+    const at = `[${n + 1}/${lines.length}] ${line.id.padEnd(16)}`;
     const samples = { binding: [], node: [], c: [], stime: [] };
     const impls = line.memory ? ['binding', 'node'] : line.stime ? ['binding', 'node', 'c', 'stime'] : ['binding', 'node', 'c'];
-    for (const impl of impls) runImpl(impl, line.id, Math.min(seconds, 0.2), ceiling); // warm-up (disk cache, CPU clocks)
+    for (const impl of impls) {
+      progress(`${at} warm-up ${impl}`);
+      runImpl(impl, line, Math.min(seconds, 0.2), ceiling); // disk cache, CPU clocks
+    }
     for (let r = 0; r < runs; r++) {
       for (const impl of runOrder(line, impls, r)) {
-        process.stderr.write(`\r  ${line.id.padEnd(16)} run ${r + 1}/${runs} ${impl.padEnd(8)}`);
-        samples[impl].push(runImpl(impl, line.id, seconds, ceiling));
+        progress(`${at} run ${r + 1}/${runs} ${impl}`);
+        samples[impl].push(runImpl(impl, line, seconds, ceiling));
       }
     }
     const entry = { ...line, binding: summarize(samples.binding), node: summarize(samples.node), c: summarize(samples.c) };
@@ -158,7 +173,8 @@ function main() {
         ? entry.ratioNode !== null && entry.ratioNode >= 1 && (!line.stime || (entry.ratioStime ?? 0) >= 1)
         : entry.ratioC !== null && entry.goal !== null && entry.ratioC >= entry.goal;
     results.push(entry);
-    process.stderr.write(`\r  ${line.id.padEnd(16)} binding ${fmt(entry.binding.median)} ${entry.binding.unit ?? ''}  x${fmt(entry.ratioC)} of C  x${fmt(entry.ratioNode)} of node${' '.repeat(10)}\n`);
+    const errors = impls.filter((i) => entry[i].error).map((i) => `${i}: ${entry[i].error}`);
+    progress(`${at} binding ${fmt(entry.binding.median)} ${entry.binding.unit ?? ''}  x${fmt(entry.ratioC)} of C  x${fmt(entry.ratioNode)} of node${errors.length ? `  (${errors.join('; ')})` : ''}`, { done: true });
   }
   const meta = {
     date: new Date().toISOString(),
@@ -170,14 +186,14 @@ function main() {
     nodeOpenssl: process.versions.openssl,
     bindingOpenssl: ceiling.cfg.version,
     linkage: ceiling.cfg.linkage,
-    pinned: hasTaskset,
+    pinned: canPin(),
     durationSeconds: (Date.now() - started) / 1000,
   };
   const outDir = path.join(here, 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const stem = only ? 'partial' : quick ? 'quick' : 'latest';
+  const stem = opts.lines ? 'partial' : quick ? 'quick' : 'latest';
   fs.writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify({ meta, results }, null, 2) + '\n');
-  fs.writeFileSync(path.join(outDir, `${stem}.md`), markdown(meta, results));
+  fs.writeFileSync(path.join(outDir, `${stem}.md`), markdown(meta, results, stem));
   fs.writeFileSync(path.join(outDir, `${stem}.svg`), svg(meta, results));
   console.log(table(results));
   console.log(`\nwrote bench/results/${stem}.{json,md,svg} in ${meta.durationSeconds.toFixed(0)} s`);
@@ -202,17 +218,17 @@ function table(results) {
   return rows.map((r, j) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ') + (j === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
 }
 
-function markdown(meta, results) {
+function markdown(meta, results, stem) {
   const lines = [
     `# openssl-napi benchmark${meta.quick ? ' (quick)' : ''}`,
     '',
-    `${meta.date} · ${meta.machine} · Node ${meta.node} (node:tls on OpenSSL ${meta.nodeOpenssl}) · binding and C on OpenSSL ${meta.bindingOpenssl} (${meta.linkage}) · ${meta.runs} runs × ${meta.seconds}s after a warm-up${meta.pinned ? ', pinned to one core' : ''}. Median (min–max); ratios are medians of run-by-run pairs.`,
+    `${meta.date} · ${meta.machine} · Node ${meta.node} (node:tls on OpenSSL ${meta.nodeOpenssl}) · binding and C on OpenSSL ${meta.bindingOpenssl} (${meta.linkage}) · ${meta.runs} runs × ${meta.seconds}s after a warm-up${meta.pinned ? '; in memory pinned to one core, over TCP server and client on two' : ''}. Median (min–max); ratios are medians of run-by-run pairs.`,
     '',
     `| ${HEAD.join(' | ')} |`,
     `|${HEAD.map(() => '---').join('|')}|`,
     ...results.map((r) => `| ${row(r).join(' | ')} |`),
     '',
-    '![ratios](latest.svg)',
+    `![ratios](${stem}.svg)`,
     '',
   ];
   return lines.join('\n');

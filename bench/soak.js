@@ -3,7 +3,7 @@
 // and faulty ones, for a fixed time, reporting the server's health as it goes.
 //
 //   node bench/soak.js [--minutes 10] [--interval 30] [--concurrency 16] [--idle-clients 4]
-//                      [--handshake-timeout 3] [--max-clients N] [--key ec|rsa]
+//                      [--handshake-timeout 3] [--max-clients N] [--key ec|rsa]   (--help)
 //   npm run soak -- --minutes 1 --interval 10
 //
 // The server runs in a child process (this file with --server), so its RSS and open descriptors
@@ -32,38 +32,43 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { SSL, WantReadError, crypto as ossl } from '../dist/index.js';
+import { parseCli, usageError } from './impl/common.js';
 
 const HOST = '127.0.0.1'; // loopback only, server and clients
 
-const args = process.argv.slice(2);
-function opt(name, dflt) {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < 0) {
-    console.error(`--${name} needs a non-negative number`);
-    process.exit(2);
-  }
-  return v;
-}
-function optStr(name, dflt) {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args[i + 1];
-}
+const args = process.argv.slice(2); // handed on to the server process
+const MAX_MINUTES = 24 * 60;
+const opts = parseCli(
+  `Usage: node bench/soak.js [options]   (npm run soak -- [options])
 
-const MINUTES = opt('minutes', 10);
-const INTERVAL_S = Math.max(1, opt('interval', 30));
-const CONCURRENCY = Math.max(1, Math.floor(opt('concurrency', 16)));
-const IDLE_CLIENTS = Math.floor(opt('idle-clients', 4));
-const HANDSHAKE_TIMEOUT_S = opt('handshake-timeout', 3);
-const MAX_CLIENTS = opt('max-clients', Infinity);
-const KEY = optStr('key', 'ec');
+A loopback TLS server under a steady mix of good and faulty clients for a fixed time, reporting its
+RSS, heap, open fds and errors every interval; exit code 0 when there were no errors.`,
+  {
+    minutes: { type: 'number', default: 10, help: `how long to run, at most ${MAX_MINUTES}` },
+    interval: { type: 'number', default: 30, help: 'seconds between reports, at least 1' },
+    concurrency: { type: 'int', default: 16, help: 'slots busy with short clients, good and faulty' },
+    'idle-clients': { type: 'count', default: 4, help: 'slots busy with stalled clients: half a ClientHello, or silent' },
+    'handshake-timeout': { type: 'number', default: 3, help: "seconds: the server's handshake timeout" },
+    'max-clients': { type: 'int', help: 'stop after this many clients (default no limit)' },
+    key: { type: 'string', choices: ['ec', 'rsa'], default: 'ec', help: "the server's key: ec (P-256) or rsa (2048)" },
+    server: { type: 'boolean', hidden: true }, // the server process
+  },
+);
+if (opts.minutes > MAX_MINUTES) usageError(`--minutes must be at most ${MAX_MINUTES}`);
+// The addon once the command line is good: --help and usage errors need no build.
+const { SSL, WantReadError, crypto: ossl } = await import('../dist/index.js');
+
+const MINUTES = opts.minutes;
+const INTERVAL_S = Math.max(1, opts.interval);
+const CONCURRENCY = opts.concurrency;
+const IDLE_CLIENTS = opts['idle-clients'];
+const HANDSHAKE_TIMEOUT_S = opts['handshake-timeout'];
+const MAX_CLIENTS = opts['max-clients'] ?? Infinity;
+const KEY = opts.key;
 const GOOD_TIMEOUT_MS = 15_000; // a good client that takes longer is an error
 const GIVE_UP_MS = HANDSHAKE_TIMEOUT_S * 1000 + 5_000; // a stalled client's wait for the server
-const MAX_MINUTES = 24 * 60;
 
-if (args.includes('--server')) await server();
+if (opts.server) await server();
 else await loadGenerator();
 
 // ------------------------------------------------------------------------------------------------
@@ -137,10 +142,6 @@ async function server() {
 // Load generator (this process)
 
 async function loadGenerator() {
-  if (MINUTES <= 0 || MINUTES > MAX_MINUTES) {
-    console.error(`--minutes must be in (0, ${MAX_MINUTES}]`);
-    process.exit(2);
-  }
   const started = Date.now();
   const deadline = started + MINUTES * 60_000;
 

@@ -1,7 +1,9 @@
 /* The C ceiling: the same work as the binding's benchmark lines, as a plain C loop over the same
- * OpenSSL the addon links. Usage: ceiling LINE SECONDS   -> prints one JSON object.
+ * OpenSSL the addon links. Usage: ceiling LINE SECONDS [FIXTURES_DIR]  -> prints one JSON object.
  * Lines: hs13-ecdsa hs12-rsa resume13 resume12-id resume12-ticket bulk-aesgcm bulk-chacha
- *        parse-pem selfsigned-p256 verify-chain */
+ *        tcp-hs13 tcp-bulk tcp-bulk-events tcp-bulk-chacha parse-pem selfsigned-p256 verify-chain
+ * Every client verifies the server's chain against the CA, checks the host name and sends SNI,
+ * as the binding's and node:tls's do (bench/impl/common.js: SERVER_NAME). */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <openssl/err.h>
@@ -72,6 +74,10 @@ static EVP_PKEY *load_key(const char *name) {
   return k;
 }
 
+static const char server_name[] = "bench.local";
+
+/* A line's contexts, made once per process: the identity parsed once, and (self-signed) the
+ * client's CA. */
 static ctxs make_ctxs(int rsa, int version) {
   ctxs c;
   EVP_PKEY *k = load_key(rsa ? "rsa-key.pem" : "ec-key.pem");
@@ -81,6 +87,8 @@ static ctxs make_ctxs(int rsa, int version) {
   if (!c.server || !c.client) die("SSL_CTX_new");
   SSL_CTX_use_certificate(c.server, x);
   SSL_CTX_use_PrivateKey(c.server, k);
+  SSL_CTX_set_verify(c.client, SSL_VERIFY_PEER, NULL);
+  if (X509_STORE_add_cert(SSL_CTX_get_cert_store(c.client), x) != 1) die("X509_STORE_add_cert");
   SSL_CTX_set_min_proto_version(c.server, version);
   SSL_CTX_set_max_proto_version(c.server, version);
   SSL_CTX_set_min_proto_version(c.client, version);
@@ -94,6 +102,13 @@ static ctxs make_ctxs(int rsa, int version) {
   return c;
 }
 
+/* A client connection: SNI, and the host name its peer's certificate must carry. */
+static SSL *new_client(SSL_CTX *ctx) {
+  SSL *ssl = SSL_new(ctx);
+  if (!ssl || SSL_set_tlsext_host_name(ssl, server_name) != 1 || SSL_set1_host(ssl, server_name) != 1) die("client SSL");
+  return ssl;
+}
+
 typedef struct {
   SSL *ssl;
   BIO *rbio, *wbio;
@@ -101,7 +116,7 @@ typedef struct {
 
 static end make_end(SSL_CTX *ctx, int server) {
   end e;
-  e.ssl = SSL_new(ctx);
+  e.ssl = server ? SSL_new(ctx) : new_client(ctx);
   e.rbio = BIO_new(BIO_s_mem());
   e.wbio = BIO_new(BIO_s_mem());
   SSL_set_bio(e.ssl, e.rbio, e.wbio);
@@ -124,6 +139,15 @@ static int move(end *from, end *to) {
   return moved;
 }
 
+/* Reads until the client wants more: TLS 1.3 tickets arrive after the handshake. */
+static void read_tickets(end *c) {
+  unsigned char b[16];
+  int r;
+  while ((r = SSL_read(c->ssl, b, sizeof b)) > 0);
+  if (SSL_get_error(c->ssl, r) != SSL_ERROR_WANT_READ) die("ticket read");
+}
+
+/* A handshake, then the client reads what the server sent after it (TLS 1.3 tickets). */
 static void handshake(end *c, end *s) {
   int cdone = 0, sdone = 0;
   for (int i = 0; i < 100 && !(cdone && sdone); i++) {
@@ -141,13 +165,7 @@ static void handshake(end *c, end *s) {
     move(s, c);
   }
   if (!(cdone && sdone)) die("handshake loop");
-}
-
-/* TLS 1.3 tickets arrive after the handshake: let the client read them. */
-static void read_tickets(end *c) {
-  unsigned char b[16];
-  int r = SSL_read(c->ssl, b, sizeof b);
-  if (r <= 0 && SSL_get_error(c->ssl, r) != SSL_ERROR_WANT_READ) die("ticket read");
+  read_tickets(c);
 }
 
 /* A quiet shutdown: without it SSL_free marks the session not resumable. */
@@ -164,7 +182,6 @@ static void run_handshakes(const char *line, int rsa, int version, int resume, i
   if (resume) {
     end c = make_end(cx.client, 0), s = make_end(cx.server, 1);
     handshake(&c, &s);
-    if (version == TLS1_3_VERSION) read_tickets(&c);
     sess = SSL_get1_session(c.ssl);
     free_end(&c);
     free_end(&s);
@@ -179,7 +196,6 @@ static void run_handshakes(const char *line, int rsa, int version, int resume, i
       reused += SSL_session_reused(c.ssl);
       if (resume && version == TLS1_3_VERSION) {
         /* TLS 1.3 clients use each ticket once: resume with the newest. */
-        read_tickets(&c);
         SSL_SESSION_free(sess);
         sess = SSL_get1_session(c.ssl);
       }
@@ -265,6 +281,9 @@ static void run_selfsigned(double seconds) {
       X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365);
       X509_set_pubkey(x, k);
       if (!X509_sign(x, k, EVP_sha256())) die("X509_sign");
+      BIO *pem = BIO_new(BIO_s_mem());
+      if (!PEM_write_bio_X509(pem, x)) die("PEM_write_bio_X509");
+      BIO_free(pem);
       X509_free(x);
       ops++;
     }
@@ -377,7 +396,7 @@ static void run_tcp(const char *line, int bulk, double seconds) {
   double t0 = now(), t1;
   if (bulk) {
     int fd = tcp_connect(port);
-    SSL *ssl = SSL_new(cx.client);
+    SSL *ssl = new_client(cx.client);
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) != 1) die("SSL_connect");
     static unsigned char chunk[256 * 1024];
@@ -401,7 +420,7 @@ static void run_tcp(const char *line, int bulk, double seconds) {
   } else {
     do {
       int fd = tcp_connect(port);
-      SSL *ssl = SSL_new(cx.client);
+      SSL *ssl = new_client(cx.client);
       SSL_set_fd(ssl, fd);
       if (SSL_connect(ssl) != 1) die("SSL_connect");
       SSL_free(ssl);
@@ -428,8 +447,8 @@ int main(int argc, char **argv) {
   if (!strcmp(line, "hs13-ecdsa")) run_handshakes(line, 0, TLS1_3_VERSION, 0, 1, seconds);
   else if (!strcmp(line, "hs12-rsa")) run_handshakes(line, 1, TLS1_2_VERSION, 0, 1, seconds);
   else if (!strcmp(line, "resume13")) run_handshakes(line, 0, TLS1_3_VERSION, 1, 1, seconds);
-  else if (!strcmp(line, "resume12-id")) run_handshakes(line, 0, TLS1_2_VERSION, 1, 0, seconds);
-  else if (!strcmp(line, "resume12-ticket")) run_handshakes(line, 0, TLS1_2_VERSION, 1, 1, seconds);
+  else if (!strcmp(line, "resume12-id")) run_handshakes(line, 1, TLS1_2_VERSION, 1, 0, seconds);
+  else if (!strcmp(line, "resume12-ticket")) run_handshakes(line, 1, TLS1_2_VERSION, 1, 1, seconds);
   else if (!strcmp(line, "bulk-aesgcm")) run_bulk(line, "TLS_AES_128_GCM_SHA256", seconds);
   else if (!strcmp(line, "bulk-chacha")) run_bulk(line, "TLS_CHACHA20_POLY1305_SHA256", seconds);
   else if (!strcmp(line, "tcp-hs13")) run_tcp(line, 0, seconds);

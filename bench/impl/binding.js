@@ -1,23 +1,27 @@
 // openssl-napi side of each benchmark line: the public API, used the way a user would.
 // BENCH_OPS=N runs exactly N operations instead of SECONDS (see common.js), for instruction counts.
 import { SSL, crypto } from '../../dist/index.js';
-import { chain as chainFixture, identity, report, tcpBulkLine, timed, timedSync } from './common.js';
+import { chain as chainFixture, identity, report, SERVER_NAME, TLS12_CIPHER, tcpLine, timedSync } from './common.js';
 
 const PEM = crypto.FILETYPE_PEM;
 
+/** A line's context, made once per process: the identity (or, for a client, its CA) parsed once. */
 function context(kind, version, { server, tickets = true } = {}) {
   const ctx = new SSL.Context(SSL.TLS_METHOD);
   ctx.setMinProtoVersion(version);
   ctx.setMaxProtoVersion(version);
+  const id = identity(kind);
   if (server) {
-    const id = identity(kind);
     ctx.useCertificate(crypto.loadCertificate(PEM, id.cert));
     ctx.usePrivatekey(crypto.loadPrivatekey(PEM, id.key));
     ctx.setSessionId(Buffer.from('bench'));
     if (!tickets) ctx.setOptions(SSL.OP_NO_TICKET);
   } else {
+    // A client as deployed: it verifies the server's chain against its CA (and, per connection, the host name).
+    ctx.setVerify(SSL.VERIFY_PEER);
+    ctx.getCertStore().addCert(crypto.loadCertificate(PEM, id.cert));
     ctx.setSessionCacheMode(SSL.SESS_CACHE_CLIENT);
-    if (version === SSL.TLS1_2_VERSION) ctx.setCipherList(kind === 'rsa' ? 'ECDHE-RSA-AES128-GCM-SHA256' : 'ECDHE-ECDSA-AES128-GCM-SHA256');
+    if (version === SSL.TLS1_2_VERSION) ctx.setCipherList(TLS12_CIPHER[kind]);
   }
   return ctx;
 }
@@ -87,21 +91,25 @@ function handshakeClassic(c, s) {
   if (!(cdone && sdone)) throw new Error('handshake did not finish');
 }
 
+const scratch = Buffer.alloc(16);
+/** The client reads what the server sent after the handshake (TLS 1.3 tickets) until it wants more. */
 function readTickets(c) {
-  try {
-    c.recv(16);
-  } catch (e) {
-    if (!(e instanceof SSL.WantReadError)) throw e;
-  }
+  let n;
+  while ((n = c.tryRecvInto(scratch)) > 0);
+  if (n !== SSL.STATUS_WANT_READ) throw new Error(`reading tickets: status ${n}`);
 }
 
 function pair(cctx, sctx, session) {
   const c = new SSL.Connection(cctx);
   c.setConnectState();
+  // SNI, and the name the server's certificate must carry: per connection, as a client sets them.
+  c.setTlsextHostName(SERVER_NAME);
+  c.setHost(SERVER_NAME);
   if (session) c.setSession(session);
   const s = new SSL.Connection(sctx);
   s.setAcceptState();
   handshake(c, s);
+  readTickets(c);
   return [c, s];
 }
 
@@ -121,11 +129,10 @@ function handshakes(line, kind, version, s) {
   }));
 }
 
-function resumptions(line, version, tickets, s) {
-  const sctx = context('ec', version, { server: true, tickets });
-  const cctx = context('ec', version, {});
+function resumptions(line, kind, version, tickets, s) {
+  const sctx = context(kind, version, { server: true, tickets });
+  const cctx = context(kind, version, {});
   let [c0, s0] = pair(cctx, sctx);
-  if (version === SSL.TLS1_3_VERSION) readTickets(c0);
   let session = c0.getSession();
   close(c0, s0);
   let missed = 0; // every handshake, warm-up included, must resume
@@ -136,7 +143,6 @@ function resumptions(line, version, tickets, s) {
       if (version === SSL.TLS1_3_VERSION) {
         // TLS 1.3 clients use each ticket once: resume with the newest, and release the old one
         // now rather than at the next GC (as the C loop's SSL_SESSION_free).
-        readTickets(c);
         const used = session;
         session = c.getSession();
         used.free();
@@ -198,52 +204,26 @@ async function memory(s) {
   console.log(JSON.stringify({ line: 'memory', handshakes: total, rssMB, growthPct, flat: Math.abs(growthPct) <= 10, rate: rssMB.at(-1), unit: 'MB' }));
 }
 
-function tlsContexts(kind) {
-  const sctx = context(kind, SSL.TLS1_3_VERSION, { server: true });
-  const cctx = context(kind, SSL.TLS1_3_VERSION, {});
-  return { sctx, cctx };
-}
-
-async function listen(server) {
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return server.address().port;
-}
-
-async function tcpHandshakes(s) {
-  const { sctx, cctx } = tlsContexts('ec');
-  const server = SSL.createServer({ context: sctx }, (sock) => {
-    sock.on('error', () => {});
-    sock.end();
-  });
-  const port = await listen(server);
-  const r = await timed(s, 1, () =>
-    new Promise((resolve, reject) => {
-      const c = SSL.connect({ context: cctx, port }, () => {
-        c.destroy();
-        resolve();
-      });
-      c.on('error', reject);
-    }),
-  );
-  server.close();
-  report('tcp-hs13', 'handshakes/s', r);
-}
-
-function tcpBulk(line, s) {
-  const { sctx, cctx } = tlsContexts('ec');
+/** The TCP lines (common.js): SecureSocket server and client, TLS 1.3 with AES-128-GCM. */
+function tcp(line, s, role) {
+  const sctx = context('ec', SSL.TLS1_3_VERSION, { server: true });
+  const cctx = context('ec', SSL.TLS1_3_VERSION, {});
   sctx.setTls13Ciphersuites('TLS_AES_128_GCM_SHA256');
-  return tcpBulkLine(line, s, (onSocket) => SSL.createServer({ context: sctx }, onSocket), (port, onread) => SSL.connect({ context: cctx, port, onread }));
+  return tcpLine(line, s, role, {
+    createServer: (onSocket) => SSL.createServer({ context: sctx }, onSocket),
+    connect: (port, onread, onSecure) => SSL.connect({ context: cctx, port, servername: SERVER_NAME, checkHost: true, onread }, onSecure),
+  });
 }
 
 const lines = {
-  'tcp-hs13': tcpHandshakes,
-  'tcp-bulk': (s) => tcpBulk('tcp-bulk', s),
-  'tcp-bulk-events': (s) => tcpBulk('tcp-bulk-events', s),
+  'tcp-hs13': (s, role) => tcp('tcp-hs13', s, role),
+  'tcp-bulk': (s, role) => tcp('tcp-bulk', s, role),
+  'tcp-bulk-events': (s, role) => tcp('tcp-bulk-events', s, role),
   'hs13-ecdsa': (s) => handshakes('hs13-ecdsa', 'ec', SSL.TLS1_3_VERSION, s),
   'hs12-rsa': (s) => handshakes('hs12-rsa', 'rsa', SSL.TLS1_2_VERSION, s),
-  resume13: (s) => resumptions('resume13', SSL.TLS1_3_VERSION, true, s),
-  'resume12-id': (s) => resumptions('resume12-id', SSL.TLS1_2_VERSION, false, s),
-  'resume12-ticket': (s) => resumptions('resume12-ticket', SSL.TLS1_2_VERSION, true, s),
+  resume13: (s) => resumptions('resume13', 'ec', SSL.TLS1_3_VERSION, true, s),
+  'resume12-id': (s) => resumptions('resume12-id', 'rsa', SSL.TLS1_2_VERSION, false, s),
+  'resume12-ticket': (s) => resumptions('resume12-ticket', 'rsa', SSL.TLS1_2_VERSION, true, s),
   'bulk-aesgcm': (s) => bulk('bulk-aesgcm', 'TLS_AES_128_GCM_SHA256', s),
   'bulk-chacha': (s) => bulk('bulk-chacha', 'TLS_CHACHA20_POLY1305_SHA256', s),
   'parse-pem'(s) {
@@ -266,6 +246,7 @@ const lines = {
         x.gmtimeAdjNotAfter(86400 * 365);
         x.setPubkey(key);
         x.sign(key, 'sha256');
+        crypto.dumpCertificate(PEM, x);
         x.free();
       }
     }));
@@ -283,7 +264,7 @@ const lines = {
   memory,
 };
 
-const [line, seconds] = process.argv.slice(2);
+const [line, seconds, role] = process.argv.slice(2);
 const fn = lines[line];
 if (!fn) console.log(JSON.stringify({ line, unsupported: true }));
-else await fn(Number(seconds));
+else await fn(Number(seconds), role);

@@ -6,13 +6,12 @@
 //   bulk        one connection; count what the server sends, into one reused 64 KiB buffer
 import tls from 'node:tls';
 import { SSL, crypto } from '../../dist/index.js';
-import { fixture, report } from './common.js';
+import { fixture, report, SERVER_NAME as servername } from './common.js';
 
 const [impl, line, portArg, secondsArg] = process.argv.slice(2);
 const port = Number(portArg);
 const seconds = Number(secondsArg);
 const ca = fixture('ec-cert.pem');
-const servername = 'bench.local';
 
 function bindingConnect(ctx, onread, onSecure) {
   return SSL.connect({ context: ctx, port, servername, checkHost: true, onread }, onSecure);

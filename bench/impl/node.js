@@ -2,7 +2,7 @@
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { identity, report, tcpBulkLine, timed, timedSync } from './common.js';
+import { identity, report, SERVER_NAME, TLS12_CIPHER, tcpLine, timed, timedSync } from './common.js';
 
 /** Two connected in-memory duplex streams. */
 function duplexPair() {
@@ -24,19 +24,28 @@ function duplexPair() {
   return [a, b];
 }
 
-function contexts(kind, version, tickets) {
+/**
+ * A line's secure contexts, made once per process (tls.connect without `secureContext` would make
+ * one per connection, parsing its CA each time): the server's identity (and its options, for a
+ * tls.Server, which makes its context once), and the client's CA for a verified chain. `ciphers`
+ * are the TLS 1.3 suites, or else the TLS 1.2 cipher the others offer.
+ */
+function contexts(kind, version, ciphers = version === 'TLSv1.2' ? TLS12_CIPHER[kind] : undefined) {
   const id = identity(kind);
-  const server = tls.createSecureContext({ key: id.key, cert: id.cert, minVersion: version, maxVersion: version, sessionIdContext: 'bench' });
-  return { server, id, tickets };
+  const v = { minVersion: version, maxVersion: version, ciphers };
+  const serverOptions = { key: id.key, cert: id.cert, sessionIdContext: 'bench', ...v };
+  return { serverOptions, server: tls.createSecureContext(serverOptions), client: tls.createSecureContext({ ca: id.cert, ...v }) };
 }
 
-async function handshakeOnce(cx, version, session) {
+/** A client as deployed: chain verified (rejectUnauthorized), host name checked against the SNI name. */
+const clientOptions = (cx) => ({ secureContext: cx.client, servername: SERVER_NAME });
+
+async function handshakeOnce(cx, session) {
   const [ca, sa] = duplexPair();
-  const server = new tls.TLSSocket(sa, { isServer: true, secureContext: cx.server, requestCert: false });
-  if (!cx.tickets) server._handle?.setOptions?.(0);
-  const client = tls.connect({ socket: ca, rejectUnauthorized: false, minVersion: version, maxVersion: version, session });
+  const server = new tls.TLSSocket(sa, { isServer: true, secureContext: cx.server });
+  const client = tls.connect({ socket: ca, ...clientOptions(cx), session });
   let newSession = null;
-  client.once('session', (s) => (newSession = s));
+  client.on('session', (s) => (newSession = s));
   await new Promise((resolve, reject) => {
     let n = 0;
     const done = () => ++n === 2 && resolve();
@@ -45,86 +54,58 @@ async function handshakeOnce(cx, version, session) {
     client.once('error', reject);
     server.once('error', reject);
   });
-  // TLS 1.3 tickets arrive after the handshake
-  if (version === 'TLSv1.3' && session !== undefined) await new Promise((r) => setImmediate(r));
+  // TLS 1.3 tickets arrive after the handshake: the client reads them (each a 'session' event;
+  // node's server sends none after a resumption).
   const reused = client.isSessionReused();
+  if (client.getProtocol() === 'TLSv1.3' && !reused && !newSession) await new Promise((r) => client.once('session', r));
   client.destroy();
   server.destroy();
-  return { reused, session: newSession ?? client.getSession() };
+  return { reused, session: newSession };
 }
 
-async function listen(server) {
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return server.address().port;
+/** The TCP lines (common.js): tls.Server and tls.connect, TLS 1.3 with AES-128-GCM. */
+function tcp(line, s, role) {
+  const cx = contexts('ec', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256');
+  return tcpLine(line, s, role, {
+    createServer: (onSocket) => tls.createServer(cx.serverOptions, onSocket),
+    connect: (port, onread, onSecure) => tls.connect({ port, host: '127.0.0.1', ...clientOptions(cx), onread }, onSecure),
+  });
 }
 
-function tcpBulk(line, s) {
-  const id = identity('ec');
-  return tcpBulkLine(
-    line,
-    s,
-    (onSocket) => tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' }, onSocket),
-    (port, onread) => tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', onread }),
-  );
+/** Resumes with the newest session (TLS 1.3 clients use each ticket once); every handshake must resume. */
+async function resumptions(line, cx, s) {
+  let { session } = await handshakeOnce(cx);
+  let missed = 0;
+  const r = await timed(s, 1, async () => {
+    const out = await handshakeOnce(cx, session);
+    missed += out.reused ? 0 : 1;
+    session = out.session ?? session; // a TLS 1.2 resumption brings no new session: keep the one
+  });
+  if (missed > 0) throw new Error(`${missed} handshakes did not resume`);
+  report(line, 'handshakes/s', r, 1, { reused: r.ops });
 }
 
 const lines = {
-  async 'tcp-hs13'(s) {
-    const id = identity('ec');
-    const server = tls.createServer({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3' }, (sock) => {
-      sock.on('error', () => {});
-      sock.end();
-    });
-    const port = await listen(server);
-    const r = await timed(s, 1, () =>
-      new Promise((resolve, reject) => {
-        const c = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3' }, () => {
-          c.destroy();
-          resolve();
-        });
-        c.on('error', reject);
-      }),
-    );
-    server.close();
-    report('tcp-hs13', 'handshakes/s', r);
-  },
-  'tcp-bulk': (s) => tcpBulk('tcp-bulk', s),
-  'tcp-bulk-events': (s) => tcpBulk('tcp-bulk-events', s),
+  'tcp-hs13': (s, role) => tcp('tcp-hs13', s, role),
+  'tcp-bulk': (s, role) => tcp('tcp-bulk', s, role),
+  'tcp-bulk-events': (s, role) => tcp('tcp-bulk-events', s, role),
   async 'hs13-ecdsa'(s) {
-    const cx = contexts('ec', 'TLSv1.3', true);
-    report('hs13-ecdsa', 'handshakes/s', await timed(s, 1, () => handshakeOnce(cx, 'TLSv1.3')));
+    const cx = contexts('ec', 'TLSv1.3');
+    report('hs13-ecdsa', 'handshakes/s', await timed(s, 1, () => handshakeOnce(cx)));
   },
   async 'hs12-rsa'(s) {
-    const cx = contexts('rsa', 'TLSv1.2', true);
-    report('hs12-rsa', 'handshakes/s', await timed(s, 1, () => handshakeOnce(cx, 'TLSv1.2')));
+    const cx = contexts('rsa', 'TLSv1.2');
+    report('hs12-rsa', 'handshakes/s', await timed(s, 1, () => handshakeOnce(cx)));
   },
-  async resume13(s) {
-    const cx = contexts('ec', 'TLSv1.3', true);
-    let { session } = await handshakeOnce(cx, 'TLSv1.3');
-    await new Promise((r) => setImmediate(r));
-    let missed = 0;
-    const r = await timed(s, 1, async () => {
-      const out = await handshakeOnce(cx, 'TLSv1.3', session);
-      missed += out.reused ? 0 : 1;
-      if (out.session) session = out.session;
-    });
-    report('resume13', 'handshakes/s', r, 1, { reused: r.ops - missed });
-  },
-  async 'resume12-ticket'(s) {
-    const cx = contexts('ec', 'TLSv1.2', true);
-    let { session } = await handshakeOnce(cx, 'TLSv1.2');
-    let missed = 0;
-    const r = await timed(s, 1, async () => {
-      const out = await handshakeOnce(cx, 'TLSv1.2', session);
-      missed += out.reused ? 0 : 1;
-    });
-    report('resume12-ticket', 'handshakes/s', r, 1, { reused: r.ops - missed });
-  },
+  resume13: (s) => resumptions('resume13', contexts('ec', 'TLSv1.3'), s),
+  // No resume12-id: node's servers keep no session cache of their own (an application keeps one
+  // through tls.Server's newSession / resumeSession events).
+  'resume12-ticket': (s) => resumptions('resume12-ticket', contexts('rsa', 'TLSv1.2'), s),
   async bulk(s, line, cipher) {
-    const id = identity('ec');
+    const cx = contexts('ec', 'TLSv1.3', cipher);
     const [ca, sa] = duplexPair();
-    const server = new tls.TLSSocket(sa, { isServer: true, secureContext: tls.createSecureContext({ key: id.key, cert: id.cert, minVersion: 'TLSv1.3' }) });
-    const client = tls.connect({ socket: ca, rejectUnauthorized: false, ciphers: cipher });
+    const server = new tls.TLSSocket(sa, { isServer: true, secureContext: cx.server });
+    const client = tls.connect({ socket: ca, ...clientOptions(cx) });
     await new Promise((r) => client.once('secureConnect', r));
     const chunk = Buffer.alloc(16384, 'x');
     let received = 0;
@@ -152,10 +133,7 @@ const lines = {
   },
 };
 
-const [line, seconds] = process.argv.slice(2);
+const [line, seconds, role] = process.argv.slice(2);
 const fn = lines[line];
-if (!fn) {
-  console.log(JSON.stringify({ line, unsupported: true }));
-} else {
-  await fn(Number(seconds));
-}
+if (!fn) console.log(JSON.stringify({ line, unsupported: true }));
+else await fn(Number(seconds), role);
