@@ -24,10 +24,6 @@ export interface OpenSSLErrorEntry {
 }
 
 /**
- * An OpenSSL call failed. `errors` is the drained error queue, `code` a stable string in Node's
- * style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
- */
-/**
  * A message for an error built from whatever a caller passed: errors themselves must never throw
  * while being made (a Symbol, a Proxy or a detached view as the message reads as its type).
  * @internal
@@ -42,6 +38,10 @@ export function messageText(message: unknown): string {
   }
 }
 
+/**
+ * An OpenSSL call failed. `errors` is the drained error queue, `code` a stable string in Node's
+ * style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
+ */
 export class OpenSSLError extends Error {
   /** The drained OpenSSL error queue, in queue order. */
   readonly errors: OpenSSLErrorEntry[];

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * openssl-napi: a faithful, low-level OpenSSL binding for Node.js with pyOpenSSL's API.
  *

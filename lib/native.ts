@@ -50,7 +50,14 @@ function bindingPath(): string {
     const full = path.join(packageRoot, candidate);
     if (fs.existsSync(full)) return full;
   }
-  throw new Error(`openssl-napi: the native addon is not built (looked in ${packageRoot}/build). Run "npm install" or "npm run build".`);
+  throw Object.assign(
+    new Error(
+      `openssl-napi: the native addon is not built (looked in ${packageRoot}/build). Run "npm rebuild openssl-napi" in your ` +
+        'project (it compiles the addon: build-essential, python3 and libssl-dev, or OPENSSL_DIR). If install scripts are ' +
+        'blocked (npm --ignore-scripts, pnpm without onlyBuiltDependencies), allow them for openssl-napi, or run that command.',
+    ),
+    { code: 'ERR_OPENSSL_NAPI_NOT_BUILT' },
+  );
 }
 
 function isDynamic(file: string): boolean {

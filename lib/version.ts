@@ -30,9 +30,10 @@ export interface VersionInfo {
   /** `"static"` (the default: symbols hidden inside the addon) or `"dynamic"` (opt-in). */
   linkage: 'static' | 'dynamic';
   /**
-   * How the addon's OpenSSL allocates: `"block-cache"` (a per-thread cache of freed small blocks in
-   * front of malloc, the default) or `"malloc"` (sanitizer builds, `OPENSSL_NAPI_BLOCK_CACHE=0`, or
-   * an OpenSSL that had allocated before the addon loaded).
+   * How the addon's OpenSSL allocates: `"malloc"` (plain malloc, the default) or `"block-cache"`
+   * (a per-thread cache of freed blocks in front of malloc, opted into by starting the process with
+   * `OPENSSL_NAPI_BLOCK_CACHE=1`; sanitizer builds, non-glibc systems and an OpenSSL that had
+   * allocated before the addon loaded stay on malloc).
    */
   allocator: 'block-cache' | 'malloc';
   /** The file that serves `SSL_CTX_new`: the addon itself when linked statically, never the node binary. */

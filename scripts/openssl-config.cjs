@@ -49,8 +49,10 @@ function find() {
   let include = env.OPENSSL_INCLUDE_DIR || '';
   let libdir = env.OPENSSL_LIB_DIR || '';
   let source = include || libdir ? 'OPENSSL_INCLUDE_DIR/OPENSSL_LIB_DIR' : '';
-  if (env.OPENSSL_DIR) {
-    const prefix = path.resolve(env.OPENSSL_DIR);
+  // OPENSSL_DIR, or openssl_dir in an .npmrc / --openssl-dir on npm's command line.
+  const opensslDir = env.OPENSSL_DIR || env.npm_config_openssl_dir;
+  if (opensslDir) {
+    const prefix = path.resolve(opensslDir);
     include = include || path.join(prefix, 'include');
     if (!libdir) {
       libdir = ['lib64', 'lib'].map((d) => path.join(prefix, d)).find((d) => hasLib(d, isStatic)) || path.join(prefix, 'lib');
@@ -84,6 +86,10 @@ function find() {
   const header = fs.readFileSync(path.join(include, 'openssl', 'opensslv.h'), 'utf8');
   const m = header.match(/#\s*define\s+OPENSSL_VERSION_STR\s+"([^"]+)"/);
   const version = m ? m[1] : 'unknown';
+  // OPENSSL_VERSION_STR is 3.0's; an older header has none.
+  if (!m || Number(version.split('.')[0]) < 3) {
+    throw new Error(`openssl-napi: the OpenSSL under ${include} (from ${source}) is ${m ? version : 'older than 3.0'}; openssl-napi needs 3.0 or later. Install libssl-dev 3.x or set OPENSSL_DIR.`);
+  }
   const libs = isStatic
     ? [path.join(libdir, 'libssl.a'), path.join(libdir, 'libcrypto.a'), '-Wl,--exclude-libs,ALL', ...staticDeps(libdir)]
     : [`-L${libdir}`, `-Wl,-rpath,${libdir}`, '-lssl', '-lcrypto'];
@@ -91,7 +97,14 @@ function find() {
 }
 
 const what = process.argv[2] || 'json';
-const cfg = find();
+let cfg;
+try {
+  cfg = find();
+} catch (err) {
+  // One clear line for the person installing, not a stack trace inside node-gyp's output.
+  process.stderr.write(`\n${err.message}\n\n`);
+  process.exit(1);
+}
 if (what === 'include') {
   process.stderr.write(`openssl-napi: OpenSSL ${cfg.version} from ${cfg.source}: ${cfg.include}, ${cfg.libdir} (${cfg.linkage})\n`);
   // Recorded for lib/native.ts (dynamic mode needs RTLD_DEEPBIND) and for version() cross-checks.

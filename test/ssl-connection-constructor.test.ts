@@ -76,4 +76,11 @@ describe('SSL.Connection, the constructor of both modes', () => {
     handshake(client, server);
     expect(client.isInitFinished() && server.isInitFinished()).toBe(true);
   });
+
+  it('SocketConnection is made only through SSL.Connection: its own constructor is a coded TypeError (found by the API fuzzer)', () => {
+    const Direct = SSL.SocketConnection as unknown as new (...args: unknown[]) => unknown;
+    for (const args of [[], [new SSL.Context(SSL.TLS_METHOD)], [null, null, null, null]]) {
+      expect(() => new Direct(...args)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_ILLEGAL_CONSTRUCTOR' }));
+    }
+  });
 });

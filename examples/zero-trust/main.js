@@ -10,7 +10,7 @@
 //   - six clients, each outcome printed with OpenSSL's reason. Exit 0 iff every outcome is expected.
 //
 //   npm start   (= node examples/zero-trust/main.js, after `npm run build`)
-import { SSL, crypto } from '../../dist/index.js';
+import { SSL, crypto } from 'openssl-napi';
 
 const TRUST_DOMAIN = 'spiffe://example.internal';
 const id = (name) => `${TRUST_DOMAIN}/service/${name}`;

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * The `crypto` namespace: pyOpenSSL's `OpenSSL.crypto`, camelCased, with the APIs pyOpenSSL
  * deprecated or removed kept first-class.

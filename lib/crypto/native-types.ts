@@ -5,13 +5,11 @@
  */
 import '../native.js';
 
-/** @internal */
 export interface NativeHandle {
   free(): void;
   isFreed(): boolean;
 }
 
-/** @internal */
 export interface NativePKey extends NativeHandle {
   generateKey(type: number | string, bitsOrCurve?: number | string): void;
   type(): number;
@@ -23,7 +21,6 @@ export interface NativePKey extends NativeHandle {
   equals(other: NativePKey): boolean;
 }
 
-/** @internal */
 export interface NativeX509Name extends NativeHandle {
   getEntry(field: string): string | null;
   setEntry(field: string, value: string | Uint8Array): void;
@@ -38,7 +35,6 @@ export interface NativeX509Name extends NativeHandle {
   copy(): NativeX509Name;
 }
 
-/** @internal */
 export interface NativeX509 extends NativeHandle, NativeX509ExtensionMethods {
   getVersion(): number;
   setVersion(v: number): void;
@@ -91,7 +87,6 @@ declare module '../native.js' {
 /** A passphrase: the bytes themselves, or a callback given whether the key is being written. */
 export type PassphraseInput = string | Uint8Array | ((writing: boolean) => string | Uint8Array);
 
-/** @internal */
 export interface NativeX509Extension extends NativeHandle {
   getCritical(): boolean;
   getShortName(): string;
@@ -100,7 +95,6 @@ export interface NativeX509Extension extends NativeHandle {
   toDER(): Buffer;
 }
 
-/** @internal */
 export interface NativeX509Req extends NativeHandle {
   setPubkey(key: NativePKey): void;
   getPubkey(): NativePKey;
@@ -116,7 +110,6 @@ export interface NativeX509Req extends NativeHandle {
   toDER(): Buffer;
 }
 
-/** @internal */
 export interface NativeNetscapeSPKI extends NativeHandle {
   sign(key: NativePKey, digest: string | null): void;
   verify(key: NativePKey): boolean;
@@ -126,7 +119,6 @@ export interface NativeNetscapeSPKI extends NativeHandle {
   toDER(): Buffer;
 }
 
-/** @internal */
 export interface NativeX509ExtensionMethods {
   getExtension(index: number): NativeX509Extension;
   addExtensions(exts: NativeX509Extension[]): void;

@@ -8,7 +8,7 @@ import '../native.js';
 import type { ProviderAlgorithms, ProviderInfo } from './provider.js';
 import type { NativeHandle, NativePKey, NativeX509, NativeX509Name, PassphraseInput } from './native-types.js';
 
-/** Setters shared by stores and contexts. @internal */
+/** Setters shared by stores and contexts. */
 export interface NativeVerifyParams {
   setFlags(flags: number): void;
   clearFlags(flags: number): void;
@@ -24,7 +24,6 @@ export interface NativeVerifyParams {
   setPolicies(oids: string[]): void;
 }
 
-/** @internal */
 export interface NativeX509Store extends NativeHandle, NativeVerifyParams {
   addCert(cert: NativeX509): void;
   addCrl(crl: NativeCRL): void;
@@ -32,13 +31,11 @@ export interface NativeX509Store extends NativeHandle, NativeVerifyParams {
   setDefaultPaths(): void;
 }
 
-/** @internal */
 export type NativeVerifyResult =
   | true
   | { ok: true; chain: NativeX509[] }
   | { ok: false; code: number; depth: number; message: string; codeName: string; certificate: NativeX509 | null };
 
-/** @internal */
 export interface NativeX509StoreContext extends NativeHandle, NativeVerifyParams {
   verify(wantChain?: boolean): NativeVerifyResult;
   setStore(store: NativeX509Store): void;
@@ -47,7 +44,6 @@ export interface NativeX509StoreContext extends NativeHandle, NativeVerifyParams
   setCrls(crls: NativeCRL[] | null): void;
 }
 
-/** @internal */
 export interface NativeRevoked extends NativeHandle {
   setSerialHex(hex: string): void;
   getSerialHex(): string;
@@ -60,7 +56,6 @@ export interface NativeRevoked extends NativeHandle {
   copy(): NativeRevoked;
 }
 
-/** @internal */
 export interface NativeCRL extends NativeHandle {
   getRevoked(): NativeRevoked[] | null;
   addRevoked(r: NativeRevoked): void;
@@ -76,7 +71,6 @@ export interface NativeCRL extends NativeHandle {
   copy(): NativeCRL;
 }
 
-/** @internal */
 export interface NativePKCS12Parts {
   key: NativePKey | null;
   cert: NativeX509 | null;
@@ -84,7 +78,6 @@ export interface NativePKCS12Parts {
   friendlyName: Buffer | null;
 }
 
-/** @internal */
 export interface NativePKCS12CreateArgs {
   key: NativePKey | null;
   cert: NativeX509 | null;
@@ -98,7 +91,6 @@ export interface NativePKCS12CreateArgs {
   macDigest: string | null;
 }
 
-/** @internal */
 export interface NativePKCS7 extends NativeHandle {
   typeNid(): number;
   getTypeName(): string;
@@ -106,14 +98,12 @@ export interface NativePKCS7 extends NativeHandle {
   toDER(): Buffer;
 }
 
-/** @internal */
 export interface NativeOCSPRequest extends NativeHandle {
   toDER(): Buffer;
   hasNonce(): boolean;
   idCount(): number;
 }
 
-/** @internal */
 export interface NativeOCSPSingle {
   serialHex: string;
   issuerNameHash: Buffer;
@@ -126,7 +116,6 @@ export interface NativeOCSPSingle {
   nextUpdate: string | null;
 }
 
-/** @internal */
 export interface NativeOCSPResponse extends NativeHandle {
   status(): number;
   hasBasic(): boolean;

@@ -75,7 +75,7 @@ export function dateToSeconds(when: Date, name = 'when'): number {
   return Math.floor(when.getTime() / 1000);
 }
 
-/** Verification parameters shared by {@link X509Store} and `X509StoreContext`. @internal */
+/** Verification parameters shared by {@link X509Store} and `X509StoreContext`: their common setters. */
 export abstract class VerifyParams {
   /** @internal */
   abstract _h: NativeVerifyParams;

@@ -22,8 +22,12 @@ export interface ConnectionConstructor {
   accept(context: Context, socket: net.Socket): SocketConnection;
 }
 
-/** A TLS connection: {@link MemoryConnection} (memory-BIO mode) or, with a socket, {@link SocketConnection}. */
-export type Connection = MemoryConnection;
+/**
+ * A TLS connection in either mode, as `x instanceof SSL.Connection` sees it: a
+ * {@link MemoryConnection} (memory-BIO mode) or, made with a socket, a {@link SocketConnection}.
+ * Every Context callback receives this type. For one mode, name its class.
+ */
+export type Connection = MemoryConnection | SocketConnection;
 
 function ConnectionImpl(this: unknown, context: Context, socket?: net.Socket | null): MemoryConnection | SocketConnection {
   if (new.target === undefined) {

@@ -17,6 +17,7 @@ import { ECHStore, type ECHStatus } from './ech.js';
 import { certCompressionId, certCompressionIds, compressedCertificate, type CertCompressionAlgorithm } from './cert-compression.js';
 import { srtpKeyingMaterial, type SrtpKeyingMaterial } from './dtls.js';
 import type { SocketConnection } from './socket-connection.js';
+import type { Connection } from './connection-constructor.js';
 import { EarlyDataStatus, Status, type NativeConnection } from './native-types.js';
 import type { NativeX509 } from '../crypto/native-types.js';
 import { MSG_PEEK } from './constants.js';
@@ -74,8 +75,8 @@ export class MemoryConnection {
 
   /**
    * A connection from `context`. Without a socket (or with null) it is in memory-BIO mode: feed
-   * the peer's bytes with {@link Connection.bioWrite}, take bytes for the peer with
-   * {@link Connection.bioRead}.
+   * the peer's bytes with {@link MemoryConnection.bioWrite}, take bytes for the peer with
+   * {@link MemoryConnection.bioRead}.
    */
   constructor(context: Context) {
     const ctx = handleOf(context, Context, 'context');
@@ -85,7 +86,7 @@ export class MemoryConnection {
     this._h._owner = this;
   }
 
-  /** The Context (the one set by {@link Connection.setContext} after an SNI switch). */
+  /** The Context (the one set by {@link MemoryConnection.setContext} after an SNI switch). */
   getContext(): Context {
     return this._context;
   }
@@ -126,7 +127,7 @@ export class MemoryConnection {
   setTlsextHostName(name: string): void {
     this._h.setTlsextHostName(name);
   }
-  /** Decrypted bytes buffered and ready for {@link Connection.recv}. */
+  /** Decrypted bytes buffered and ready for {@link MemoryConnection.recv}. */
   pending(): number {
     return this._h.pending();
   }
@@ -138,7 +139,7 @@ export class MemoryConnection {
     if (r < 0) raiseStatus(r);
     return r;
   }
-  /** Alias of {@link Connection.send}. */
+  /** Alias of {@link MemoryConnection.send}. */
   write(buf: BytesLike, flags?: number): number {
     return this.send(buf, flags);
   }
@@ -163,16 +164,16 @@ export class MemoryConnection {
     if (typeof r === 'number') raiseStatus(r);
     return r;
   }
-  /** Alias of {@link Connection.recv}. */
+  /** Alias of {@link MemoryConnection.recv}. */
   read(bufsiz: number, flags?: number | null): Buffer {
     return this.recv(bufsiz, flags);
   }
   /**
    * Client, TLS 1.3 0-RTT: sends `buf` as early data with the ClientHello (before
-   * {@link Connection.doHandshake}), on a resumed session that allows it
+   * {@link MemoryConnection.doHandshake}), on a resumed session that allows it
    * (`session.maxEarlyData > 0`); returns the bytes taken. Throws WantReadError once the
    * ClientHello is out (move the bytes, then go on with the handshake). Whether the server took it:
-   * {@link Connection.getEarlyDataStatus} after the handshake (`SSL_write_early_data`).
+   * {@link MemoryConnection.getEarlyDataStatus} after the handshake (`SSL_write_early_data`).
    */
   writeEarlyData(buf: BytesLike): number {
     const r = this._h.writeEarlyData(buf);
@@ -182,7 +183,7 @@ export class MemoryConnection {
   /**
    * Server, TLS 1.3 0-RTT: reads early data before the handshake ends (`SSL_read_early_data`).
    * Returns `{ data, done }`: `done` once the client's early data is over (then finish with
-   * {@link Connection.doHandshake}); throws WantReadError while more may come.
+   * {@link MemoryConnection.doHandshake}); throws WantReadError while more may come.
    */
   readEarlyData(bufsiz: number): { data: Buffer; done: boolean } {
     const r = this._h.readEarlyData(bufsiz);
@@ -250,7 +251,7 @@ export class MemoryConnection {
   /**
    * Server, TLS 1.3: ask the client for its certificate now, after the handshake (the client must
    * have enabled post-handshake authentication). The request goes out with the next
-   * {@link Connection.doHandshake} or write; the certificate is verified as in a handshake
+   * {@link MemoryConnection.doHandshake} or write; the certificate is verified as in a handshake
    * (`SSL_verify_client_post_handshake`).
    */
   verifyClientPostHandshake(): void {
@@ -305,7 +306,7 @@ export class MemoryConnection {
   }
   /**
    * Copies pending ciphertext for the peer into `buffer` (no allocation) and returns the byte
-   * count, 0 when there is none. Beyond pyOpenSSL: the bulk-transfer form of {@link Connection.bioRead}.
+   * count, 0 when there is none. Beyond pyOpenSSL: the bulk-transfer form of {@link MemoryConnection.bioRead}.
    */
   bioReadInto(buffer: Uint8Array): number {
     return this._h.bioReadInto(buffer);
@@ -324,20 +325,20 @@ export class MemoryConnection {
   /**
    * The fast path: feeds `input` (may be null), advances the handshake if it is not finished,
    * and returns up to `outCap` bytes of ciphertext for the peer, or null. Never throws Want*:
-   * {@link Connection.lastStatus} tells what the handshake waits for (0 = done).
+   * {@link MemoryConnection.lastStatus} tells what the handshake waits for (0 = done).
    */
   pump(input: Uint8Array | null, outCap = 65536): Buffer | null {
     return this._h.pump(input, outCap);
   }
   /**
-   * {@link Connection.pump} without allocating: feeds `input` (may be null) into the connection,
+   * {@link MemoryConnection.pump} without allocating: feeds `input` (may be null) into the connection,
    * advances the handshake if it is not finished, and copies ciphertext for the peer into `out`.
    * Returns one number that tells everything the caller needs (no lastStatus/isInitFinished/
    * bioPending calls): `bytes * 32 + flags + (-status)`. Decode it with {@link pumpBytes},
    * {@link pumpStatus} (0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return,
-   * -6 other, as {@link Connection.lastStatus}), and the flags {@link PUMP_INIT_FINISHED} and
+   * -6 other, as {@link MemoryConnection.lastStatus}), and the flags {@link PUMP_INIT_FINISHED} and
    * {@link PUMP_MORE_PENDING} (ciphertext beyond what `out` could take: call again with null).
-   * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link Connection.bioRead}).
+   * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link MemoryConnection.bioRead}).
    * The optional ranges (`outOffset`/`outLength` of `out`, `inOffset`/`inLength` of `input`; default:
    * all of each) let a ring buffer be used without subarrays. Beyond pyOpenSSL.
    */
@@ -346,11 +347,11 @@ export class MemoryConnection {
       ? this._h.pumpInto(input, out)
       : this._h.pumpInto(input, out, outOffset, outLength, inOffset, inLength);
   }
-  /** The handshake status of the last {@link Connection.pump} or {@link Connection.pumpInto}: 0 done, -2 wants read, ... */
+  /** The handshake status of the last {@link MemoryConnection.pump} or {@link MemoryConnection.pumpInto}: 0 done, -2 wants read, ... */
   lastStatus(): number {
     return this._h.lastStatus();
   }
-  /** Bytes of ciphertext waiting for {@link Connection.bioRead}. */
+  /** Bytes of ciphertext waiting for {@link MemoryConnection.bioRead}. */
   bioPending(): number {
     return this._h.bioPending();
   }
@@ -386,7 +387,7 @@ export class MemoryConnection {
   getClientCaList(): X509Name[] {
     return this._h.getClientCaList().map((h) => X509Name._wrap(h));
   }
-  /** The object stored with {@link Connection.setAppData}. */
+  /** The object stored with {@link MemoryConnection.setAppData}. */
   getAppData(): unknown {
     return this._appData;
   }
@@ -521,7 +522,7 @@ export class MemoryConnection {
   /**
    * Client: encrypt the ClientHello to the server's ECHConfigList (base64 as published in DNS, or
    * binary; `SSL_set1_ech_config_list`). The outer SNI is the config's public name unless
-   * {@link Connection.setEchServerNames} says otherwise; set the real name with setTlsextHostName.
+   * {@link MemoryConnection.setEchServerNames} says otherwise; set the real name with setTlsextHostName.
    */
   setEchConfigList(list: Uint8Array | string): void {
     native.echSetConfigList(this._h, typeof list === 'string' ? list : bytesOf(list, 'list'));
@@ -533,7 +534,7 @@ export class MemoryConnection {
   setEchServerNames(innerName: string, outerName: string | null = null, noOuter = false): void {
     native.echSetServerNames(this._h, innerName, outerName, noOuter);
   }
-  /** Client: only the outer server name, as {@link Connection.setEchServerNames} (`SSL_ech_set1_outer_server_name`). */
+  /** Client: only the outer server name, as {@link MemoryConnection.setEchServerNames} (`SSL_ech_set1_outer_server_name`). */
   setEchOuterServerName(outerName: string | null, noOuter = false): void {
     native.echSetOuterServerName(this._h, outerName, noOuter);
   }
@@ -544,7 +545,7 @@ export class MemoryConnection {
   /**
    * Client without a real ECHConfig: send a GREASE ECH extension (`SSL_OP_ECH_GREASE`), optionally
    * with this HPKE suite and extension type (`SSL_ech_set1_grease_suite`, `SSL_ech_set_grease_type`).
-   * A server that does ECH answers with retry configs ({@link Connection.getEchRetryConfig}).
+   * A server that does ECH answers with retry configs ({@link MemoryConnection.getEchRetryConfig}).
    */
   setEchGrease(options: { suite?: string; type?: number } = {}): void {
     const o = optionsOf(options, 'options');
@@ -556,7 +557,7 @@ export class MemoryConnection {
   }
   /**
    * Client: the ECHConfigList (binary) a server sent back when ECH failed or was GREASEd, to retry
-   * with ({@link ECHStore.readConfigList} or {@link Connection.setEchConfigList}); null when none
+   * with ({@link ECHStore.readConfigList} or {@link MemoryConnection.setEchConfigList}); null when none
    * (`SSL_ech_get1_retry_config`).
    */
   getEchRetryConfig(): Buffer | null {
@@ -623,23 +624,23 @@ export class MemoryConnection {
   free(): void {
     this._h.free();
   }
-  /** Same as {@link Connection.free}. */
+  /** Same as {@link MemoryConnection.free}. */
   [Symbol.dispose](): void {
     this.free();
   }
   // DTLS (dtls.ts has the types and helpers)
   /**
    * Server: the stateless cookie exchange (`DTLSv1_listen`). Feed the client's datagram with
-   * {@link Connection.bioWrite}, call this, and send whatever {@link Connection.bioRead} gives
+   * {@link MemoryConnection.bioWrite}, call this, and send whatever {@link MemoryConnection.bioRead} gives
    * (a HelloVerifyRequest). Throws WantReadError until a ClientHello with a valid cookie
-   * arrives; then returns and the handshake continues with {@link Connection.doHandshake}.
+   * arrives; then returns and the handshake continues with {@link MemoryConnection.doHandshake}.
    * Needs cookie callbacks on the Context; an exception thrown by one is rethrown here.
    */
   DTLSv1Listen(): void {
     const r = native.dtlsListen(this._h);
     if (r !== Status.Ok) throw new WantReadError();
   }
-  /** Seconds until {@link Connection.DTLSv1HandleTimeout} should be called, or null when no timer runs. */
+  /** Seconds until {@link MemoryConnection.DTLSv1HandleTimeout} should be called, or null when no timer runs. */
   DTLSv1GetTimeout(): number | null {
     return native.dtlsGetTimeout(this._h);
   }
@@ -677,6 +678,3 @@ export class MemoryConnection {
 
 // Users meet this class as SSL.Connection (connection-constructor.ts): its instances say so.
 Object.defineProperty(MemoryConnection, 'name', { value: 'Connection' });
-
-/** A TLS connection: {@link MemoryConnection} (memory-BIO mode) or, with a socket, {@link SocketConnection}. */
-export type Connection = MemoryConnection;

@@ -11,7 +11,7 @@ import { X509Name } from '../crypto/x509name.js';
 import type { NativeContext, NativeClientHello, NativeSession } from './native-types.js';
 import { NO_OVERLAPPING_PROTOCOLS } from './constants.js';
 import { Session } from './session.js';
-import type { Connection } from './connection.js';
+import type { Connection } from './connection-constructor.js';
 import { X509Store } from '../crypto/x509store.js';
 import { ECHStore } from './ech.js';
 import { certCompressionId, certCompressionIds, compressedCertificate, type CertCompressionAlgorithm } from './cert-compression.js';
@@ -512,7 +512,7 @@ export class Context {
   }
   /**
    * TLS 1.3 post-handshake authentication (client side): offer to send a certificate after the
-   * handshake when the server asks ({@link Connection.verifyClientPostHandshake};
+   * handshake when the server asks (`Connection.verifyClientPostHandshake()`;
    * `SSL_CTX_set_post_handshake_auth`).
    */
   setPostHandshakeAuth(enabled: boolean): void {
@@ -568,7 +568,12 @@ export class Context {
     fn(callback, 'callback');
     this._h.setClientHelloCallback(this._hook('clientHello', callback ? (c, h: NativeClientHello) => callback(asConn(c), h) : null));
   }
-  /** Every protocol message: `cb(conn, direction, version, contentType, bytes)`. */
+  /**
+   * Every protocol message: `cb(conn, direction, version, contentType, bytes)`
+   * (`SSL_CTX_set_msg_callback`). `contentType` is the record's (20 change_cipher_spec, 21 alert,
+   * 22 handshake, 23 application data; `bytes[0]` of a handshake message is its type), or one of
+   * OpenSSL's pseudo types: 256 a record header, 257 a TLS 1.3 record's inner content type.
+   */
   setMsgCallback(
     callback: ((conn: Connection, direction: 'read' | 'write', version: number, contentType: number, bytes: Buffer) => void) | null,
   ): void {

@@ -17,7 +17,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { native } from '../native.js';
 import { Status } from './native-types.js';
 import { PUMP_INIT_FINISHED, resultHas } from './pump-result.js';
-import { MemoryConnection, STATUS_ZERO_RETURN, type Connection } from './connection.js';
+import { MemoryConnection, STATUS_ZERO_RETURN } from './connection.js';
+import type { Connection } from './connection-constructor.js';
 import { Context, type BytesLike } from './context.js';
 import { bytesOf, isUint8Array } from '../handle.js';
 
@@ -117,7 +118,7 @@ function checkContext(context: unknown): Context {
   return context;
 }
 
-function configure(conn: Connection, opts: { initialTimeout?: number; mtu?: number }): void {
+function configure(conn: MemoryConnection, opts: { initialTimeout?: number; mtu?: number }): void {
   if (!conn.isDtls()) throw stateError('The Context is not a DTLS Context (use DTLS_METHOD)', 'ERR_OPENSSL_NAPI_NOT_DTLS');
   if (opts.initialTimeout != null) conn.setDtlsInitialTimeout(opts.initialTimeout);
   if (opts.mtu != null) {
@@ -135,7 +136,7 @@ function configure(conn: Connection, opts: { initialTimeout?: number; mtu?: numb
  */
 export class DTLSSocket extends EventEmitter {
   /** The DTLS Connection (peer certificate, cipher, SRTP profile, keying material, ...). */
-  readonly connection: Connection;
+  readonly connection: MemoryConnection;
   /** @internal */
   _udp: dgram.Socket | null = null;
   /** @internal */
@@ -160,8 +161,8 @@ export class DTLSSocket extends EventEmitter {
   /** A client socket (call {@link DTLSSocket.connect}). */
   constructor(options: DTLSSocketOptions);
   /** @internal A server-side peer. */
-  constructor(options: DTLSSocketOptions, conn: Connection, remote: PeerAddress, transmit: Transmit);
-  constructor(options: DTLSSocketOptions, conn?: Connection, remote?: PeerAddress, transmit?: Transmit) {
+  constructor(options: DTLSSocketOptions, conn: MemoryConnection, remote: PeerAddress, transmit: Transmit);
+  constructor(options: DTLSSocketOptions, conn?: MemoryConnection, remote?: PeerAddress, transmit?: Transmit) {
     super();
     if (options === null || typeof options !== 'object') throw typeError('The "options" argument must be an object');
     this._options = options;
@@ -178,6 +179,11 @@ export class DTLSSocket extends EventEmitter {
     this.connection = new MemoryConnection(context);
     configure(this.connection, options);
     if (options.servername != null) this.connection.setTlsextHostName(options.servername);
+  }
+
+  /** The same as {@link DTLSSocket.connection} (as `SecureSocket.getConnection()`). */
+  getConnection(): MemoryConnection {
+    return this.connection;
   }
 
   /** The peer's address, or null before {@link DTLSSocket.connect}. */
@@ -391,7 +397,7 @@ export class DTLSSocket extends EventEmitter {
   }
 }
 
-const peerOfConn = new WeakMap<Connection, PeerAddress>();
+const peerOfConn = new WeakMap<object, PeerAddress>();
 
 /**
  * A DTLS server on one UDP socket. Events: `'listening'`, `'connection'` (a {@link DTLSSocket}
@@ -410,7 +416,7 @@ export class DTLSServer extends EventEmitter {
   /** @internal Peers that proved their address (returned a valid cookie), by "address|port". */
   _peers = new Map<string, DTLSSocket>();
   /** @internal The stateless Connection that answers unknown addresses. */
-  _scratch: Connection | null;
+  _scratch: MemoryConnection | null;
   /** @internal Connections allocated so far (the scratch ones included). */
   _allocated = 0;
   /** @internal */
@@ -507,7 +513,7 @@ export class DTLSServer extends EventEmitter {
   }
 
   /** @internal */
-  _newConnection(): Connection {
+  _newConnection(): MemoryConnection {
     const c = new MemoryConnection(this._context);
     configure(c, this._options);
     c.setAcceptState();

@@ -5,16 +5,17 @@
  * types, the SRTP profile table and the helpers they share.
  *
  * A Connection made from a DTLS Context (`DTLS_METHOD`, `DTLS_SERVER_METHOD`,
- * `DTLS_CLIENT_METHOD`) has datagram memory BIOs: each {@link Connection.bioWrite} is one
- * datagram from the peer, each {@link Connection.bioRead} returns one datagram for the peer, and
- * {@link Connection.bioPending} is the size of the next datagram ({@link Connection.pump} also
+ * `DTLS_CLIENT_METHOD`) has datagram memory BIOs: each {@link MemoryConnection.bioWrite} is one
+ * datagram from the peer, each {@link MemoryConnection.bioRead} returns one datagram for the peer, and
+ * {@link MemoryConnection.bioPending} is the size of the next datagram ({@link MemoryConnection.pump} also
  * returns at most one datagram per call). A `bioRead` smaller than the datagram truncates it, as
  * `recv` does on a UDP socket. The default MTU reported to DTLS is 1472 (a 1500-byte link minus
- * IPv4 and UDP headers); change it with {@link Connection.setCiphertextMtu}.
+ * IPv4 and UDP headers); change it with {@link MemoryConnection.setCiphertextMtu}.
  * @module
  */
 import { native } from '../native.js';
-import type { Connection, MemoryConnection } from './connection.js';
+import type { MemoryConnection } from './connection.js';
+import type { Connection } from './connection-constructor.js';
 import type { Context } from './context.js';
 import type { NativeConnection, NativeContext } from './native-types.js';
 

@@ -39,7 +39,7 @@ export interface ECHEntry {
   loadedSeconds: number;
 }
 
-/** How ECH went on a connection ({@link Connection.getEchStatus}). */
+/** How ECH went on a connection ({@link MemoryConnection.getEchStatus}). */
 export interface ECHStatus {
   /** OpenSSL's `SSL_ECH_STATUS_*` value (1 success; negative: not tried, failed, ...). */
   status: number;
@@ -148,7 +148,7 @@ export class ECHStore {
 
   /**
    * The public ECHConfigList of every entry, base64 (what a DNS HTTPS record publishes, and what
-   * {@link Connection.setEchConfigList} takes).
+   * {@link MemoryConnection.setEchConfigList} takes).
    */
   getConfigList(): string {
     const n = this.numEntries();

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * The `SSL` namespace: pyOpenSSL's `OpenSSL.SSL`, camelCased.
  * @module

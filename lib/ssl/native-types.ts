@@ -6,10 +6,9 @@
 import '../native.js';
 import type { NativeHandle, NativePKey, NativeX509, NativeX509Name } from '../crypto/native-types.js';
 
-/** Native callbacks receive the TS Connection object (`owner`, possibly undefined). @internal */
+/** Native callbacks receive the TS Connection object (`owner`, possibly undefined). */
 export type Owner = unknown;
 
-/** @internal */
 export interface NativeClientHello {
   version: number;
   ciphers: number[];
@@ -19,7 +18,6 @@ export interface NativeClientHello {
   alpn: string[];
 }
 
-/** @internal */
 export interface NativeContext extends NativeHandle {
   _setOwner(owner: object): void;
   setMinProtoVersion(v: number): void;
@@ -99,7 +97,6 @@ export interface NativeContext extends NativeHandle {
   getCertStore(): import('../crypto/trust-native.js').NativeX509Store | null;
 }
 
-/** @internal */
 export interface NativeSession extends NativeHandle {
   toDER(): Buffer;
   id(): Buffer;
@@ -114,12 +111,11 @@ export interface NativeSession extends NativeHandle {
   maxEarlyData(): number;
 }
 
-/** @internal Status numbers of the hot methods (common/errors.h SSLStatus). */
+/** Status numbers of the hot methods (common/errors.h SSLStatus). */
 export const Status = { Ok: 0, WantRead: -2, WantWrite: -3, WantX509Lookup: -4, ZeroReturn: -5, WantOther: -6 } as const;
-/** @internal What `getEarlyDataStatus()` returns (SSL_EARLY_DATA_NOT_SENT, _REJECTED, _ACCEPTED). */
+/** What `getEarlyDataStatus()` returns (SSL_EARLY_DATA_NOT_SENT, _REJECTED, _ACCEPTED). */
 export const EarlyDataStatus = { NotSent: 0, Rejected: 1, Accepted: 2 } as const;
 
-/** @internal */
 export interface NativeConnection extends NativeHandle {
   /** The TS Connection, read by the native side when a callback fires. */
   _owner?: object;
@@ -265,7 +261,6 @@ declare module '../native.js' {
   }
 }
 
-/** @internal */
 export interface NativeECHStore extends NativeHandle {
   newConfig(publicName: string, suite: string | null, maxNameLength: number): void;
   readPem(pem: Uint8Array | string, forRetry: boolean): void;
@@ -277,7 +272,6 @@ export interface NativeECHStore extends NativeHandle {
   flushKeys(ageSeconds: number): void;
 }
 
-/** @internal */
 export interface NativeECHStatus {
   status: number;
   name: string;
@@ -285,8 +279,8 @@ export interface NativeECHStatus {
   outerServerName: string | null;
 }
 
-/** Events of the native socket I/O (native/ssl/socket_io.h). @internal */
+/** Events of the native socket I/O (native/ssl/socket_io.h). */
 export const SocketEvent = { Secure: 1, Data: 2, CloseNotify: 3, Error: 4, Eof: 5, Drain: 6, Ended: 7 } as const;
 
-/** The native socket I/O's event handler: Data carries (slab or reader's buffer, offset, length), Error the error. @internal */
+/** The native socket I/O's event handler: Data carries (slab or reader's buffer, offset, length), Error the error. */
 export type SocketEventHandler = (kind: number, a?: unknown, b?: number, c?: number) => void;

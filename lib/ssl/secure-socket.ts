@@ -314,6 +314,11 @@ export class SecureSocket extends Duplex {
     return this.conn;
   }
 
+  /** The same as {@link SecureSocket.getConnection} (as `DTLSSocket.connection`). */
+  get connection(): SocketConnection {
+    return this.conn;
+  }
+
   /** The negotiated ALPN protocol, or false (as `tls.TLSSocket#alpnProtocol`). */
   get alpnProtocol(): string | false {
     const p = this.conn.getAlpnProtoNegotiated();

@@ -108,7 +108,9 @@ export class SocketConnection {
     stream: object | null,
     pump: (self: SocketConnection) => SocketEngine,
   ) {
-    if (token !== CREATE) throw new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)');
+    if (token !== CREATE) {
+      throw Object.assign(new TypeError('Use new SSL.Connection(context, socket) or SSL.Connection.accept(context, socket)'), { code: 'ERR_ILLEGAL_CONSTRUCTOR' });
+    }
     this._conn = conn;
     this._h = conn._h;
     // Callbacks receive this object, not the one it holds.
