@@ -157,6 +157,29 @@ describe('DTLS over UDP', () => {
     expect(() => client.send('late')).toThrow(/closed/);
   });
 
+  it('checkHost: the host connected to (an IP) or a given name is checked in the handshake', async () => {
+    const server = await startServer(serverCtx());
+    const port = server.address().port;
+    // true: no servername, so the host connected to, 127.0.0.1 (in the certificate's IP SANs).
+    const ok = new SSL.DTLSSocket({ context: verifyingClientCtx(false), checkHost: true });
+    closers.push(() => ok.close());
+    const connected = once(ok, 'secureConnect');
+    ok.connect(port, '127.0.0.1');
+    await connected;
+    expect(ok.connection.getVerifyResult()).toBe(0);
+    // A name the certificate does not carry fails the handshake.
+    const wrong = new SSL.DTLSSocket({ context: verifyingClientCtx(false), checkHost: 'not-the-server.example' });
+    closers.push(() => wrong.close());
+    const failed = once(wrong, 'error');
+    wrong.connect(port, '127.0.0.1');
+    const [err] = (await failed) as [Error];
+    expect(String(err)).toMatch(/certificate verify failed/);
+    expect(wrong.connection.getVerifyResult()).toBe(62); // X509_V_ERR_HOSTNAME_MISMATCH
+    expect(() => new SSL.DTLSSocket({ context: verifyingClientCtx(false), checkHost: 5 as never }).connect(port)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+  });
+
   it('server.close() sends close_notify to every peer', async () => {
     const server = await startServer(serverCtx());
     const clients = [0, 1].map(() => {

@@ -92,8 +92,7 @@ async function probe({ host, port, servername = null, cafile = null, trust = [],
 
   const name = servername ?? (host.match(/^[\d.]+$|:/) ? null : host);
   log(`connecting to ${host}:${port}${name ? ` (SNI ${name})` : ''}, offering ALPN ${alpn.join(', ')}`);
-  const sock = SSL.connect({ context: ctx, host, port, ...(name ? { servername: name } : {}), checkHost: name ?? host });
-  sock.getConnection().requestOcsp();
+  const sock = SSL.connect({ context: ctx, host, port, ...(name ? { servername: name } : {}), checkHost: name ?? host, requestOcsp: true });
   sock.resume(); // discard whatever the server sends (so that 'end' can come)
   // (events.once would reject on 'error': plain listeners instead)
   const closed = new Promise((resolve) => sock.once('close', resolve));

@@ -178,8 +178,7 @@ function clientContext(svc) {
 
 function call(name, svc) {
   return new Promise((resolve) => {
-    const s = SSL.connect({ context: clientContext(svc), port });
-    s.getConnection().requestOcsp();
+    const s = SSL.connect({ context: clientContext(svc), port, requestOcsp: true });
     let body = '';
     let done = false;
     let localPort;

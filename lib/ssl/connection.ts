@@ -5,6 +5,7 @@
  * @module
  */
 import type net from 'node:net';
+import { isIP } from 'node:net';
 import { native } from '../native.js';
 import { bytesOf, handleOf, isUint8Array, optionsOf } from '../handle.js';
 import { WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError } from '../errors.js';
@@ -678,3 +679,18 @@ export class MemoryConnection {
 
 // Users meet this class as SSL.Connection (connection-constructor.ts): its instances say so.
 Object.defineProperty(MemoryConnection, 'name', { value: 'Connection' });
+
+/**
+ * @internal A client's `checkHost` option: the certificate must name `checkHost` (a string), or
+ * with `true` the SNI name, else the host connected to (an IP address checks the IP SAN).
+ */
+export function applyCheckHost(conn: { setHost(name: string): void; setIpAddress(ip: string): void }, checkHost: boolean | string | undefined,
+  servername: string | undefined, host: string): void {
+  if (checkHost !== undefined && typeof checkHost !== 'boolean' && typeof checkHost !== 'string') {
+    throw Object.assign(new TypeError('The "options.checkHost" property must be a boolean or a string'), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  if (!checkHost) return;
+  const name = typeof checkHost === 'string' ? checkHost : (servername ?? host);
+  if (isIP(name)) conn.setIpAddress(name);
+  else conn.setHost(name);
+}

@@ -17,7 +17,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { native } from '../native.js';
 import { Status } from './native-types.js';
 import { PUMP_INIT_FINISHED, resultHas } from './pump-result.js';
-import { MemoryConnection, STATUS_ZERO_RETURN } from './connection.js';
+import { MemoryConnection, STATUS_ZERO_RETURN, applyCheckHost } from './connection.js';
 import type { Connection } from './connection-constructor.js';
 import { Context, type BytesLike } from './context.js';
 import { bytesOf, isUint8Array } from '../handle.js';
@@ -42,6 +42,12 @@ export interface DTLSSocketOptions {
   type?: 'udp4' | 'udp6';
   /** SNI host name to send. */
   servername?: string;
+  /**
+   * Also check the peer certificate against this name (or IP) during the handshake, as
+   * `SSL.connect`'s option does: `true` means `servername` or else the host connected to. The
+   * Context must use `VERIFY_PEER` for a mismatch to fail the handshake.
+   */
+  checkHost?: boolean | string;
   /** First retransmission timeout in milliseconds (OpenSSL's default is 1000). */
   initialTimeout?: number;
   /** Datagram size limit (`setCiphertextMtu`, with `OP_NO_QUERY_MTU`). */
@@ -224,6 +230,7 @@ export class DTLSSocket extends EventEmitter {
     if (typeof h !== 'string') throw typeError('The "host" argument must be a string');
     if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
     if (this._transmit !== null || this._closed) throw stateError('The DTLSSocket is already connected or closed');
+    applyCheckHost(this.connection, this._options.checkHost, this._options.servername, h);
     const udp = dgram.createSocket(this._options.type ?? 'udp4');
     this._udp = udp;
     const sender = new Sender(udp);

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import type { Context, BytesLike } from './context.js';
 import type { Session } from './session.js';
 import { SocketConnection } from './socket-connection.js';
-import { MemoryConnection } from './connection.js';
+import { MemoryConnection, applyCheckHost } from './connection.js';
 import { checkStreamArgs, createPump } from './pump.js';
 import type { SocketEngine } from './tls-engine.js';
 import { argTypeError, bytesOf, describe, isUint8Array } from '../handle.js';
@@ -51,6 +51,11 @@ export interface SecureSocketOptions {
   session?: Session | null;
   /** Client: ALPN protocols to offer (per connection; `Context.setAlpnProtos` sets them for all). */
   alpnProtocols?: BytesLike[];
+  /**
+   * Client: ask the server to staple an OCSP response (`SSL_set_tlsext_status_type`); check it
+   * with `Context.setOcspClientCallback`.
+   */
+  requestOcsp?: boolean;
   /**
    * Client: the first bytes of the stream, sent as TLS 1.3 early data (0-RTT) with the
    * ClientHello when `session` allows that many (`session.maxEarlyData`,
@@ -208,6 +213,7 @@ export class SecureSocket extends Duplex {
     if (!this.isServer) {
       if (options.servername) this.conn.setTlsextHostName(options.servername);
       if (options.alpnProtocols) this.conn.setAlpnProtos(options.alpnProtocols);
+      if (options.requestOcsp) this.conn.requestOcsp();
       if (options.session) this.conn.setSession(options.session);
       this.conn.setConnectState();
       if (options.earlyData !== undefined) this.beginWith(conn, bytesOf(options.earlyData, 'options.earlyData'), options.session);
@@ -474,11 +480,7 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   let s: SecureSocket;
   try {
     s = new SecureSocket(socket, { ...options, isServer: false });
-    if (options.checkHost) {
-      const name = typeof options.checkHost === 'string' ? options.checkHost : (options.servername ?? host);
-      if (net.isIP(name)) s.getConnection().setIpAddress(name);
-      else s.getConnection().setHost(name);
-    }
+    applyCheckHost(s.getConnection(), options.checkHost, options.servername, host);
   } catch (err) {
     if (!options.socket) socket.destroy();
     throw err;
