@@ -357,6 +357,50 @@ describe('SecureSocket', () => {
     expect(serr).toBeInstanceOf(OpenSSLError);
   });
 
+  it('plaintext that arrives with a bad record in one read is delivered before the error', async () => {
+    const got: Buffer[] = [];
+    let serverError: Error | null = null;
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      s.on('data', (d: Buffer) => got.push(Buffer.from(d)));
+      s.on('error', (e) => (serverError = e));
+    });
+    const port = await listen(server);
+    // A memory-mode client over a raw socket, so that its bytes can be spoiled on purpose.
+    const raw = net.connect(port, '127.0.0.1');
+    cleanups.push(() => raw.destroy());
+    await once(raw, 'connect');
+    const client = new SSL.Connection(new SSL.Context(SSL.TLS_METHOD));
+    client.setConnectState();
+    const inbox: Buffer[] = [];
+    raw.on('data', (d: Buffer) => inbox.push(d));
+    const step = (): boolean => {
+      try {
+        client.doHandshake();
+        return true;
+      } catch (e) {
+        if (e instanceof SSL.WantReadError) return false;
+        throw e;
+      }
+    };
+    for (;;) {
+      const done = step();
+      if (client.bioPending() > 0) raw.write(client.bioRead(65536));
+      if (done) break;
+      while (inbox.length === 0) await new Promise((r) => setTimeout(r, 5));
+      client.bioWrite(Buffer.concat(inbox.splice(0)));
+    }
+    client.send(Buffer.from('before the bad record'));
+    const good = client.bioRead(65536);
+    // An application-data record of the right shape whose tag cannot verify (bad_record_mac).
+    const bad = Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20]), Buffer.alloc(32, 0xab)]);
+    raw.write(Buffer.concat([good, bad]));
+    for (let i = 0; i < 200 && serverError === null; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(Buffer.concat(got).toString()).toBe('before the bad record');
+    expect(serverError).toBeInstanceOf(OpenSSLError);
+    expect(String(serverError)).toMatch(/bad record mac|decryption failed/i);
+    expect((serverError as unknown as { bytesRead?: number }).bytesRead).toBeUndefined();
+  });
+
   it('handshake timeout on the server drops a silent client', async () => {
     const server = SSL.createServer({ context: serverContext(), handshakeTimeout: 50 }, () => {});
     const port = await listen(server);

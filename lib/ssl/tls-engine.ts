@@ -163,7 +163,13 @@ export abstract class EngineBase implements SocketEngine {
       this.stalled.push({ data, cb });
       return;
     }
-    this.seal(data, cb);
+    try {
+      this.seal(data, cb);
+    } catch (err) {
+      // A TLS failure in SSL_write ends the connection as one in a read does (alert, error).
+      if (cb) process.nextTick(cb, err as Error);
+      this.fatal(err as Error);
+    }
   }
 
   /**
@@ -295,9 +301,10 @@ export class TlsEngine extends EngineBase {
   drive(input: Buffer | null): void {
     if (this.failed) return;
     let inp: Buffer | null = input;
+    let out: Buffer<ArrayBufferLike> = EMPTY;
     try {
       for (;;) {
-        let out: Buffer<ArrayBufferLike> = EMPTY;
+        out = EMPTY;
         if (!this.paused && !this.closeNotifyReceived) {
           if (this.slab.length < MIN_TAIL) this.slab = Buffer.allocUnsafeSlow(SLAB);
           out = this.slab;
@@ -332,8 +339,15 @@ export class TlsEngine extends EngineBase {
       }
       if (this.handshakeDone && this.stalled.length > 0) this.retryStalled();
     } catch (err) {
+      // Plaintext decrypted before the failure is delivered first (feed counts it on the error).
+      const e = err as Error & { bytesRead?: number };
+      const n = e.bytesRead;
+      if (n !== undefined) {
+        delete e.bytesRead;
+        if (n > 0 && n <= out.length) this.sink.onPlaintext(out.subarray(0, n));
+      }
       // Send the alert OpenSSL queued (if any), then give up.
-      this.fatal(err as Error);
+      this.fatal(e);
     }
   }
 

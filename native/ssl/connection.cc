@@ -550,6 +550,16 @@ Napi::Value ConnectionWrap::LastStatus(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, last_status_);
 }
 
+// The pending error of a feed() that had decrypted `n` bytes into `out` first: they are the peer's
+// too, so the error carries their count (`bytesRead`) for the pump to deliver before failing.
+static Napi::Value WithBytesRead(Napi::Env env, size_t n) {
+  if (n == 0 || !env.IsExceptionPending()) return {};
+  Napi::Error error = env.GetAndClearPendingException();
+  if (error.Value().IsObject()) error.Value().Set("bytesRead", Napi::Number::New(env, static_cast<double>(n)));
+  error.ThrowAsJavaScriptException();
+  return {};
+}
+
 // feed(input | null, out) -> one number: count * 32 + (init finished ? 16 : 0)
 //   + (ciphertext pending for the peer ? 8 : 0) + (-status).
 // The socket pump's inbound step in one crossing: writes `input` into the read BIO, advances the
@@ -604,11 +614,11 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
       ClearErrors();
       const int ret = SSL_read_ex(ssl, dst + total, out.size - total, &got);
       if (ret == 1) {
-        if (bridge.RethrowPending(env)) return {};
         total += got;
+        if (bridge.RethrowPending(env)) return WithBytesRead(env, total);
         continue;
       }
-      if (!StatusCode(env, ssl, ret, "SSL_read", &status)) return {};
+      if (!StatusCode(env, ssl, ret, "SSL_read", &status)) return WithBytesRead(env, total);
       break;
     }
   }
