@@ -39,8 +39,9 @@ export function messageText(message: unknown): string {
 }
 
 /**
- * An OpenSSL call failed. `errors` is the drained error queue, `code` a stable string in Node's
- * style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
+ * An OpenSSL call failed. `errors` is the drained error queue (`ERR_get_error_all`, with
+ * `ERR_lib_error_string` and `ERR_reason_error_string` for the names), `code` a stable string in
+ * Node's style (`ERR_OSSL_<LIB>_<REASON>` of the first entry), `operation` the call that failed.
  */
 export class OpenSSLError extends Error {
   /** The drained OpenSSL error queue, in queue order. */
@@ -50,6 +51,7 @@ export class OpenSSLError extends Error {
   /** The operation that failed, e.g. `load_certificate`. */
   readonly operation: string;
 
+  /** Made by the binding from the drained queue; a caller may build one too (no OpenSSL call). */
   constructor(message: string, errors: OpenSSLErrorEntry[] = [], code = 'ERR_OSSL_NAPI_FAILED', operation = '') {
     super(messageText(message));
     this.name = new.target.name;
@@ -63,6 +65,7 @@ export class OpenSSLError extends Error {
 // Want-* and ZeroReturn errors are flow control, thrown several times per handshake in memory-BIO
 // loops: they are built without a stack trace, which was most of their cost.
 export class WantReadError extends OpenSSLError {
+  /** Made by the binding when `SSL_get_error` says `SSL_ERROR_WANT_READ`; built without a stack trace. */
   constructor() {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -73,6 +76,7 @@ export class WantReadError extends OpenSSLError {
 
 /** The TLS layer must write before it can continue (`SSL_ERROR_WANT_WRITE`). */
 export class WantWriteError extends OpenSSLError {
+  /** Made by the binding when `SSL_get_error` says `SSL_ERROR_WANT_WRITE`; built without a stack trace. */
   constructor() {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -83,6 +87,7 @@ export class WantWriteError extends OpenSSLError {
 
 /** A certificate callback asked to be called again (`SSL_ERROR_WANT_X509_LOOKUP`). */
 export class WantX509LookupError extends OpenSSLError {
+  /** Made by the binding when `SSL_get_error` says `SSL_ERROR_WANT_X509_LOOKUP`; built without a stack trace. */
   constructor() {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -93,6 +98,7 @@ export class WantX509LookupError extends OpenSSLError {
 
 /** The peer closed the TLS connection cleanly with close_notify (`SSL_ERROR_ZERO_RETURN`). */
 export class ZeroReturnError extends OpenSSLError {
+  /** Made by the binding when `SSL_get_error` says `SSL_ERROR_ZERO_RETURN`; built without a stack trace. */
   constructor() {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -109,12 +115,16 @@ export class SysCallError extends OpenSSLError {
   /** The OS errno, or -1 for an unexpected EOF. */
   readonly errno: number;
 
+  /**
+   * Made by the binding when `SSL_get_error` says `SSL_ERROR_SYSCALL` (with `errno`), or when the
+   * peer's EOF came without close_notify (`SSL_R_UNEXPECTED_EOF_WHILE_READING`: errno -1).
+   */
   constructor(errno: number, message: string) {
     super(message, [], errno === -1 ? 'ERR_SSL_UNEXPECTED_EOF' : 'ERR_SSL_SYSCALL', '');
     this.errno = errno;
   }
 
-  /** True when the peer went away without close_notify. */
+  /** True when the peer went away without close_notify (errno -1; no OpenSSL call). */
   get unexpectedEof(): boolean {
     return this.errno === -1;
   }

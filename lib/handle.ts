@@ -10,8 +10,9 @@ export interface Wrapped<H> {
 }
 
 /** The native handle of `value`, which must be an instance of `cls`. @internal */
-export function handleOf<H>(value: unknown, cls: abstract new (...args: never[]) => Wrapped<H>, name: string): H {
-  if (!(value instanceof cls)) {
+export function handleOf<H>(value: unknown, cls: { prototype: Wrapped<H>; name: string }, name: string): H {
+  // (A class whose constructor is private qualifies too: only its prototype is looked at.)
+  if (!(value instanceof (cls as unknown as abstract new () => unknown))) {
     const got = describe(value);
     throw Object.assign(new TypeError(`The "${name}" argument must be a ${cls.name}, got ${got}`), { code: 'ERR_INVALID_ARG_TYPE' });
   }
@@ -81,4 +82,9 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return `an instance of ${(value as object).constructor?.name ?? 'Object'}`;
   return typeof value;
+}
+
+/** The coded TypeError of a class that is not made with `new` (`how` says how it is made). */
+export function illegalConstructor(name: string, how: string): never {
+  throw Object.assign(new TypeError(`${name} is not constructed with new: use ${how}`), { code: 'ERR_ILLEGAL_CONSTRUCTOR' });
 }

@@ -51,7 +51,18 @@ function stripLabel(text: string): string {
   return i >= 0 && /^[A-Za-z ]+$/.test(text.slice(0, i)) ? text.slice(i + 2).replace(/^"|"$/g, '') : text;
 }
 
-/** Reports the OpenSSL the binding runs, where it comes from, and Node's own beside it. */
+/**
+ * Reports the OpenSSL the binding runs, where it comes from, and Node's own beside it
+ * (`OpenSSL_version`, `OpenSSL_version_num`; the serving file from `dladdr` of `SSL_CTX_new`; the
+ * providers as `crypto.describeProviders()`).
+ * @example
+ * ```ts
+ * import { version } from 'openssl-napi';
+ *
+ * const v = version();
+ * console.log(v.openssl, v.linkage, v.nodeOpenssl); // the binding's OpenSSL, then Node's
+ * ```
+ */
 export function version(): VersionInfo {
   const v: NativeVersionInfo = native.versionInfo();
   return {

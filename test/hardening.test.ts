@@ -382,3 +382,17 @@ describe('what was unclear is now said', () => {
     expect((thrown(() => c.exportKeyingMaterial(Buffer.from('EXPORTER'), 16)) as Error).message).toMatch(/needs a finished handshake/);
   });
 });
+
+describe('objects that only factories make', () => {
+  it('new on OCSPRequest, OCSPResponse and PKCS7 is a coded TypeError naming the factory, not a handle-less object', () => {
+    for (const [Cls, how] of [
+      [crypto.OCSPRequest, /OCSPRequest\.create/],
+      [crypto.OCSPResponse, /OCSPResponse\.create/],
+      [crypto.PKCS7, /loadPkcs7Data/],
+    ] as const) {
+      const New = Cls as unknown as new () => unknown;
+      expect(() => new New()).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_ILLEGAL_CONSTRUCTOR' }));
+      expect(() => new New()).toThrow(how);
+    }
+  });
+});

@@ -5,7 +5,10 @@
 import { native } from '../native.js';
 import './native-types.js';
 
-/** A builtin curve. Instances are unique per name, so `===` and {@link EllipticCurve.equals} agree. */
+/**
+ * A builtin curve, as `EC_get_builtin_curves` lists it. Instances are unique per name, so `===` and
+ * {@link EllipticCurve.equals} agree.
+ */
 export class EllipticCurve {
   /** OpenSSL's short name, e.g. `"prime256v1"`, `"secp384r1"`. */
   readonly name: string;
@@ -15,12 +18,12 @@ export class EllipticCurve {
     this.name = name;
   }
 
-  /** True when both are the same curve. */
+  /** True when both are the same curve (compares names; no OpenSSL call). */
   equals(other: unknown): boolean {
     return other instanceof EllipticCurve && other.name === this.name;
   }
 
-  /** `<EllipticCurve 'prime256v1'>`. */
+  /** `<EllipticCurve 'prime256v1'>` (pyOpenSSL's repr; no OpenSSL call). */
   toString(): string {
     return `<EllipticCurve '${this.name}'>`;
   }
@@ -34,12 +37,12 @@ function curves(): Map<string, EllipticCurve> {
   return cache;
 }
 
-/** Every curve the linked OpenSSL has built in. */
+/** Every curve the linked OpenSSL has built in (`EC_get_builtin_curves`, read once). */
 export function getEllipticCurves(): Set<EllipticCurve> {
   return new Set(curves().values());
 }
 
-/** The curve named `name` (OpenSSL short name); an unknown name is a RangeError. */
+/** The curve named `name` (OpenSSL short name, as `OBJ_nid2sn` gives it); an unknown name is a RangeError. */
 export function getEllipticCurve(name: string): EllipticCurve {
   if (typeof name !== 'string') {
     throw Object.assign(new TypeError('The "name" argument must be a string'), { code: 'ERR_INVALID_ARG_TYPE' });

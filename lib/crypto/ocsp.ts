@@ -4,7 +4,7 @@
  * @module
  */
 import { native } from '../native.js';
-import { argTypeError, describe, handleOf, optionsOf } from '../handle.js';
+import { argTypeError, describe, handleOf, optionsOf, illegalConstructor } from '../handle.js';
 import type { NativeOCSPRequest, NativeOCSPResponse, NativeOCSPSingle } from './trust-native.js';
 import { X509 } from './x509.js';
 import { X509Name } from './x509name.js';
@@ -71,10 +71,33 @@ function single(s: NativeOCSPSingle): OCSPSingleResponse {
   };
 }
 
-/** An OCSP request. */
+/**
+ * An OCSP request (`OCSP_REQUEST`), from {@link OCSPRequest.create} or {@link OCSPRequest.fromDER}.
+ *
+ * @example Asking a responder, then checking its answer
+ * ```ts
+ * import { crypto } from 'openssl-napi';
+ *
+ * // leafCert, issuerCert: X509; store: an X509Store trusting the CA; ocspUrl: the responder's URL
+ * const req = crypto.OCSPRequest.create(leafCert, issuerCert);
+ * const res = await fetch(ocspUrl, {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/ocsp-request' },
+ *   body: new Uint8Array(req.toDER()),
+ * });
+ * const ocsp = crypto.OCSPResponse.fromDER(new Uint8Array(await res.arrayBuffer()));
+ * ocsp.verify(store); // throws an OpenSSLError if the signature or responder does not verify
+ * console.log(ocsp.getStatusFor(leafCert, issuerCert)?.status); // 'good', 'revoked' or 'unknown'
+ * ```
+ */
 export class OCSPRequest {
   /** @internal */
   _h!: NativeOCSPRequest;
+
+  /** Not for `new`: use OCSPRequest.create() or OCSPRequest.fromDER(). */
+  private constructor() {
+    illegalConstructor('OCSPRequest', 'OCSPRequest.create() or OCSPRequest.fromDER()');
+  }
 
   /** @internal */
   static _wrap(h: NativeOCSPRequest): OCSPRequest {
@@ -86,7 +109,8 @@ export class OCSPRequest {
   /**
    * A request about `certificate` issued by `issuer` (or several `[certificate, issuer]` pairs);
    * with `nonce` (default true) a random nonce extension is added. `digest` is the CertID hash
-   * (default SHA-1, what responders expect).
+   * (default SHA-1, what responders expect) (`OCSP_cert_to_id`, `OCSP_request_add0_id`,
+   * `OCSP_request_add1_nonce`). An unknown digest is a RangeError.
    */
   static create(
     certificate: X509 | [X509, X509][],
@@ -103,32 +127,32 @@ export class OCSPRequest {
     return OCSPRequest._wrap(native.createOcspRequest(handles, options.nonce ?? true, options.digest ?? null));
   }
 
-  /** Parses a DER request. */
+  /** Parses a DER request (`d2i_OCSP_REQUEST`); malformed data is an OpenSSLError. */
   static fromDER(der: Uint8Array): OCSPRequest {
     return OCSPRequest._wrap(native.loadOcspRequest(der));
   }
 
-  /** The DER encoding (the body of an HTTP POST with `application/ocsp-request`). */
+  /** The DER encoding (the body of an HTTP POST with `application/ocsp-request`; `i2d_OCSP_REQUEST`). */
   toDER(): Buffer {
     return this._h.toDER();
   }
 
-  /** True when the request carries a nonce. */
+  /** True when the request carries a nonce (`OCSP_REQUEST_get_ext_by_NID`). */
   hasNonce(): boolean {
     return this._h.hasNonce();
   }
 
-  /** Number of certificates asked about. */
+  /** Number of certificates asked about (`OCSP_request_onereq_count`). */
   getCertificateCount(): number {
     return this._h.idCount();
   }
 
-  /** Releases the request now. */
+  /** Releases the request now (`OCSP_REQUEST_free`). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link OCSPRequest.free}, for `using`. */
+  /** Same as {@link OCSPRequest.free}, for `using` (`OCSP_REQUEST_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }
@@ -183,10 +207,19 @@ const STATUS_CODE: Record<OCSPResponseStatus, number> = {
   unauthorized: 6,
 };
 
-/** An OCSP response (e.g. the raw DER a stapling callback receives). */
+/**
+ * An OCSP response (`OCSP_RESPONSE`; e.g. the raw DER a stapling callback receives). The getters
+ * of the body read its BasicOCSPResponse (`OCSP_response_get1_basic`, decoded once) and throw an
+ * OpenSSLError when there is none (a response whose status is not `successful`).
+ */
 export class OCSPResponse {
   /** @internal */
   _h!: NativeOCSPResponse;
+
+  /** Not for `new`: use OCSPResponse.create(), createError() or fromDER(). */
+  private constructor() {
+    illegalConstructor('OCSPResponse', 'OCSPResponse.create(), createError() or fromDER()');
+  }
 
   /** @internal */
   static _wrap(h: NativeOCSPResponse): OCSPResponse {
@@ -231,49 +264,52 @@ export class OCSPResponse {
     return OCSPResponse._wrap(native.createOcspResponse(code, null, null, null, null, null, null, 0, false));
   }
 
-  /** Parses a DER response; malformed data is an OpenSSLError. */
+  /** Parses a DER response (`d2i_OCSP_RESPONSE`); malformed data is an OpenSSLError. */
   static fromDER(der: Uint8Array): OCSPResponse {
     return OCSPResponse._wrap(native.loadOcspResponse(der));
   }
 
-  /** The responseStatus (`successful`, `tryLater`, ...). */
+  /** The responseStatus (`successful`, `tryLater`, ...; `OCSP_response_status`). */
   getStatus(): OCSPResponseStatus {
     const s = this._h.status();
     return RESPONSE_STATUS[s] ?? (String(s) as OCSPResponseStatus);
   }
 
-  /** The numeric responseStatus. */
+  /** The numeric responseStatus (`OCSP_response_status`). */
   getStatusCode(): number {
     return this._h.status();
   }
 
-  /** True when the response carries a BasicOCSPResponse (only then do the getters below work). */
+  /** True when the response carries a BasicOCSPResponse (only then do the getters below work; `OCSP_response_get1_basic`). */
   hasBasicResponse(): boolean {
     return this._h.hasBasic();
   }
 
-  /** producedAt (`YYYYMMDDhhmmssZ`). */
+  /** producedAt (`YYYYMMDDhhmmssZ`; `OCSP_resp_get0_produced_at`). */
   getProducedAt(): string | null {
     return this._h.producedAt();
   }
 
-  /** The responder id: by name (an X509Name copy) or by key hash. */
+  /** The responder id: by name (an X509Name copy) or by key hash (`OCSP_resp_get0_id`). */
   getResponderId(): { name: X509Name | null; keyHash: Buffer | null } {
     const r = this._h.responderId();
     return { name: r && r.name ? X509Name._wrap(r.name) : null, keyHash: r ? r.keyHash : null };
   }
 
-  /** Every SingleResponse. */
+  /** Every SingleResponse (`OCSP_resp_get0`, `OCSP_single_get0_status`, `OCSP_id_get0_info`). */
   getResponses(): OCSPSingleResponse[] {
     return this._h.responses().map(single);
   }
 
-  /** The certificates the responder included. */
+  /** The certificates the responder included (`OCSP_resp_get0_certs`). */
   getCertificates(): X509[] {
     return this._h.certificates().map((h) => X509._wrap(h));
   }
 
-  /** The SingleResponse about `certificate` (issued by `issuer`), or null when absent. */
+  /**
+   * The SingleResponse about `certificate` (issued by `issuer`), or null when absent
+   * (`OCSP_cert_to_id` with `digest`, default SHA-1; `OCSP_resp_find`).
+   */
   getStatusFor(certificate: X509, issuer: X509, digest?: string): OCSPSingleResponse | null {
     const s = this._h.findStatus(handleOf(certificate, X509, 'certificate'), handleOf(issuer, X509, 'issuer'), digest ?? null);
     return s === null ? null : single(s);
@@ -281,7 +317,11 @@ export class OCSPResponse {
 
   /**
    * Verifies the response signature and the responder's authority against `store` (the
-   * store's time and flags apply to the responder chain). Throws an OpenSSLError when it fails.
+   * store's time and flags apply to the responder chain; `OCSP_basic_verify`). Throws an
+   * OpenSSLError when it fails. It does not look at the certificate statuses: see
+   * {@link OCSPResponse.getStatusFor}.
+   * @throws an OpenSSLError when the signature or the responder's chain does not verify, or the
+   * response has no body.
    */
   verify(store: X509Store, options: OCSPVerifyOptions | null = {}): void {
     const o = optionsOf(options);
@@ -290,7 +330,7 @@ export class OCSPResponse {
     this._h.verify(handleOf(store, X509Store, 'store'), untrusted, o.flags ?? 0);
   }
 
-  /** Like {@link OCSPResponse.verify} but returns false instead of throwing on a bad signature/chain. */
+  /** Like {@link OCSPResponse.verify} (`OCSP_basic_verify`) but returns false instead of throwing on a bad signature/chain. */
   isValid(store: X509Store, options: OCSPVerifyOptions | null = {}): boolean {
     try {
       this.verify(store, options);
@@ -309,23 +349,23 @@ export class OCSPResponse {
     return this._h.checkNonce(handleOf(request, OCSPRequest, 'request'));
   }
 
-  /** The DER encoding. */
+  /** The DER encoding (`i2d_OCSP_RESPONSE`). */
   toDER(): Buffer {
     return this._h.toDER();
   }
 
-  /** Releases the response now. */
+  /** Releases the response now (`OCSP_RESPONSE_free`). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link OCSPResponse.free}, for `using`. */
+  /** Same as {@link OCSPResponse.free}, for `using` (`OCSP_RESPONSE_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }
 }
 
-/** Parses a DER OCSP response (e.g. a stapled one). */
+/** Parses a DER OCSP response (e.g. a stapled one; `d2i_OCSP_RESPONSE`); malformed data is an OpenSSLError. */
 export function loadOcspResponse(der: Uint8Array): OCSPResponse {
   return OCSPResponse.fromDER(der);
 }

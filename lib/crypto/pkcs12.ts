@@ -33,7 +33,24 @@ export interface PKCS12ExportOptions {
 
 /**
  * A PKCS#12 bundle. By default {@link PKCS12.export} writes modern bundles (PBES2 with
- * AES-256-CBC, SHA-256 MAC); legacy ones on request.
+ * AES-256-CBC, SHA-256 MAC); legacy ones on request. The parts are held here in JS: the getters
+ * and setters call no OpenSSL function; {@link loadPkcs12} (`PKCS12_parse`) fills them and
+ * {@link PKCS12.export} (`PKCS12_create`) writes them.
+ *
+ * @example
+ * ```ts
+ * import { crypto } from 'openssl-napi';
+ *
+ * // key: a PKey; cert, caCert: X509
+ * const p12 = new crypto.PKCS12();
+ * p12.setPrivatekey(key);
+ * p12.setCertificate(cert);
+ * p12.setCaCertificates([caCert]);
+ * p12.setFriendlyname('server');
+ * const der = p12.export('secret');
+ * const back = crypto.loadPkcs12(der, 'secret');
+ * console.log(back.getCertificate()?.getSubject().CN);
+ * ```
  */
 export class PKCS12 {
   private key: PKey | null = null;
@@ -51,34 +68,34 @@ export class PKCS12 {
     return b;
   }
 
-  /** The certificate, or null. */
+  /** The certificate, or null (no OpenSSL call). */
   getCertificate(): X509 | null {
     return this.cert;
   }
 
-  /** Sets (or clears) the certificate. */
+  /** Sets (or clears) the certificate (no OpenSSL call; copied at export). */
   setCertificate(cert: X509 | null): void {
     if (cert !== null) handleOf(cert, X509, 'cert');
     this.cert = cert;
   }
 
-  /** The private key, or null. */
+  /** The private key, or null (no OpenSSL call). */
   getPrivatekey(): PKey | null {
     return this.key;
   }
 
-  /** Sets (or clears) the private key. */
+  /** Sets (or clears) the private key (no OpenSSL call; copied at export). */
   setPrivatekey(pkey: PKey | null): void {
     if (pkey !== null) handleOf(pkey, PKey, 'pkey');
     this.key = pkey;
   }
 
-  /** The CA certificates, or null when there are none. */
+  /** The CA certificates, or null when there are none (no OpenSSL call). */
   getCaCertificates(): X509[] | null {
     return this.ca ? [...this.ca] : null;
   }
 
-  /** Sets (or clears) the CA certificates. */
+  /** Sets (or clears) the CA certificates (no OpenSSL call; copied at export). */
   setCaCertificates(cacerts: Iterable<X509> | null): void {
     if (cacerts === null) {
       this.ca = null;
@@ -89,12 +106,12 @@ export class PKCS12 {
     this.ca = list;
   }
 
-  /** The friendly name, or null. */
+  /** The friendly name (from a loaded bundle: the certificate's alias, `X509_alias_get0`), or null. */
   getFriendlyname(): Buffer | null {
     return this.name;
   }
 
-  /** Sets (or clears) the friendly name. */
+  /** Sets (or clears) the friendly name (no OpenSSL call; the `name` of `PKCS12_create` at export). */
   setFriendlyname(name: string | Uint8Array | null): void {
     const b = bytesOrNull(name, 'name');
     this.name = b === null ? null : Buffer.from(b);
@@ -116,15 +133,22 @@ export class PKCS12 {
     };
   }
 
-  /** The DER bundle, encrypted with `passphrase`. */
+  /**
+   * The DER bundle, encrypted with `passphrase` (`PKCS12_create`, `PKCS12_set_mac`, `i2d_PKCS12`).
+   * `options` override `iter` and `maciter`.
+   * @throws a TypeError when the bundle would be empty or the key is public only, a RangeError for
+   * an unknown algorithm or digest, an OpenSSLError when OpenSSL fails (e.g. a legacy algorithm
+   * without the legacy provider).
+   */
   export(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions | null = {}): Buffer {
     const o = optionsOf(options);
     return native.pkcs12Create(this.args(passphrase, o.iter ?? iter, o.maciter ?? maciter, o));
   }
 
   /**
-   * {@link PKCS12.export} on the libuv thread pool. The key and certificates are copied when it is
-   * called: changing them before the Promise settles does not change the bundle.
+   * {@link PKCS12.export} on the libuv thread pool (`PKCS12_create`, `PKCS12_set_mac`). The key and
+   * certificates are copied when it is called (`EVP_PKEY_dup`, `X509_dup`): changing them before the
+   * Promise settles does not change the bundle.
    */
   exportAsync(passphrase?: string | Uint8Array | null, iter = 2048, maciter = 2048, options: PKCS12ExportOptions | null = {}): Promise<Buffer> {
     try {
@@ -136,12 +160,12 @@ export class PKCS12 {
   }
 }
 
-/** Parses a DER PKCS#12 bundle; a wrong passphrase is an OpenSSLError. */
+/** Parses a DER PKCS#12 bundle (`d2i_PKCS12_bio`, `PKCS12_parse`); a wrong passphrase is an OpenSSLError. */
 export function loadPkcs12(buffer: Uint8Array, passphrase?: string | Uint8Array | null): PKCS12 {
   return PKCS12._fromParts(native.pkcs12Parse(buffer, bytesOrNull(passphrase, 'passphrase')));
 }
 
-/** {@link loadPkcs12} on the libuv thread pool. */
+/** {@link loadPkcs12} on the libuv thread pool (`d2i_PKCS12_bio`, `PKCS12_parse`); the Promise rejects as loadPkcs12 throws. */
 export async function loadPkcs12Async(buffer: Uint8Array, passphrase?: string | Uint8Array | null): Promise<PKCS12> {
   return PKCS12._fromParts(await native.pkcs12ParseAsync(buffer, bytesOrNull(passphrase, 'passphrase')));
 }

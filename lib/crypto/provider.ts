@@ -37,7 +37,10 @@ export function listProviders(): string[] {
   return native.listProviders();
 }
 
-/** The providers loaded in the default library context: name, version, build information and where each came from. */
+/**
+ * The providers loaded in the default library context: name, version, build information and where
+ * each came from (`OSSL_PROVIDER_do_all`, `OSSL_PROVIDER_get_params`).
+ */
 export function describeProviders(): ProviderInfo[] {
   return native.describeProviders();
 }
@@ -47,7 +50,11 @@ export function setProviderSearchPath(path: string | null): void {
   native.setProviderSearchPath(path);
 }
 
-/** Where provider modules are looked for (the path set, else `OPENSSL_MODULES`, else the build's MODULESDIR). */
+/**
+ * Where provider modules are looked for (the path set, else `OPENSSL_MODULES`, else the build's
+ * MODULESDIR; `OSSL_PROVIDER_get0_default_search_path` where OpenSSL has it, else
+ * `OpenSSL_version(OPENSSL_MODULES_DIR)`).
+ */
 export function providerSearchPath(): string {
   return native.providerSearchPath();
 }

@@ -53,7 +53,16 @@ function opts(o: SignatureOptions | undefined): [number | null, number | null, s
 
 /**
  * Signs `data` with `pkey` (a private key) hashing with `digest` (`"sha256"`, ...; null for
- * Ed25519/Ed448). ECDSA and DSA signatures are DER. Returns the signature.
+ * Ed25519/Ed448). ECDSA and DSA signatures are DER. Returns the signature (`EVP_DigestSignInit`,
+ * `EVP_DigestSign`; RSA options through `EVP_PKEY_CTX_set_rsa_padding`,
+ * `EVP_PKEY_CTX_set_rsa_pss_saltlen`, `EVP_PKEY_CTX_set_rsa_mgf1_md`).
+ * @throws a TypeError for RSA options with a non-RSA key or a missing digest, a RangeError for an
+ * unknown digest, an OpenSSLError when OpenSSL cannot sign.
+ * @example
+ * ```ts
+ * const sig = crypto.sign(key, 'hello', 'sha256', { padding: 'pss' });
+ * crypto.verify(cert, sig, 'hello', 'sha256', { padding: 'pss' }); // throws if it does not verify
+ * ```
  */
 export function sign(pkey: PKey, data: Uint8Array | string, digest: string | null, options?: SignatureOptions): Buffer {
   return native.signData(handleOf(pkey, PKey, 'pkey'), data, digest, ...opts(options));
@@ -61,13 +70,15 @@ export function sign(pkey: PKey, data: Uint8Array | string, digest: string | nul
 
 /**
  * Verifies `signature` over `data` with the public key of `cert`. Returns nothing on success and
- * throws `crypto.Error` (OpenSSLError) on a bad signature, as pyOpenSSL does.
+ * throws `crypto.Error` (OpenSSLError) on a bad signature, as pyOpenSSL does (`X509_get_pubkey`,
+ * `EVP_DigestVerifyInit`, `EVP_DigestVerify`).
+ * @throws an OpenSSLError when the signature does not verify.
  */
 export function verify(cert: X509, signature: Uint8Array, data: Uint8Array | string, digest: string | null, options?: SignatureOptions): void {
   native.verifyCert(handleOf(cert, X509, 'cert'), signature, data, digest, ...opts(options));
 }
 
-/** Like {@link verify} but with a public (or private) key instead of a certificate. */
+/** Like {@link verify} but with a public (or private) key instead of a certificate (`EVP_DigestVerifyInit`, `EVP_DigestVerify`). */
 export function verifyWithKey(pkey: PKey, signature: Uint8Array, data: Uint8Array | string, digest: string | null, options?: SignatureOptions): void {
   native.verifyData(handleOf(pkey, PKey, 'pkey'), signature, data, digest, ...opts(options));
 }

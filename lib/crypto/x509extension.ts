@@ -20,6 +20,8 @@ export class X509Extension {
   _h: NativeX509Extension;
 
   /**
+   * Builds the extension from its configuration text (`X509V3_EXT_nconf`, with `X509V3_set_ctx`
+   * for `subject` and `issuer`).
    * @param typeName extension name (`basicConstraints`, `keyUsage`, `extendedKeyUsage`, `subjectAltName`, ...)
    * @param critical whether the extension is marked critical
    * @param value the OpenSSL configuration value, e.g. `CA:TRUE,pathlen:0`
@@ -29,6 +31,8 @@ export class X509Extension {
    *   `openssl x509 -extfile` file: an object of sections (`{ alt: { 'DNS.1': 'a.example' } }`) or
    *   the text of a config file (`X509V3_set_nconf`), e.g.
    *   `new X509Extension('certificatePolicies', false, '@pol', null, null, { config: { pol: { policyIdentifier: '1.2.3.4', 'CPS.1': 'https://cps.example' } } })`
+   * @throws an OpenSSLError for an unknown type name, a value OpenSSL cannot parse, or a config that
+   *   does not parse (`NCONF_load_bio`).
    */
   constructor(
     typeName: string | Uint8Array,
@@ -56,37 +60,40 @@ export class X509Extension {
     return e;
   }
 
-  /** True when the extension is critical. */
+  /** True when the extension is critical (`X509_EXTENSION_get_critical`). */
   getCritical(): boolean {
     return this._h.getCritical();
   }
 
-  /** The extension's short name, e.g. `"basicConstraints"`, `"subjectAltName"` (dotted OID if unknown). */
+  /** The extension's short name, e.g. `"basicConstraints"`, `"subjectAltName"` (dotted OID if unknown; `X509_EXTENSION_get_object`, `OBJ_nid2sn`). */
   getShortName(): string {
     return this._h.getShortName();
   }
 
-  /** The DER encoding of the extension's value (the contents of its OCTET STRING). */
+  /** The DER encoding of the extension's value (the contents of its OCTET STRING; `X509_EXTENSION_get_data`). */
   getData(): Buffer {
     return this._h.getData();
   }
 
-  /** The whole extension (OID, critical flag, value) as DER. */
+  /** The whole extension (OID, critical flag, value) as DER (`i2d_X509_EXTENSION`). */
   toDER(): Buffer {
     return this._h.toDER();
   }
 
-  /** The value as OpenSSL prints it, e.g. `"CA:TRUE"`, `"DNS:example.com, IP Address:127.0.0.1"`. */
+  /**
+   * The value as OpenSSL prints it, e.g. `"CA:TRUE"`, `"DNS:example.com, IP Address:127.0.0.1"`
+   * (`X509V3_EXT_print`; subjectAltName one `GENERAL_NAME_print` after another, as pyOpenSSL).
+   */
   toString(): string {
     return this._h.toString();
   }
 
-  /** Releases the extension now instead of at garbage collection. */
+  /** Releases the extension now instead of at garbage collection (`X509_EXTENSION_free`). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link X509Extension.free}, for `using`. */
+  /** Same as {@link X509Extension.free}, for `using` (`X509_EXTENSION_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }

@@ -10,7 +10,8 @@ import type { NativeX509Name } from './native-types.js';
  * A distinguished name (`X509_NAME`). Attributes read and write by their OpenSSL short or long
  * names: `name.CN`, `name.commonName`, `name.O`, `name.emailAddress`, ... Reading an absent
  * attribute gives `null`; writing replaces it (UTF-8; NUL bytes are kept); writing an unknown
- * attribute is a TypeError.
+ * attribute is a TypeError. Reads use `X509_NAME_get_index_by_NID` (the first entry of that type),
+ * writes `X509_NAME_delete_entry` and `X509_NAME_add_entry_by_NID`.
  *
  * A name got from `X509.getSubject()`/`getIssuer()` is a live view: writes go through to the
  * certificate, and it keeps the certificate alive. After `setSubject`/`setIssuer` replaced that
@@ -49,7 +50,7 @@ export class X509Name {
   /** Other attributes by OpenSSL name (`serialNumber`, `title`, `DC`, ...). */
   [attribute: string]: unknown;
 
-  /** A copy of `name`, or an empty name. */
+  /** A copy of `name` (`X509_NAME_dup`), or an empty name (`X509_NAME_new`). */
   constructor(name?: X509Name) {
     const h = name === undefined ? new native.X509Name() : new native.X509Name(handleOf(name, X509Name, 'name'));
     return X509Name._proxy(h);
@@ -79,17 +80,17 @@ export class X509Name {
     });
   }
 
-  /** `[shortName, value]` pairs in order, as bytes (NUL-safe). */
+  /** `[shortName, value]` pairs in order, as bytes (NUL-safe; `X509_NAME_get_entry`, `X509_NAME_ENTRY_get_data`). */
   getComponents(): [Buffer, Buffer][] {
     return this._h.getComponents();
   }
 
-  /** `X509_NAME_hash`: the hash used for CA directory lookups. */
+  /** `X509_NAME_hash_ex`: the hash used for CA directory lookups. */
   hash(): number {
     return this._h.hash();
   }
 
-  /** DER encoding. */
+  /** DER encoding (`i2d_X509_NAME`). */
   der(): Buffer {
     return this._h.der();
   }
@@ -104,12 +105,12 @@ export class X509Name {
     return this._h.compare(handleOf(other, X509Name, 'other'));
   }
 
-  /** The RFC 2253 string, e.g. `CN=example.com,O=Example`. */
+  /** The RFC 2253 string, e.g. `CN=example.com,O=Example` (`X509_NAME_print_ex` with `XN_FLAG_RFC2253`, UTF-8 kept unescaped). */
   rfc2253(): string {
     return this._h.rfc2253();
   }
 
-  /** OpenSSL's one-line form, e.g. `/O=Example/CN=example.com`. */
+  /** OpenSSL's one-line form, e.g. `/O=Example/CN=example.com` (`X509_NAME_oneline`). */
   toString(): string {
     return this._h.oneline();
   }
@@ -124,12 +125,12 @@ export class X509Name {
     }
   }
 
-  /** Releases the name (a view lets go of its certificate). */
+  /** Releases the name (`X509_NAME_free`; a view owns no name and lets go of its certificate). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link X509Name.free}, for `using`. */
+  /** Same as {@link X509Name.free}, for `using` (`X509_NAME_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }

@@ -80,12 +80,12 @@ export abstract class VerifyParams {
   /** @internal */
   abstract _h: NativeVerifyParams;
 
-  /** Adds `X509_V_FLAG_*` flags (ORed in; see {@link X509StoreFlags}). */
+  /** Adds `X509_V_FLAG_*` flags (ORed in; see {@link X509StoreFlags}; `X509_VERIFY_PARAM_set_flags`). */
   setFlags(flags: number): void {
     this._h.setFlags(flags);
   }
 
-  /** Clears `X509_V_FLAG_*` flags. */
+  /** Clears `X509_V_FLAG_*` flags (`X509_VERIFY_PARAM_clear_flags`). */
   clearFlags(flags: number): void {
     this._h.clearFlags(flags);
   }
@@ -100,12 +100,12 @@ export abstract class VerifyParams {
     this._h.setDepth(depth);
   }
 
-  /** The purpose to check (an {@link X509Purpose} value). */
+  /** The purpose to check (an {@link X509Purpose} value; `X509_VERIFY_PARAM_set_purpose`); an unknown one is a RangeError. */
   setPurpose(purpose: number): void {
     this._h.setPurpose(purpose);
   }
 
-  /** The trust setting to check (an {@link X509Trust} value). */
+  /** The trust setting to check (an {@link X509Trust} value; `X509_VERIFY_PARAM_set_trust`); an unknown one is a RangeError. */
   setTrust(trust: number): void {
     this._h.setTrust(trust);
   }
@@ -115,17 +115,21 @@ export abstract class VerifyParams {
     this._h.setHost(name);
   }
 
-  /** Host-name check flags ({@link X509CheckFlags}). */
+  /** Host-name check flags ({@link X509CheckFlags}; `X509_VERIFY_PARAM_set_hostflags`). */
   setHostFlags(flags: number): void {
     this._h.setHostFlags(flags);
   }
 
-  /** The expected IP address of the leaf (text form, v4 or v6); null clears it. */
+  /**
+   * The expected IP address of the leaf (text form, v4 or v6); null clears it
+   * (`X509_VERIFY_PARAM_set1_ip_asc`).
+   * @throws a TypeError (`ERR_INVALID_ARG_VALUE`) for text that is not an IP address.
+   */
   setIpAddress(ip: string | null): void {
     this._h.setIpAddress(ip);
   }
 
-  /** The expected e-mail address of the leaf; null clears it. */
+  /** The expected e-mail address of the leaf; null clears it (`X509_VERIFY_PARAM_set1_email`). */
   setEmail(email: string | null): void {
     this._h.setEmail(email);
   }
@@ -137,7 +141,8 @@ export abstract class VerifyParams {
 
   /**
    * The acceptable policies (the user-initial-policy-set); turns on policy checking. Combine
-   * with `EXPLICIT_POLICY`, `INHIBIT_MAP` and `INHIBIT_ANY` flags as needed.
+   * with `EXPLICIT_POLICY`, `INHIBIT_MAP` and `INHIBIT_ANY` flags as needed
+   * (`X509_VERIFY_PARAM_set1_policies`). An OID that does not parse is a TypeError.
    */
   setPolicies(oids: string[]): void {
     if (!Array.isArray(oids)) {
@@ -147,12 +152,30 @@ export abstract class VerifyParams {
   }
 }
 
-/** A store of trusted certificates and CRLs (`X509_STORE`). */
+/**
+ * A store of trusted certificates and CRLs (`X509_STORE`). Its verification parameters (the
+ * setters it shares with {@link X509StoreContext}) are the store's own (`X509_STORE_get0_param`).
+ *
+ * @example Verifying a chain
+ * ```ts
+ * import { crypto } from 'openssl-napi';
+ *
+ * const store = new crypto.X509Store();
+ * store.addCert(rootCert);
+ * store.setFlags(crypto.X509StoreFlags.X509_STRICT);
+ * const ctx = new crypto.X509StoreContext(store, leafCert, [intermediateCert]);
+ * try {
+ *   const chain = ctx.getVerifiedChain(); // leaf first, root last
+ * } catch (e) {
+ *   if (e instanceof crypto.X509StoreContextError) console.log(e.codeName, e.depth);
+ * }
+ * ```
+ */
 export class X509Store extends VerifyParams {
   /** @internal */
   _h: NativeX509Store;
 
-  /** An empty store. */
+  /** An empty store (`X509_STORE_new`). */
   constructor() {
     super();
     this._h = new native.X509Store();
@@ -165,17 +188,21 @@ export class X509Store extends VerifyParams {
     return s;
   }
 
-  /** Trusts `cert`. */
+  /** Trusts `cert` (`X509_STORE_add_cert`). */
   addCert(cert: X509): void {
     this._h.addCert(handleOf(cert, X509, 'cert'));
   }
 
-  /** Adds a CRL (used with the `CRL_CHECK` flags). */
+  /** Adds a CRL (used with the `CRL_CHECK` flags; `X509_STORE_add_crl`). */
   addCrl(crl: CRL): void {
     this._h.addCrl(handleOf(crl, CRL, 'crl'));
   }
 
-  /** Loads trusted certificates (and CRLs) from a PEM file and/or a hashed directory. */
+  /**
+   * Loads trusted certificates (and CRLs) from a PEM file and/or a hashed directory
+   * (`X509_STORE_load_locations`).
+   * @throws a TypeError when both are null, an OpenSSLError when OpenSSL cannot load them.
+   */
   loadLocations(cafile: string | null, capath?: string | null): void {
     this._h.loadLocations(cafile ?? null, capath ?? null);
   }
@@ -188,12 +215,12 @@ export class X509Store extends VerifyParams {
     this._h.setDefaultPaths();
   }
 
-  /** Releases the store now. */
+  /** Releases the store now (`X509_STORE_free`; a Context using it keeps its reference). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link X509Store.free}, for `using`. */
+  /** Same as {@link X509Store.free}, for `using` (`X509_STORE_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }

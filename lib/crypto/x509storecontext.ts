@@ -29,6 +29,11 @@ export class X509StoreContextError extends Error {
   /** Node-style code: `ERR_X509_VERIFY`. */
   readonly code = 'ERR_X509_VERIFY';
 
+  /**
+   * Made by {@link X509StoreContext.verifyCertificate} and {@link X509StoreContext.getVerifiedChain}
+   * from a failed `X509_verify_cert` (`X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth`,
+   * `X509_STORE_CTX_get_current_cert`); rarely built by hand.
+   */
   constructor(message: string, errors: [number, number, string], certificate: X509 | null, codeName: string) {
     super(messageText(message));
     this.name = 'X509StoreContextError';
@@ -42,12 +47,29 @@ export class X509StoreContextError extends Error {
 
 /**
  * A verification of `certificate` against `store`, with optional untrusted intermediates.
- * Parameters set here override the store's for this context only.
+ * Parameters set here override the store's for this context only. Each verification is a fresh
+ * `X509_STORE_CTX` (`X509_STORE_CTX_init`, `X509_verify_cert`).
+ *
+ * @example
+ * ```ts
+ * import { crypto } from 'openssl-napi';
+ *
+ * const store = new crypto.X509Store();
+ * store.addCert(rootCert);
+ * const ctx = new crypto.X509StoreContext(store, leafCert, [intermediateCert]);
+ * ctx.setHost('www.example.com');
+ * ctx.setTime(new Date('2030-01-01'));
+ * ctx.verifyCertificate(); // throws crypto.X509StoreContextError if invalid
+ * ```
  */
 export class X509StoreContext extends VerifyParams {
   /** @internal */
   _h: NativeX509StoreContext;
 
+  /**
+   * Holds references to `store`, `certificate` and `chain` (untrusted intermediates) until a
+   * verification; its own parameters start empty (`X509_VERIFY_PARAM_new`).
+   */
   constructor(store: X509Store, certificate: X509, chain?: X509[] | null) {
     super();
     this._h = new native.X509StoreContext(
@@ -57,17 +79,17 @@ export class X509StoreContext extends VerifyParams {
     );
   }
 
-  /** Replaces the store. */
+  /** Replaces the store (a reference, used by the next `X509_STORE_CTX_init`). */
   setStore(store: X509Store): void {
     this._h.setStore(handleOf(store, X509Store, 'store'));
   }
 
-  /** Replaces the certificate to verify. */
+  /** Replaces the certificate to verify (a reference, used by the next `X509_STORE_CTX_init`). */
   setCertificate(certificate: X509): void {
     this._h.setCertificate(handleOf(certificate, X509, 'certificate'));
   }
 
-  /** Replaces the untrusted intermediates (null: none). */
+  /** Replaces the untrusted intermediates (null: none; used by the next `X509_STORE_CTX_init`). */
   setChain(chain: X509[] | null): void {
     this._h.setChain(chainHandles(chain));
   }
@@ -92,22 +114,30 @@ export class X509StoreContext extends VerifyParams {
     throw new X509StoreContextError(r.message, [r.code, r.depth, r.message], cert, r.codeName);
   }
 
-  /** Verifies; throws {@link X509StoreContextError} if the certificate is not valid. */
+  /**
+   * Verifies (`X509_verify_cert`).
+   * @throws {@link X509StoreContextError} if the certificate is not valid; an OpenSSLError if
+   * OpenSSL failed without a verification error.
+   */
   verifyCertificate(): void {
     this.run(false);
   }
 
-  /** Verifies and returns the chain built, leaf first, trust anchor last. */
+  /**
+   * Verifies and returns the chain built, leaf first, trust anchor last (`X509_verify_cert`,
+   * `X509_STORE_CTX_get0_chain`).
+   * @throws {@link X509StoreContextError} if the certificate is not valid.
+   */
   getVerifiedChain(): X509[] {
     return this.run(true);
   }
 
-  /** Releases the context now. */
+  /** Releases the context now: its parameters (`X509_VERIFY_PARAM_free`) and its references to the store, certificate, chain and CRLs. */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link X509StoreContext.free}, for `using`. */
+  /** Same as {@link X509StoreContext.free}, for `using` (`X509_VERIFY_PARAM_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }

@@ -44,7 +44,25 @@ Object.defineProperty(ConnectionImpl, Symbol.hasInstance, {
   value: (x: unknown): boolean => x instanceof MemoryConnection || x instanceof SocketConnection,
 });
 
-/** `SSL.Connection`: `new Connection(ctx)` (memory mode) or `new Connection(ctx, socket)` (socket mode). */
+/**
+ * `SSL.Connection`: `new Connection(ctx)` (memory mode) or `new Connection(ctx, socket)` (socket
+ * mode); either way one `SSL` made from the Context's `SSL_CTX` (`SSL_new`).
+ * @example
+ * ```ts
+ * import net from 'node:net';
+ * import { SSL } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.TLS_CLIENT_METHOD);
+ * ctx.setDefaultVerifyPaths();
+ * ctx.setVerify(SSL.VERIFY_PEER);
+ * const memory = new SSL.Connection(ctx); // bioRead/bioWrite, synchronous
+ * const socket = new SSL.Connection(ctx, net.connect(443, 'example.com')); // Promises
+ * socket.setTlsextHostName('example.com');
+ * socket.setHost('example.com');
+ * socket.setConnectState();
+ * await socket.doHandshake();
+ * ```
+ */
 export const Connection: ConnectionConstructor = Object.assign(ConnectionImpl, {
   accept(context: Context, socket: net.Socket): SocketConnection {
     return SocketConnection._create(context, socket, true);

@@ -60,7 +60,36 @@ function peekFlag(flags: number | null | undefined): boolean {
  * A TLS connection in memory-BIO mode: synchronous methods that throw WantReadError/WantWriteError
  * as pyOpenSSL's do; move ciphertext with {@link MemoryConnection.bioRead} / {@link MemoryConnection.bioWrite}.
  * This is the type of `new SSL.Connection(context)`; `new SSL.Connection(context, socket)` gives a
- * {@link SocketConnection}.
+ * {@link SocketConnection}. It owns an `SSL` with two memory BIOs (`BIO_s_mem`; datagram ones for
+ * DTLS).
+ *
+ * @example A handshake in memory, both sides in one process
+ * ```ts
+ * import { SSL } from 'openssl-napi';
+ *
+ * // serverCtx: a Context with useCertificate/usePrivatekey; clientCtx: one that trusts it
+ * const server = new SSL.Connection(serverCtx);
+ * server.setAcceptState();
+ * const client = new SSL.Connection(clientCtx);
+ * client.setConnectState();
+ * client.setTlsextHostName('example.com');
+ * const step = (conn: SSL.MemoryConnection) => {
+ *   try {
+ *     conn.doHandshake();
+ *   } catch (e) {
+ *     if (!(e instanceof SSL.WantReadError)) throw e; // waiting for the peer's bytes
+ *   }
+ * };
+ * while (!client.isInitFinished() || !server.isInitFinished()) {
+ *   step(client);
+ *   if (client.bioPending() > 0) server.bioWrite(client.bioRead(65536));
+ *   step(server);
+ *   if (server.bioPending() > 0) client.bioWrite(server.bioRead(65536));
+ * }
+ * client.send('hello');
+ * server.bioWrite(client.bioRead(65536));
+ * console.log(server.recv(1024).toString()); // hello
+ * ```
  */
 export class MemoryConnection {
   /** @internal */
@@ -77,7 +106,7 @@ export class MemoryConnection {
   /**
    * A connection from `context`. Without a socket (or with null) it is in memory-BIO mode: feed
    * the peer's bytes with {@link MemoryConnection.bioWrite}, take bytes for the peer with
-   * {@link MemoryConnection.bioRead}.
+   * {@link MemoryConnection.bioRead} (`SSL_new`, `SSL_set_bio`).
    */
   constructor(context: Context) {
     const ctx = handleOf(context, Context, 'context');
@@ -87,24 +116,24 @@ export class MemoryConnection {
     this._h._owner = this;
   }
 
-  /** The Context (the one set by {@link MemoryConnection.setContext} after an SNI switch). */
+  /** The Context (the one set by {@link MemoryConnection.setContext} after an SNI switch; kept in JS, no OpenSSL call). */
   getContext(): Context {
     return this._context;
   }
-  /** Switches the SSL_CTX (SNI callback use). */
+  /** Switches the SSL_CTX (SNI callback use; `SSL_set_SSL_CTX`). */
   setContext(context: Context): void {
     this._h.setContext(handleOf(context, Context, 'context'));
     this._context = context;
   }
-  /** Per-connection `OP_*` options; returns the new mask. */
+  /** Per-connection `OP_*` options, ORed in; returns the new mask (`SSL_set_options`). */
   setOptions(options: number): number {
     return this._h.setOptions(options);
   }
-  /** SNI host name the client sent, or null. */
+  /** SNI host name the client sent, or null (`SSL_get_servername`). */
   getServername(): string | null {
     return this._h.getServername();
   }
-  /** Per-connection verify mode and callback. */
+  /** Per-connection verify mode and callback, as {@link Context.setVerify} (`SSL_set_verify`). */
   setVerify(mode: number, callback: VerifyCallback | null = null): void {
     if (callback != null && typeof callback !== 'function') {
       throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -112,39 +141,39 @@ export class MemoryConnection {
     this._h.setVerify(mode, callback != null);
     this._verifyHook = callback ? (c, cert, e, d, ok) => callback(c as Connection, (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null;
   }
-  /** The verify mode. */
+  /** The verify mode (`SSL_get_verify_mode`). */
   getVerifyMode(): number {
     return this._h.getVerifyMode();
   }
-  /** Per-connection certificate. */
+  /** Per-connection certificate (`SSL_use_certificate`). */
   useCertificate(cert: X509): void {
     this._h.useCertificate(handleOf(cert, X509, 'cert'));
   }
-  /** Per-connection private key. */
+  /** Per-connection private key (`SSL_use_PrivateKey`). */
   usePrivatekey(pkey: PKey): void {
     this._h.usePrivatekey(handleOf(pkey, PKey, 'pkey'));
   }
-  /** Client SNI. */
+  /** Client SNI (`SSL_set_tlsext_host_name`). */
   setTlsextHostName(name: string): void {
     this._h.setTlsextHostName(name);
   }
-  /** Decrypted bytes buffered and ready for {@link MemoryConnection.recv}. */
+  /** Decrypted bytes buffered and ready for {@link MemoryConnection.recv} (`SSL_pending`). */
   pending(): number {
     return this._h.pending();
   }
 
-  /** Encrypts `buf` (one `SSL_write`); returns how many bytes were taken (partial writes are on). */
+  /** Encrypts `buf` (one `SSL_write_ex`); returns how many bytes were taken (partial writes are on). */
   send(buf: BytesLike, flags?: number): number {
     void flags;
     const r = this._h.write(buf);
     if (r < 0) raiseStatus(r);
     return r;
   }
-  /** Alias of {@link MemoryConnection.send}. */
+  /** Alias of {@link MemoryConnection.send} (`SSL_write_ex`). */
   write(buf: BytesLike, flags?: number): number {
     return this.send(buf, flags);
   }
-  /** Encrypts all of `buf`; returns its length. */
+  /** Encrypts all of `buf` (`SSL_write_ex` until it is all taken); returns its length. */
   sendall(buf: BytesLike, flags?: number): number {
     void flags;
     const data = typeof buf === 'string' ? Buffer.from(buf) : buf;
@@ -159,13 +188,19 @@ export class MemoryConnection {
     }
     return data.length;
   }
-  /** Up to `bufsiz` decrypted bytes (at most one record); `MSG_PEEK` leaves them buffered. */
+  /**
+   * Up to `bufsiz` decrypted bytes (at most one record); `MSG_PEEK` leaves them buffered
+   * (`SSL_read_ex`, `SSL_peek_ex`).
+   * @throws {@link WantReadError} when no plaintext has arrived yet (feed the peer's bytes with
+   * {@link MemoryConnection.bioWrite}); {@link ZeroReturnError} after the peer's close_notify;
+   * {@link SysCallError} after {@link MemoryConnection.bioShutdown} without close_notify.
+   */
   recv(bufsiz: number, flags?: number | null): Buffer {
     const r = this._h.read(bufsiz, peekFlag(flags));
     if (typeof r === 'number') raiseStatus(r);
     return r;
   }
-  /** Alias of {@link MemoryConnection.recv}. */
+  /** Alias of {@link MemoryConnection.recv} (`SSL_read_ex`). */
   read(bufsiz: number, flags?: number | null): Buffer {
     return this.recv(bufsiz, flags);
   }
@@ -223,6 +258,8 @@ export class MemoryConnection {
   /**
    * The certificate types the handshake chose for each side, or null where none was
    * (`SSL_get_negotiated_server_cert_type`, `..._client_cert_type`). OpenSSL 3.2+.
+   * @throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` before OpenSSL 3.2 (as every raw
+   * public key method).
    */
   getNegotiatedCertTypes(): { server: CertType | null; client: CertType | null } {
     const [s, c] = native.rpkNegotiated(this._h);
@@ -289,7 +326,11 @@ export class MemoryConnection {
     }
     return this._h.readInto(buffer, 0x7fffffff, undefined, offset, length);
   }
-  /** Decrypts straight into `buffer` (no copy); returns the byte count. */
+  /**
+   * Decrypts straight into `buffer` (no copy); returns the byte count (`SSL_read_ex`, `SSL_peek_ex`
+   * with `MSG_PEEK`).
+   * @throws {@link WantReadError} / {@link ZeroReturnError} as {@link MemoryConnection.recv}.
+   */
   recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): number {
     if (!(isUint8Array(buffer))) {
       throw Object.assign(new TypeError('The "buffer" argument must be a Buffer or Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -299,7 +340,10 @@ export class MemoryConnection {
     return r;
   }
 
-  /** Ciphertext for the peer (at most `bufsiz` bytes); throws WantReadError when there is none. */
+  /**
+   * Ciphertext for the peer (at most `bufsiz` bytes; `BIO_read` on the write BIO).
+   * @throws {@link WantReadError} when there is none.
+   */
   bioRead(bufsiz: number): Buffer {
     const r = this._h.bioRead(bufsiz);
     if (r === null) throw new WantReadError();
@@ -307,26 +351,27 @@ export class MemoryConnection {
   }
   /**
    * Copies pending ciphertext for the peer into `buffer` (no allocation) and returns the byte
-   * count, 0 when there is none. Beyond pyOpenSSL: the bulk-transfer form of {@link MemoryConnection.bioRead}.
+   * count, 0 when there is none (`BIO_read`). Beyond pyOpenSSL: the bulk-transfer form of {@link MemoryConnection.bioRead}.
    */
   bioReadInto(buffer: Uint8Array): number {
     return this._h.bioReadInto(buffer);
   }
   /**
-   * Ciphertext from the peer; returns the byte count. `offset` and `length` (beyond pyOpenSSL)
-   * take a part of `buf` without a subarray.
+   * Ciphertext from the peer; returns the byte count (`BIO_write` on the read BIO). `offset` and
+   * `length` (beyond pyOpenSSL) take a part of `buf` without a subarray.
    */
   bioWrite(buf: BytesLike, offset?: number, length?: number): number {
     return offset === undefined && length === undefined ? this._h.bioWrite(buf) : this._h.bioWrite(buf, offset, length);
   }
-  /** Signals EOF from the peer: later reads fail with SysCallError(-1, 'Unexpected EOF'). */
+  /** Signals EOF from the peer (`BIO_set_mem_eof_return` 0): later reads fail with SysCallError(-1, 'Unexpected EOF'). */
   bioShutdown(): void {
     this._h.bioShutdown();
   }
   /**
    * The fast path: feeds `input` (may be null), advances the handshake if it is not finished,
    * and returns up to `outCap` bytes of ciphertext for the peer, or null. Never throws Want*:
-   * {@link MemoryConnection.lastStatus} tells what the handshake waits for (0 = done).
+   * {@link MemoryConnection.lastStatus} tells what the handshake waits for (0 = done)
+   * (`BIO_write`, `SSL_do_handshake`, `BIO_read`).
    */
   pump(input: Uint8Array | null, outCap = 65536): Buffer | null {
     return this._h.pump(input, outCap);
@@ -341,131 +386,147 @@ export class MemoryConnection {
    * {@link PUMP_MORE_PENDING} (ciphertext beyond what `out` could take: call again with null).
    * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link MemoryConnection.bioRead}).
    * The optional ranges (`outOffset`/`outLength` of `out`, `inOffset`/`inLength` of `input`; default:
-   * all of each) let a ring buffer be used without subarrays. Beyond pyOpenSSL.
+   * all of each) let a ring buffer be used without subarrays. Beyond pyOpenSSL (`BIO_write`,
+   * `SSL_do_handshake`, `BIO_read`).
    */
   pumpInto(input: Uint8Array | null, out: Uint8Array, outOffset?: number, outLength?: number, inOffset?: number, inLength?: number): number {
     return outOffset === undefined && inOffset === undefined && outLength === undefined && inLength === undefined
       ? this._h.pumpInto(input, out)
       : this._h.pumpInto(input, out, outOffset, outLength, inOffset, inLength);
   }
-  /** The handshake status of the last {@link MemoryConnection.pump} or {@link MemoryConnection.pumpInto}: 0 done, -2 wants read, ... */
+  /**
+   * The handshake status of the last {@link MemoryConnection.pump} or {@link MemoryConnection.pumpInto}:
+   * 0 done, -2 wants read, ... (what `SSL_get_error` said then; kept, no OpenSSL call now).
+   */
   lastStatus(): number {
     return this._h.lastStatus();
   }
-  /** Bytes of ciphertext waiting for {@link MemoryConnection.bioRead}. */
+  /** Bytes of ciphertext waiting for {@link MemoryConnection.bioRead} (`BIO_ctrl_pending`). */
   bioPending(): number {
     return this._h.bioPending();
   }
 
-  /** Runs the handshake; throws WantReadError until the peer's bytes arrive. */
+  /**
+   * Runs the handshake (`SSL_do_handshake`); throws WantReadError until the peer's bytes arrive.
+   * @throws {@link WantReadError} while it waits for the peer (move the bytes of
+   * {@link MemoryConnection.bioRead} to the peer, the peer's to {@link MemoryConnection.bioWrite}, and
+   * call again); an OpenSSLError when the handshake fails (the alert, if any, is left for bioRead).
+   */
   doHandshake(): void {
     const r = this._h.handshake();
     if (r !== Status.Ok) raiseStatus(r);
   }
-  /** Starts a TLS 1.2 renegotiation if none is pending; true if one was started. */
+  /** Starts a TLS 1.2 renegotiation if none is pending; true if one was started (`SSL_renegotiate`). */
   renegotiate(): boolean {
     return this._h.renegotiate();
   }
-  /** Whether a renegotiation is in progress. */
+  /** Whether a renegotiation is in progress (`SSL_renegotiate_pending`). */
   renegotiatePending(): boolean {
     return this._h.renegotiatePending();
   }
-  /** Number of renegotiations. */
+  /** Number of renegotiations (`SSL_total_renegotiations`). */
   totalRenegotiations(): number {
     return this._h.totalRenegotiations();
   }
-  /** Sends close_notify; true once both sides have closed. */
+  /** Sends close_notify; true once both sides have closed (`SSL_shutdown`). */
   shutdown(): boolean {
     const r = this._h.shutdown();
     if (typeof r === 'number') raiseStatus(r);
     return r;
   }
-  /** Names of the enabled ciphers. */
+  /** Names of the enabled ciphers (`SSL_get_cipher_list`). */
   getCipherList(): string[] {
     return this._h.getCipherList();
   }
-  /** CA names: the configured ones (server) or those the server sent (client). */
+  /** CA names: the configured ones (server) or those the server sent (client) (`SSL_get_client_CA_list`, copied). */
   getClientCaList(): X509Name[] {
     return this._h.getClientCaList().map((h) => X509Name._wrap(h));
   }
-  /** The object stored with {@link MemoryConnection.setAppData}. */
+  /** The object stored with {@link MemoryConnection.setAppData} (kept in JS, no OpenSSL call). */
   getAppData(): unknown {
     return this._appData;
   }
-  /** Stores any value on the connection. */
+  /** Stores any value on the connection (kept in JS, no OpenSSL call). */
   setAppData(data: unknown): void {
     this._appData = data;
   }
-  /** `SENT_SHUTDOWN` / `RECEIVED_SHUTDOWN` bits. */
+  /** `SENT_SHUTDOWN` / `RECEIVED_SHUTDOWN` bits (`SSL_get_shutdown`). */
   getShutdown(): number {
     return this._h.getShutdown();
   }
-  /** Sets the shutdown bits. */
+  /** Sets the shutdown bits (`SSL_set_shutdown`). */
   setShutdown(state: number): void {
     this._h.setShutdown(state);
   }
-  /** OpenSSL's long state string. */
+  /** OpenSSL's long state string (`SSL_state_string_long`). */
   getStateString(): string {
     return this._h.getStateString();
   }
-  /** The server hello random, or null before a session exists. */
+  /** The server hello random, or null before a session exists (`SSL_get_server_random`). */
   serverRandom(): Buffer | null {
     return this._h.serverRandom();
   }
-  /** The client hello random, or null. */
+  /** The client hello random, or null before a session exists (`SSL_get_client_random`). */
   clientRandom(): Buffer | null {
     return this._h.clientRandom();
   }
-  /** The session master secret, or null. */
+  /** The session master secret, or null before a session exists (`SSL_SESSION_get_master_key`). */
   masterKey(): Buffer | null {
     return this._h.masterKey();
   }
-  /** RFC 5705 / 8446 exporter. */
+  /**
+   * RFC 5705 / 8446 exporter: `olen` bytes for `label` and the optional `context`
+   * (`SSL_export_keying_material`).
+   * @throws an Error (`ERR_OPENSSL_NAPI_STATE`) before the handshake has finished.
+   */
   exportKeyingMaterial(label: BytesLike, olen: number, context: BytesLike | null = null): Buffer {
     return this._h.exportKeyingMaterial(label, olen, context);
   }
-  /** Our certificate, or null. */
+  /** Our certificate, or null (`SSL_get_certificate`). */
   getCertificate(): X509 | null {
     const h = this._h.getCertificate();
     return h ? X509._wrap(h) : null;
   }
-  /** The peer's certificate, or null (before the handshake or when none was sent). */
+  /** The peer's certificate, or null (before the handshake or when none was sent; `SSL_get1_peer_certificate`). */
   getPeerCertificate(): X509 | null {
     const h = this._h.getPeerCertificate();
     return h ? X509._wrap(h) : null;
   }
-  /** The chain the peer sent, or null. */
+  /** The chain the peer sent, or null (`SSL_get_peer_cert_chain`; on a server it lacks the client's own certificate). */
   getPeerCertChain(): X509[] | null {
     const l = this._h.getPeerCertChain();
     return l ? l.map((h) => X509._wrap(h)) : null;
   }
-  /** The verified chain, or null. */
+  /** The verified chain, leaf first, or null (`SSL_get0_verified_chain`). */
   getVerifiedChain(): X509[] | null {
     const l = this._h.getVerifiedChain();
     return l ? l.map((h) => X509._wrap(h)) : null;
   }
-  /** Whether the TLS layer wants to read. */
+  /** Whether the TLS layer wants to read (`SSL_want_read`). */
   wantRead(): boolean {
     return this._h.wantRead();
   }
-  /** Whether the TLS layer wants to write. */
+  /** Whether the TLS layer wants to write (`SSL_want_write`). */
   wantWrite(): boolean {
     return this._h.wantWrite();
   }
-  /** Server role. */
+  /** Server role (`SSL_set_accept_state`). */
   setAcceptState(): void {
     this._h.setAcceptState();
   }
-  /** Client role. */
+  /** Client role (`SSL_set_connect_state`). */
   setConnectState(): void {
     this._h.setConnectState();
   }
-  /** The session (to resume later on a Connection of the same Context), or null. */
+  /** The session (to resume later on a Connection of the same Context), or null (`SSL_get1_session`). */
   getSession(): Session | null {
     const h = this._h.getSession();
     return h ? Session._wrap(h, this._context) : null;
   }
-  /** Resumes `session`; it must come from this Connection's Context. */
+  /**
+   * Resumes `session`; it must come from this Connection's Context (`SSL_set_session`).
+   * @throws an Error (`ERR_OPENSSL_NAPI_SESSION_CONTEXT`) for a session of another Context.
+   */
   setSession(session: Session): void {
     const h = handleOf(session, Session, 'session');
     if (session._context !== this._context) {
@@ -475,39 +536,39 @@ export class MemoryConnection {
     }
     this._h.setSession(h);
   }
-  /** Our Finished message, or null. */
+  /** Our Finished message, or null (`SSL_get_finished`). */
   getFinished(): Buffer | null {
     return this._h.getFinished();
   }
-  /** The peer's Finished message, or null. */
+  /** The peer's Finished message, or null (`SSL_get_peer_finished`). */
   getPeerFinished(): Buffer | null {
     return this._h.getPeerFinished();
   }
-  /** The negotiated cipher name, or null. */
+  /** The negotiated cipher name, or null (`SSL_get_current_cipher`, `SSL_CIPHER_get_name`). */
   getCipherName(): string | null {
     return this._h.getCipherName();
   }
-  /** The negotiated cipher's secret bits, or null. */
+  /** The negotiated cipher's secret bits, or null (`SSL_CIPHER_get_bits`). */
   getCipherBits(): number | null {
     return this._h.getCipherBits();
   }
-  /** The protocol version that introduced the cipher, or null. */
+  /** The protocol version that introduced the cipher, or null (`SSL_CIPHER_get_version`). */
   getCipherVersion(): string | null {
     return this._h.getCipherVersion();
   }
-  /** e.g. `"TLSv1.3"`. */
+  /** The protocol version's name, e.g. `"TLSv1.3"` (`SSL_get_version`). */
   getProtocolVersionName(): string {
     return this._h.getProtocolVersionName();
   }
-  /** e.g. `0x304`. */
+  /** The protocol version, e.g. `0x304` (`SSL_version`). */
   getProtocolVersion(): number {
     return this._h.getProtocolVersion();
   }
-  /** The key-exchange group, or null. */
+  /** The key-exchange group, or null (`SSL_get_negotiated_group`, `SSL_group_to_name`). */
   getGroupName(): string | null {
     return this._h.getGroupName();
   }
-  /** Client ALPN offer. */
+  /** Client ALPN offer (`SSL_set_alpn_protos`). */
   setAlpnProtos(protos: BytesLike[]): void {
     this._h.setAlpnProtos(alpnWire(protos));
   }
@@ -524,6 +585,7 @@ export class MemoryConnection {
    * Client: encrypt the ClientHello to the server's ECHConfigList (base64 as published in DNS, or
    * binary; `SSL_set1_ech_config_list`). The outer SNI is the config's public name unless
    * {@link MemoryConnection.setEchServerNames} says otherwise; set the real name with setTlsextHostName.
+   * @throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` before OpenSSL 4.0 (as every ECH method).
    */
   setEchConfigList(list: Uint8Array | string): void {
     native.echSetConfigList(this._h, typeof list === 'string' ? list : bytesOf(list, 'list'));
@@ -564,19 +626,19 @@ export class MemoryConnection {
   getEchRetryConfig(): Buffer | null {
     return native.echRetryConfig(this._h);
   }
-  /** The agreed ALPN protocol, or an empty Buffer. */
+  /** The agreed ALPN protocol, or an empty Buffer (`SSL_get0_alpn_selected`). */
   getAlpnProtoNegotiated(): Buffer {
     return this._h.getAlpnProtoNegotiated();
   }
-  /** The SRTP profile name, or "". */
+  /** The SRTP profile name, or "" (`SSL_get_selected_srtp_profile`). */
   getSelectedSrtpProfile(): string {
     return this._h.getSelectedSrtpProfile();
   }
-  /** Client: ask the server for an OCSP staple. */
+  /** Client: ask the server for an OCSP staple (`SSL_set_tlsext_status_type`). */
   requestOcsp(): void {
     this._h.requestOcsp();
   }
-  /** Per-connection info callback. */
+  /** Per-connection info callback, as {@link Context.setInfoCallback} (`SSL_set_info_callback`). */
   setInfoCallback(callback: ((conn: Connection, where: number, ret: number) => void) | null): void {
     if (callback != null && typeof callback !== 'function') {
       throw Object.assign(new TypeError('The "callback" argument must be a function or null'), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -584,48 +646,51 @@ export class MemoryConnection {
     this._h.setInfoCallback(callback != null);
     this._infoHook = callback ? (c, w, r) => callback(c as Connection, w, r) : null;
   }
-  /** Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to fail it). */
+  /** Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to fail it; `SSL_set1_host`). */
   setHost(name: string): void {
     this._h.setHost(name);
   }
-  /** Checks the peer certificate against this IP address during the handshake. */
+  /**
+   * Checks the peer certificate against this IP address during the handshake (needs VERIFY_PEER to
+   * fail it; `X509_VERIFY_PARAM_set1_ip_asc`). Text that is not an IP address is a TypeError.
+   */
   setIpAddress(ip: string): void {
     this._h.setIpAddress(ip);
   }
-  /** Whether the session was resumed. */
+  /** Whether the session was resumed (`SSL_session_reused`). */
   sessionReused(): boolean {
     return this._h.sessionReused();
   }
-  /** The peer's ephemeral key, or null. */
+  /** The peer's ephemeral key, or null (`SSL_get_peer_tmp_key`). */
   getPeerTmpKey(): PKey | null {
     const h = this._h.getPeerTmpKey();
     return h ? PKey._wrap(h) : null;
   }
-  /** Shared signature algorithms, e.g. `"RSASSA-PSS+SHA256"`. */
+  /** Shared signature algorithms, e.g. `"RSASSA-PSS+SHA256"` (`SSL_get_shared_sigalgs`). */
   getSharedSigalgs(): string[] {
     return this._h.getSharedSigalgs();
   }
-  /** TLS 1.3 key update (sent with the next write or handshake call). */
+  /** TLS 1.3 key update (sent with the next write or handshake call; `SSL_key_update`). */
   keyUpdate(requestPeer = false): void {
     this._h.keyUpdate(requestPeer);
   }
-  /** The `X509_V_*` verification result. */
+  /** The `X509_V_*` verification result (`SSL_get_verify_result`). */
   getVerifyResult(): number {
     return this._h.getVerifyResult();
   }
-  /** Whether this is the server side. */
+  /** Whether this is the server side (`SSL_is_server`). */
   isServer(): boolean {
     return this._h.isServer();
   }
-  /** Whether the handshake has completed. */
+  /** Whether the handshake has completed (`SSL_is_init_finished`). */
   isInitFinished(): boolean {
     return this._h.isInitFinished();
   }
-  /** Releases the SSL now; later calls throw `ERR_OPENSSL_NAPI_FREED`. */
+  /** Releases the SSL now (`SSL_free`); later calls throw `ERR_OPENSSL_NAPI_FREED`. */
   free(): void {
     this._h.free();
   }
-  /** Same as {@link MemoryConnection.free}. */
+  /** Same as {@link MemoryConnection.free} (`SSL_free`). */
   [Symbol.dispose](): void {
     this.free();
   }
@@ -636,16 +701,19 @@ export class MemoryConnection {
    * (a HelloVerifyRequest). Throws WantReadError until a ClientHello with a valid cookie
    * arrives; then returns and the handshake continues with {@link MemoryConnection.doHandshake}.
    * Needs cookie callbacks on the Context; an exception thrown by one is rethrown here.
+   * @throws {@link WantReadError} until a ClientHello with a valid cookie arrives; an Error with code
+   * `ERR_OPENSSL_NAPI_NOT_DTLS` on a TLS connection (as every DTLS method), `ERR_OPENSSL_NAPI_STATE`
+   * on a client or once the handshake has started.
    */
   DTLSv1Listen(): void {
     const r = native.dtlsListen(this._h);
     if (r !== Status.Ok) throw new WantReadError();
   }
-  /** Seconds until {@link MemoryConnection.DTLSv1HandleTimeout} should be called, or null when no timer runs. */
+  /** Seconds until {@link MemoryConnection.DTLSv1HandleTimeout} should be called, or null when no timer runs (`DTLSv1_get_timeout`). */
   DTLSv1GetTimeout(): number | null {
     return native.dtlsGetTimeout(this._h);
   }
-  /** Handles an expired retransmission timer; true when a flight was retransmitted. */
+  /** Handles an expired retransmission timer; true when a flight was retransmitted (`DTLSv1_handle_timeout`). */
   DTLSv1HandleTimeout(): boolean {
     return native.dtlsHandleTimeout(this._h);
   }
@@ -664,13 +732,14 @@ export class MemoryConnection {
   setDtlsInitialTimeout(ms: number | null): void {
     native.dtlsSetInitialTimeout(this._h, ms ?? null);
   }
-  /** Whether this connection was made from a DTLS Context. */
+  /** Whether this connection was made from a DTLS Context (`SSL_is_dtls`). */
   isDtls(): boolean {
     return native.dtlsIsDtls(this._h);
   }
   /**
    * DTLS-SRTP keys (RFC 5764 section 4.2) from `exportKeyingMaterial('EXTRACTOR-dtls_srtp', ...)`
-   * for the negotiated SRTP profile, or null when none was negotiated.
+   * for the negotiated SRTP profile, or null when none was negotiated
+   * (`SSL_get_selected_srtp_profile`, `SSL_export_keying_material`).
    */
   getSrtpKeyingMaterial(): SrtpKeyingMaterial | null {
     return srtpKeyingMaterial(this);

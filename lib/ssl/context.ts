@@ -104,7 +104,27 @@ function asConn(c: unknown): Connection {
   return c as Connection;
 }
 
-/** An SSL_CTX: configuration shared by the Connections made from it. */
+/**
+ * An `SSL_CTX`: configuration shared by the Connections made from it.
+ *
+ * @example A server and a client Context
+ * ```ts
+ * import { SSL, crypto } from 'openssl-napi';
+ *
+ * const server = new SSL.Context(SSL.TLS_SERVER_METHOD);
+ * server.setMinProtoVersion(SSL.TLS1_2_VERSION);
+ * server.useCertificate(crypto.loadCertificate(crypto.FILETYPE_PEM, certPem));
+ * server.usePrivatekey(crypto.loadPrivatekey(crypto.FILETYPE_PEM, keyPem));
+ * server.checkPrivatekey();
+ * server.setAlpnSelectCallback((conn, offered) =>
+ *   offered.some((p) => p.toString() === 'h2') ? 'h2' : SSL.NO_OVERLAPPING_PROTOCOLS);
+ *
+ * const client = new SSL.Context(SSL.TLS_CLIENT_METHOD);
+ * client.loadVerifyLocations('ca.pem');
+ * client.setVerify(SSL.VERIFY_PEER, (conn, cert, errnum, depth, ok) => ok);
+ * client.setAlpnProtos(['h2', 'http/1.1']);
+ * ```
+ */
 export class Context {
   /** @internal */
   _h: NativeContext;
@@ -125,6 +145,8 @@ export class Context {
    * buffers are always enabled, as in pyOpenSSL; servers get automatic DH parameters.
    * `options.propertyQuery` restricts every algorithm the Context fetches to the providers and
    * properties it names, e.g. `"provider=default"` or `"fips=yes"` (`SSL_CTX_new_ex`).
+   * @throws a RangeError (`ERR_INVALID_ARG_VALUE`) for an unknown method, an OpenSSLError when
+   * OpenSSL cannot make the context (e.g. a property query no provider matches).
    */
   constructor(method: number, options: { propertyQuery?: string } = {}) {
     this._h = new native.Context(method, optionsOf(options, 'options').propertyQuery ?? null);
@@ -135,19 +157,26 @@ export class Context {
   /** @internal The pyOpenSSL method number this Context was made with. */
   _method: number;
 
-  /** Minimum protocol version (`TLS1_2_VERSION`, ...; 0 = lowest supported). */
+  /** Minimum protocol version (`TLS1_2_VERSION`, ...; 0 = lowest supported; `SSL_CTX_set_min_proto_version`); an unknown version is an OpenSSLError. */
   setMinProtoVersion(version: number): void {
     this._h.setMinProtoVersion(version);
   }
-  /** Maximum protocol version (0 = highest supported). */
+  /** Maximum protocol version (0 = highest supported; `SSL_CTX_set_max_proto_version`); an unknown version is an OpenSSLError. */
   setMaxProtoVersion(version: number): void {
     this._h.setMaxProtoVersion(version);
   }
-  /** Trusted CAs from a PEM file and/or a hashed directory. */
+  /**
+   * Trusted CAs from a PEM file and/or a hashed directory (`SSL_CTX_load_verify_locations`).
+   * @throws a TypeError when both are null, an OpenSSLError when OpenSSL cannot load them.
+   */
   loadVerifyLocations(cafile: string | null, capath: string | null = null): void {
     this._h.loadVerifyLocations(cafile ?? null, capath ?? null);
   }
-  /** Passphrase callback for encrypted key files: `cb(maxLength, verify, userdata)` returns the passphrase (truncated to maxLength). */
+  /**
+   * Passphrase callback for encrypted key files: `cb(maxLength, verify, userdata)` returns the
+   * passphrase (truncated to maxLength). OpenSSL calls it through the context's default passphrase
+   * callback (`SSL_CTX_set_default_passwd_cb`), e.g. from {@link Context.usePrivatekeyFile}.
+   */
   setPasswdCb(callback: ((maxLength: number, verify: boolean, userdata: unknown) => BytesLike) | null, userdata: unknown = null): void {
     fn(callback, 'callback');
     this._h.setPasswdCb(this._hook('passwd', callback ? (max, verify) => callback(max, verify, userdata) : null));
@@ -156,6 +185,7 @@ export class Context {
    * Encrypted Client Hello (OpenSSL 4.0+): a server's keys and ECHConfigs, or a client's
    * configurations, for every connection made from this Context. The store is copied: later
    * changes to `store` do not reach the Context (`SSL_CTX_set1_echstore`).
+   * @throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` before OpenSSL 4.0.
    */
   setEchStore(store: ECHStore): void {
     native.echSetStore(this._h, handleOf(store, ECHStore, 'store'));
@@ -170,7 +200,8 @@ export class Context {
     native.echSetOuterAlpnProtos(this._h, alpnWire(protos));
   }
   /**
-   * Trust OpenSSL's default CA locations (`SSL_CTX_set_default_verify_paths`: `SSL_CERT_FILE`,
+   * Trust OpenSSL's default CA locations (what `SSL_CTX_set_default_verify_paths` does, done as
+   * `X509_STORE_set_default_paths` on the context's store: `SSL_CERT_FILE`,
    * `SSL_CERT_DIR`, else the OPENSSLDIR the library was built with). When neither variable is set
    * and those built-in locations hold nothing (an OpenSSL built from source into a prefix), the
    * platform's CA bundle is loaded instead (`/etc/ssl/certs/ca-certificates.crt` and the other
@@ -179,117 +210,123 @@ export class Context {
   setDefaultVerifyPaths(): void {
     this._h.setDefaultVerifyPaths();
   }
-  /** Certificate plus chain from a PEM file. */
+  /** Certificate plus chain from a PEM file (`SSL_CTX_use_certificate_chain_file`). */
   useCertificateChainFile(certfile: string): void {
     this._h.useCertificateChainFile(certfile);
   }
-  /** Certificate from a file (FILETYPE_PEM or FILETYPE_ASN1). */
+  /** Certificate from a file (FILETYPE_PEM or FILETYPE_ASN1; `SSL_CTX_use_certificate_file`). */
   useCertificateFile(certfile: string, filetype?: number): void {
     this._h.useCertificateFile(certfile, filetype);
   }
-  /** The certificate to present. */
+  /** The certificate to present (`SSL_CTX_use_certificate`). */
   useCertificate(cert: X509): void {
     this._h.useCertificate(handleOf(cert, X509, 'cert'));
   }
-  /** Appends an intermediate to the chain presented. */
+  /** Appends (a copy of) an intermediate to the chain presented (`SSL_CTX_add_extra_chain_cert`). */
   addExtraChainCert(certobj: X509): void {
     this._h.addExtraChainCert(handleOf(certobj, X509, 'certobj'));
   }
-  /** Private key from a file (the passphrase comes from {@link Context.setPasswdCb}). */
+  /** Private key from a file (the passphrase comes from {@link Context.setPasswdCb}; `SSL_CTX_use_PrivateKey_file`). */
   usePrivatekeyFile(keyfile: string, filetype?: number): void {
     this._h.usePrivatekeyFile(keyfile, filetype);
   }
-  /** The private key matching the certificate. */
+  /** The private key matching the certificate (`SSL_CTX_use_PrivateKey`). */
   usePrivatekey(pkey: PKey): void {
     this._h.usePrivatekey(handleOf(pkey, PKey, 'pkey'));
   }
-  /** Throws if the key does not match the certificate. */
+  /**
+   * Throws if the key does not match the certificate (`SSL_CTX_check_private_key`).
+   * @throws an OpenSSLError when they do not match, or one of them is missing.
+   */
   checkPrivatekey(): void {
     this._h.checkPrivatekey();
   }
-  /** CA names sent in CertificateRequest, from a PEM file. */
+  /** CA names sent in CertificateRequest, from a PEM file, replacing the list (`SSL_load_client_CA_file`, `SSL_CTX_set_client_CA_list`). */
   loadClientCa(cafile: string): void {
     this._h.loadClientCa(cafile);
   }
-  /** Sets the session id context (pyOpenSSL's misleading name kept). */
+  /** Sets the session id context (pyOpenSSL's misleading name kept; at most 32 bytes; `SSL_CTX_set_session_id_context`). */
   setSessionId(buf: BytesLike): void {
     this._h.setSessionId(buf);
   }
-  /** `SESS_CACHE_*` flags; returns the previous mode. */
+  /** `SESS_CACHE_*` flags; returns the previous mode (`SSL_CTX_set_session_cache_mode`). */
   setSessionCacheMode(mode: number): number {
     return this._h.setSessionCacheMode(mode);
   }
-  /** The session cache mode. */
+  /** The session cache mode (`SSL_CTX_get_session_cache_mode`). */
   getSessionCacheMode(): number {
     return this._h.getSessionCacheMode();
   }
-  /** `VERIFY_*` flags and an optional callback (null = OpenSSL's own result). */
+  /** `VERIFY_*` flags and an optional callback (null = OpenSSL's own result; `SSL_CTX_set_verify`). */
   setVerify(mode: number, callback: VerifyCallback | null = null): void {
     fn(callback, 'callback');
     this._h.setVerify(mode, this._hook('verify', callback ? (c, cert, e, d, ok) => callback(asConn(c), (cert ? X509._wrap(cert) : (null as unknown as X509)), e, d, ok) : null));
   }
-  /** The verify mode. */
+  /** The verify mode (`SSL_CTX_get_verify_mode`). */
   getVerifyMode(): number {
     return this._h.getVerifyMode();
   }
-  /** Maximum chain depth. */
+  /** Maximum chain depth (`SSL_CTX_set_verify_depth`). */
   setVerifyDepth(depth: number): void {
     this._h.setVerifyDepth(depth);
   }
-  /** Maximum chain depth. */
+  /** Maximum chain depth (`SSL_CTX_get_verify_depth`). */
   getVerifyDepth(): number {
     return this._h.getVerifyDepth();
   }
-  /** DH parameters from a PEM file. */
+  /** DH parameters from a PEM file (`PEM_read_bio_Parameters`, `SSL_CTX_set0_tmp_dh_pkey`). */
   loadTmpDh(dhfile: string): void {
     this._h.loadTmpDh(dhfile);
   }
-  /** Restricts ECDHE to one curve (`prime256v1`, `secp384r1`, ...). */
+  /**
+   * Restricts ECDHE to one curve (`prime256v1`, `secp384r1`, ...): the key-exchange groups become
+   * that curve alone (`SSL_CTX_set1_groups`). An unknown name is a RangeError.
+   */
   setTmpEcdh(curve: string): void {
     this._h.setTmpEcdh(curve);
   }
-  /** TLS <= 1.2 cipher string. */
+  /** TLS <= 1.2 cipher string (`SSL_CTX_set_cipher_list`). */
   setCipherList(cipherList: string): void {
     this._h.setCipherList(cipherList);
   }
-  /** TLS 1.3 cipher suites. */
+  /** TLS 1.3 cipher suites (`SSL_CTX_set_ciphersuites`). */
   setTls13Ciphersuites(ciphersuites: string): void {
     this._h.setTls13Ciphersuites(ciphersuites);
   }
-  /** Replaces the CA names sent in CertificateRequest. */
+  /** Replaces the CA names sent in CertificateRequest (copied; `SSL_CTX_set_client_CA_list`). */
   setClientCaList(certificateAuthorities: X509Name[]): void {
     if (!Array.isArray(certificateAuthorities)) {
       throw Object.assign(new TypeError('The "certificateAuthorities" argument must be an array of X509Name'), { code: 'ERR_INVALID_ARG_TYPE' });
     }
     this._h.setClientCaList(certificateAuthorities.map((n) => handleOf(n, X509Name, 'certificateAuthorities[]')));
   }
-  /** Adds a certificate's subject to the CA names. */
+  /** Adds a certificate's subject to the CA names (`SSL_CTX_add_client_CA`). */
   addClientCa(certificateAuthority: X509): void {
     this._h.addClientCa(handleOf(certificateAuthority, X509, 'certificateAuthority'));
   }
-  /** Session timeout in seconds; returns the previous one. */
+  /** Session timeout in seconds; returns the previous one (`SSL_CTX_set_timeout`). */
   setTimeout(timeout: number): number {
     return this._h.setTimeout(timeout);
   }
-  /** Session timeout in seconds. */
+  /** Session timeout in seconds (`SSL_CTX_get_timeout`). */
   getTimeout(): number {
     return this._h.getTimeout();
   }
-  /** `cb(conn, where, ret)` on state changes and alerts (`SSL_CB_*`). */
+  /** `cb(conn, where, ret)` on state changes and alerts (`SSL_CB_*`; `SSL_CTX_set_info_callback`). */
   setInfoCallback(callback: ((conn: Connection, where: number, ret: number) => void) | null): void {
     fn(callback, 'callback');
     this._h.setInfoCallback(this._hook('info', callback ? (c, w, r) => callback(asConn(c), w, r) : null));
   }
-  /** `cb(conn, line)` with NSS key-log lines (no trailing newline). */
+  /** `cb(conn, line)` with NSS key-log lines (no trailing newline; `SSL_CTX_set_keylog_callback`). */
   setKeylogCallback(callback: ((conn: Connection, line: Buffer) => void) | null): void {
     fn(callback, 'callback');
     this._h.setKeylogCallback(this._hook('keylog', callback ? (c, l) => callback(asConn(c), l) : null));
   }
-  /** The object stored with {@link Context.setAppData}. */
+  /** The object stored with {@link Context.setAppData} (kept in JS, no OpenSSL call). */
   getAppData(): unknown {
     return this._appData;
   }
-  /** Stores any value on the context. */
+  /** Stores any value on the context (kept in JS, no OpenSSL call). */
   setAppData(data: unknown): void {
     this._appData = data;
   }
@@ -303,44 +340,50 @@ export class Context {
     const h = this._h.getCertStore();
     return h ? X509Store._wrap(h) : null;
   }
-  /** ORs in `OP_*` options; returns the new mask. */
+  /** ORs in `OP_*` options; returns the new mask (`SSL_CTX_set_options`). */
   setOptions(options: number): number {
     return this._h.setOptions(options);
   }
-  /** Clears `OP_*` options; returns the new mask. */
+  /** Clears `OP_*` options; returns the new mask (`SSL_CTX_clear_options`). */
   clearOptions(options: number): number {
     return this._h.clearOptions(options);
   }
-  /** The `OP_*` mask. */
+  /** The `OP_*` mask (`SSL_CTX_get_options`). */
   getOptions(): number {
     return this._h.getOptions();
   }
-  /** ORs in `MODE_*` bits; returns the new mask. */
+  /** ORs in `MODE_*` bits; returns the new mask (`SSL_CTX_set_mode`). */
   setMode(mode: number): number {
     return this._h.setMode(mode);
   }
-  /** Clears `MODE_*` bits; returns the new mask. */
+  /** Clears `MODE_*` bits; returns the new mask (`SSL_CTX_clear_mode`). */
   clearMode(mode: number): number {
     return this._h.clearMode(mode);
   }
-  /** The `MODE_*` mask. */
+  /** The `MODE_*` mask (`SSL_CTX_get_mode`). */
   getMode(): number {
     return this._h.getMode();
   }
-  /** SNI callback `cb(conn)` on the server; typically calls `conn.setContext(other)`. A throw aborts the handshake. */
+  /**
+   * SNI callback `cb(conn)` on the server; typically calls `conn.setContext(other)`. A throw aborts
+   * the handshake (`SSL_CTX_set_tlsext_servername_callback`).
+   */
   setTlsextServernameCallback(callback: ((conn: Connection) => void) | null): void {
     fn(callback, 'callback');
     this._h.setTlsextServernameCallback(this._hook('servername', callback ? (c) => callback(asConn(c)) : null));
   }
-  /** Colon-separated SRTP profiles. */
+  /** Colon-separated SRTP profiles (`SSL_CTX_set_tlsext_use_srtp`). */
   setTlsextUseSrtp(profiles: string): void {
     this._h.setTlsextUseSrtp(profiles);
   }
-  /** Client ALPN offer. */
+  /** Client ALPN offer (`SSL_CTX_set_alpn_protos`); an empty list or a protocol over 255 bytes is a RangeError. */
   setAlpnProtos(protos: BytesLike[]): void {
     this._h.setAlpnProtos(alpnWire(protos));
   }
-  /** Server ALPN choice. */
+  /**
+   * Server ALPN choice: `cb(conn, offered)` returns one of the offered protocols, or
+   * {@link NO_OVERLAPPING_PROTOCOLS} (`SSL_CTX_set_alpn_select_cb`).
+   */
   setAlpnSelectCallback(callback: AlpnSelectCallback | null): void {
     fn(callback, 'callback');
     this._h.setAlpnSelectCallback(this._hook('alpnSelect', 
@@ -358,29 +401,33 @@ export class Context {
         : null,
     ));
   }
-  /** Server OCSP stapling: `cb(conn, data)` returns the DER response (empty = none). */
+  /** Server OCSP stapling: `cb(conn, data)` returns the DER response (empty = none; `SSL_CTX_set_tlsext_status_cb`, `SSL_set_tlsext_status_ocsp_resp`). */
   setOcspServerCallback(callback: ((conn: Connection, data: unknown) => Uint8Array) | null, data: unknown = null): void {
     fn(callback, 'callback');
     this._h.setOcspServerCallback(this._hook('ocspServer', callback ? (c) => callback(asConn(c), data) : null));
   }
-  /** Client OCSP check: `cb(conn, ocsp, data)` returns true to accept, false to reject; nothing but a boolean counts (needs `conn.requestOcsp()`). */
+  /**
+   * Client OCSP check: `cb(conn, ocsp, data)` returns true to accept, false to reject; nothing but
+   * a boolean counts (needs `conn.requestOcsp()`; `SSL_CTX_set_tlsext_status_cb`,
+   * `SSL_get_tlsext_status_ocsp_resp`).
+   */
   setOcspClientCallback(callback: ((conn: Connection, ocsp: Buffer, data: unknown) => boolean) | null, data: unknown = null): void {
     fn(callback, 'callback');
     this._h.setOcspClientCallback(this._hook('ocspClient', callback ? (c, o) => callback(asConn(c), o, data) : null));
   }
-  /** Key-exchange groups, e.g. `"X25519:P-256"`. */
+  /** Key-exchange groups, e.g. `"X25519:P-256"` (`SSL_CTX_set1_groups_list`). */
   setGroupsList(groups: string): void {
     this._h.setGroupsList(groups);
   }
-  /** Signature algorithms, e.g. `"ECDSA+SHA256:RSA-PSS+SHA256"`. */
+  /** Signature algorithms, e.g. `"ECDSA+SHA256:RSA-PSS+SHA256"` (`SSL_CTX_set1_sigalgs_list`). */
   setSigalgsList(sigalgs: string): void {
     this._h.setSigalgsList(sigalgs);
   }
-  /** Number of TLS 1.3 tickets a server sends. */
+  /** Number of TLS 1.3 tickets a server sends (`SSL_CTX_set_num_tickets`). */
   setNumTickets(count: number): void {
     this._h.setNumTickets(count);
   }
-  /** Number of TLS 1.3 tickets a server sends. */
+  /** Number of TLS 1.3 tickets a server sends (`SSL_CTX_get_num_tickets`). */
   getNumTickets(): number {
     return this._h.getNumTickets();
   }
@@ -414,7 +461,7 @@ export class Context {
     this._hook('ticketDecrypt', decrypt ? (c: unknown, d: Buffer | null, st: string) => decrypt(asConn(c), d, st) : null);
     native.ticketSetCallbacks(this._h, generate !== null || decrypt !== null);
   }
-  /** 80 random bytes: a new key for {@link Context.setTicketKeys}. */
+  /** 80 random bytes: a new key for {@link Context.setTicketKeys} (from `node:crypto`'s randomBytes, not the binding's OpenSSL). */
   static generateTicketKey(): Buffer {
     return randomBytes(80);
   }
@@ -422,6 +469,7 @@ export class Context {
    * Raw public keys (RFC 7250, OpenSSL 3.2+): the certificate types the server may send, in order
    * of preference (`'rpk'`: its bare public key, `'x509'`: a certificate). On a client: what it
    * accepts from the server; on a server: what it offers (`SSL_CTX_set1_server_cert_type`).
+   * @throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` before OpenSSL 3.2.
    */
   setServerCertTypes(types: CertType[]): void {
     native.rpkSetCertTypes(this._h, false, certTypes(types));
@@ -447,6 +495,8 @@ export class Context {
    * Compresses the configured certificate chains now, once, so that handshakes with a peer that
    * accepts the algorithm send them compressed (`SSL_CTX_compress_certs`): with `algorithm`, or
    * with every preferred one when omitted. Call it after the certificate and chain are set.
+   * @throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` before OpenSSL 3.2 or without a
+   * compression library.
    */
   compressCertificates(algorithm?: CertCompressionAlgorithm): void {
     native.certCompCompress(this._h, algorithm === undefined ? 0 : certCompressionId(algorithm));
@@ -546,7 +596,8 @@ export class Context {
   }
   /**
    * Session cache callbacks. `newSession(conn, session)` fires for each new session (clients
-   * need `SESS_CACHE_CLIENT` in the cache mode); `removeSession(session)` when one is dropped.
+   * need `SESS_CACHE_CLIENT` in the cache mode); `removeSession(session)` when one is dropped
+   * (`SSL_CTX_sess_set_new_cb`, `SSL_CTX_sess_set_remove_cb`).
    */
   setSessionCallbacks(callbacks: {
     newSession?: ((conn: Connection, session: Session) => void) | null;
@@ -580,21 +631,21 @@ export class Context {
     fn(callback, 'callback');
     this._h.setMsgCallback(this._hook('msg', callback ? (c, d, v, t, b) => callback(asConn(c), d, v, t, b) : null));
   }
-  /** TLS <= 1.2 PSK, client: `cb(conn, hint)` returns `{ identity, psk }` or null. */
+  /** TLS <= 1.2 PSK, client: `cb(conn, hint)` returns `{ identity, psk }` or null (`SSL_CTX_set_psk_client_callback`). */
   setPskClientCallback(callback: ((conn: Connection, hint: string | null) => PskClientResult | null) | null): void {
     fn(callback, 'callback');
     this._h.setPskClientCallback(this._hook('pskClient', callback ? (c, h) => callback(asConn(c), h) : null));
   }
-  /** TLS <= 1.2 PSK, server: `cb(conn, identity)` returns the key or null. */
+  /** TLS <= 1.2 PSK, server: `cb(conn, identity)` returns the key or null (`SSL_CTX_set_psk_server_callback`). */
   setPskServerCallback(callback: ((conn: Connection, identity: string) => Uint8Array | null) | null): void {
     fn(callback, 'callback');
     this._h.setPskServerCallback(this._hook('pskServer', callback ? (c, i) => callback(asConn(c), i) : null));
   }
-  /** The PSK identity hint a TLS 1.2 server sends. */
+  /** The PSK identity hint a TLS 1.2 server sends (`SSL_CTX_use_psk_identity_hint`). */
   usePskIdentityHint(hint: string): void {
     this._h.usePskIdentityHint(hint);
   }
-  /** TLS 1.3 PSK, server: `cb(conn, identity)` returns a Session (see `Session.forPsk`) or null. */
+  /** TLS 1.3 PSK, server: `cb(conn, identity)` returns a Session (see `Session.forPsk`) or null (`SSL_CTX_set_psk_find_session_callback`). */
   setPskFindSessionCallback(callback: ((conn: Connection, identity: Buffer) => Session | null) | null): void {
     fn(callback, 'callback');
     this._h.setPskFindSessionCallback(this._hook('pskFindSession', 
@@ -606,7 +657,7 @@ export class Context {
         : null,
     ));
   }
-  /** TLS 1.3 PSK, client: `cb(conn, digestName)` returns `{ identity, session }` or null. */
+  /** TLS 1.3 PSK, client: `cb(conn, digestName)` returns `{ identity, session }` or null (`SSL_CTX_set_psk_use_session_callback`). */
   setPskUseSessionCallback(callback: ((conn: Connection, md: string | null) => PskUseSessionResult | null) | null): void {
     fn(callback, 'callback');
     this._h.setPskUseSessionCallback(this._hook('pskUseSession', 
@@ -619,42 +670,42 @@ export class Context {
         : null,
     ));
   }
-  /** OpenSSL security level (0..5). */
+  /** OpenSSL security level (0..5; `SSL_CTX_set_security_level`). */
   setSecurityLevel(level: number): void {
     this._h.setSecurityLevel(level);
   }
-  /** OpenSSL security level. */
+  /** OpenSSL security level (`SSL_CTX_get_security_level`). */
   getSecurityLevel(): number {
     return this._h.getSecurityLevel();
   }
-  /** `X509_CHECK_FLAG_*` flags for host name checks (`Connection.setHost`). */
+  /** `X509_CHECK_FLAG_*` flags for host name checks (`Connection.setHost`; `X509_VERIFY_PARAM_set_hostflags`). */
   setHostFlags(flags: number): void {
     this._h.setHostFlags(flags);
   }
-  /** Drops cached sessions that expired at `time` (seconds since the epoch). */
+  /** Drops cached sessions that expired at `time` (seconds since the epoch; `SSL_CTX_flush_sessions`). */
   flushSessions(time: number): void {
     this._h.flushSessions(time);
   }
-  /** Number of sessions in the internal cache. */
+  /** Number of sessions in the internal cache (`SSL_CTX_sess_number`). */
   sessionCacheSize(): number {
     return this._h.sessionCacheSize();
   }
-  /** Releases the SSL_CTX now (Connections made from it keep their reference). */
+  /** Releases the SSL_CTX now (Connections made from it keep their reference; `SSL_CTX_free`). */
   free(): void {
     this._h.free();
   }
-  /** Same as {@link Context.free}. */
+  /** Same as {@link Context.free} (`SSL_CTX_free`). */
   [Symbol.dispose](): void {
     this.free();
   }
 
   // DTLS (dtls.ts has the types and helpers)
-  /** DTLS server: `cb(conn)` returns the cookie for a HelloVerifyRequest (1..255 bytes). null removes it. */
+  /** DTLS server: `cb(conn)` returns the cookie for a HelloVerifyRequest (1..255 bytes). null removes it (`SSL_CTX_set_cookie_generate_cb`). */
   setCookieGenerateCallback(callback: CookieGenerateCallback | null): void {
     checkFn(callback, 'callback');
     setCookieHook(this, 'cookieGenerate', callback ? (c: unknown) => callback(c as Connection) : null);
   }
-  /** DTLS server: `cb(conn, cookie)` returns true if the cookie is valid. null removes it. */
+  /** DTLS server: `cb(conn, cookie)` returns true if the cookie is valid. null removes it (`SSL_CTX_set_cookie_verify_cb`). */
   setCookieVerifyCallback(callback: CookieVerifyCallback | null): void {
     checkFn(callback, 'callback');
     setCookieHook(this, 'cookieVerify', callback ? (c: unknown, cookie: Buffer) => callback(c as Connection, cookie) : null);

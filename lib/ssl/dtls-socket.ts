@@ -138,7 +138,21 @@ function configure(conn: MemoryConnection, opts: { initialTimeout?: number; mtu?
  * {@link DTLSSocket.connect}. A server hands these out in its `'connection'` event.
  *
  * Events: `'secureConnect'` (handshake done), `'message'` (`(msg: Buffer, rinfo: PeerAddress)`,
- * one per decrypted datagram), `'close'`, `'error'`.
+ * one per decrypted datagram), `'close'`, `'error'`. It drives its memory-BIO Connection from the
+ * UDP socket's events and a timer (`SSL_do_handshake`, `SSL_read_ex`, `SSL_write_ex`,
+ * `DTLSv1_get_timeout`, `DTLSv1_handle_timeout`).
+ *
+ * @example
+ * ```ts
+ * import { SSL } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.DTLS_CLIENT_METHOD);
+ * ctx.loadVerifyLocations('ca.pem');
+ * ctx.setVerify(SSL.VERIFY_PEER);
+ * const sock = new SSL.DTLSSocket({ context: ctx, servername: 'media.example.com', checkHost: true });
+ * sock.on('message', (msg) => console.log(msg.toString()));
+ * sock.connect(4433, '192.0.2.1', () => sock.send('hello'));
+ * ```
  */
 export class DTLSSocket extends EventEmitter {
   /** The DTLS Connection (peer certificate, cipher, SRTP profile, keying material, ...). */
@@ -164,7 +178,11 @@ export class DTLSSocket extends EventEmitter {
   /** @internal */
   _options: DTLSSocketOptions;
 
-  /** A client socket (call {@link DTLSSocket.connect}). */
+  /**
+   * A client socket (call {@link DTLSSocket.connect}) with a new Connection from `options.context`
+   * (`SSL_new`; `SSL_set_tlsext_host_name`, `SSL_set_mtu` and `DTLS_set_timer_cb` per the options).
+   * @throws a TypeError for bad options, an Error (`ERR_OPENSSL_NAPI_NOT_DTLS`) for a TLS Context.
+   */
   constructor(options: DTLSSocketOptions);
   /** @internal A server-side peer. */
   constructor(options: DTLSSocketOptions, conn: MemoryConnection, remote: PeerAddress, transmit: Transmit);
@@ -187,7 +205,7 @@ export class DTLSSocket extends EventEmitter {
     if (options.servername != null) this.connection.setTlsextHostName(options.servername);
   }
 
-  /** The same as {@link DTLSSocket.connection} (as `SecureSocket.getConnection()`). */
+  /** The same as {@link DTLSSocket.connection} (as `SecureSocket.getConnection()`; no OpenSSL call). */
   getConnection(): MemoryConnection {
     return this.connection;
   }
@@ -211,7 +229,8 @@ export class DTLSSocket extends EventEmitter {
 
   /**
    * Client: connects the UDP socket to `port`/`host` (`connect(port, host)` like `dgram`, or
-   * `connect(host, port)`) and starts the handshake; `callback` runs on `'secureConnect'`.
+   * `connect(host, port)`) and starts the handshake (`SSL_set_connect_state`, `SSL_do_handshake`);
+   * `callback` runs on `'secureConnect'`. Handshake failures are `'error'` events.
    */
   connect(port: number | string, host?: string | number | (() => void), callback?: () => void): this {
     if (typeof host === 'function') {
@@ -250,8 +269,8 @@ export class DTLSSocket extends EventEmitter {
 
   /**
    * Encrypts `data` as one DTLS record (one datagram; keep it within
-   * `connection.getCleartextMtu()` to avoid IP fragmentation). Before the handshake finishes the
-   * data is queued.
+   * `connection.getCleartextMtu()` to avoid IP fragmentation; `SSL_write_ex`). Before the handshake
+   * finishes the data is queued.
    */
   send(data: BytesLike, callback?: (err: Error | null) => void): void {
     const buf = toBuffer(data, 'data');
@@ -272,7 +291,7 @@ export class DTLSSocket extends EventEmitter {
     if (callback) queueMicrotask(() => callback(null));
   }
 
-  /** Sends close_notify, stops the timer and (client) closes the UDP socket. */
+  /** Sends close_notify (`SSL_shutdown`), stops the timer and (client) closes the UDP socket. */
   close(callback?: () => void): void {
     if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
     if (this._closed) {
@@ -409,7 +428,22 @@ const peerOfConn = new WeakMap<object, PeerAddress>();
 /**
  * A DTLS server on one UDP socket. Events: `'listening'`, `'connection'` (a {@link DTLSSocket}
  * whose handshake has completed), `'clientError'` (`(err, peer)`: a peer's handshake failed, or
- * a cookie callback threw), `'error'` (UDP socket errors), `'close'`.
+ * a cookie callback threw), `'error'` (UDP socket errors), `'close'`. Unknown addresses go through
+ * the stateless cookie exchange (`DTLSv1_listen`) before any state is kept for them.
+ *
+ * @example
+ * ```ts
+ * import { SSL } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.DTLS_SERVER_METHOD);
+ * ctx.useCertificate(cert);
+ * ctx.usePrivatekey(key);
+ * const server = SSL.createDTLSServer({ context: ctx }, (peer) => {
+ *   peer.on('message', (msg) => peer.send(msg)); // echo
+ * });
+ * server.on('clientError', (err, addr) => console.error(addr, err.message));
+ * server.listen(4433, '0.0.0.0');
+ * ```
  */
 export class DTLSServer extends EventEmitter {
   /** @internal */
@@ -429,7 +463,11 @@ export class DTLSServer extends EventEmitter {
   /** @internal */
   _closed = false;
 
-  /** Use {@link createDTLSServer}. */
+  /**
+   * Use {@link createDTLSServer}. Without cookie callbacks on the Context, it installs HMAC-SHA256
+   * ones keyed by `cookieSecret` (`SSL_CTX_set_cookie_generate_cb`, `SSL_CTX_set_cookie_verify_cb`;
+   * the HMAC is `node:crypto`'s).
+   */
   constructor(options: DTLSServerOptions, connectionListener?: (socket: DTLSSocket) => void) {
     super();
     if (options === null || typeof options !== 'object') throw typeError('The "options" argument must be an object');
@@ -474,7 +512,7 @@ export class DTLSServer extends EventEmitter {
     if (connectionListener) this.on('connection', connectionListener);
   }
 
-  /** The peer a server-side Connection talks to (for custom cookie callbacks), or null. */
+  /** The peer a server-side Connection talks to (for custom cookie callbacks), or null (no OpenSSL call). */
   static peerOf(conn: Connection): PeerAddress | null {
     return peerOfConn.get(conn) ?? null;
   }
@@ -503,7 +541,7 @@ export class DTLSServer extends EventEmitter {
     return this._peers.size;
   }
 
-  /** Sends close_notify to every peer and closes the UDP socket. */
+  /** Sends close_notify to every peer (`SSL_shutdown`) and closes the UDP socket. */
   close(callback?: () => void): void {
     if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
     if (this._closed) {
@@ -592,7 +630,7 @@ export class DTLSServer extends EventEmitter {
   }
 }
 
-/** A DTLS server over UDP; call {@link DTLSServer.listen}. */
+/** A DTLS server over UDP; call {@link DTLSServer.listen}. Peers are admitted after the cookie exchange (`DTLSv1_listen`). */
 export function createDTLSServer(options: DTLSServerOptions, connectionListener?: (socket: DTLSSocket) => void): DTLSServer {
   return new DTLSServer(options, connectionListener);
 }

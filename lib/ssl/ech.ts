@@ -79,7 +79,21 @@ function entryPem(h: NativeECHStore, index: number): Buffer {
   return Buffer.from(raw.replace(ECHCONFIG_PEM, `-----BEGIN ECHCONFIG-----\n${b64}-----END ECHCONFIG-----\n`), 'latin1');
 }
 
-/** ECH configurations and keys (`OSSL_ECHSTORE`). */
+/**
+ * ECH configurations and keys (`OSSL_ECHSTORE`). OpenSSL 4.0+: on an older OpenSSL every method
+ * throws an Error with code `ERR_OPENSSL_NAPI_UNSUPPORTED` (see {@link ECH_SUPPORTED}).
+ *
+ * @example A server's keys, and what a client needs
+ * ```ts
+ * import { SSL } from 'openssl-napi';
+ *
+ * const store = SSL.ECHStore.generate('public.example.com');
+ * serverCtx.setEchStore(store); // the server decrypts ECH with its keys
+ * const published = store.getConfigList(); // base64: the DNS HTTPS record's ech= value
+ * clientConn.setEchConfigList(published);
+ * clientConn.setTlsextHostName('secret.example.com'); // the inner, encrypted name
+ * ```
+ */
 export class ECHStore {
   /** @internal */
   _h: NativeECHStore;
@@ -96,7 +110,7 @@ export class ECHStore {
     return s;
   }
 
-  /** A store with one new key pair and its ECHConfig for `publicName` (see {@link ECHStore.newConfig}). */
+  /** A store with one new key pair and its ECHConfig for `publicName` (see {@link ECHStore.newConfig}; `OSSL_ECHSTORE_new_config`). */
   static generate(publicName: string, options?: ECHConfigOptions): ECHStore {
     const store = new ECHStore();
     store.newConfig(publicName, options);
@@ -148,7 +162,9 @@ export class ECHStore {
 
   /**
    * The public ECHConfigList of every entry, base64 (what a DNS HTTPS record publishes, and what
-   * {@link MemoryConnection.setEchConfigList} takes).
+   * {@link MemoryConnection.setEchConfigList} takes), read from each entry's PEM
+   * (`OSSL_ECHSTORE_write_pem`).
+   * @throws an Error (`ERR_OPENSSL_NAPI_STATE`) when the store has no ECHConfig.
    */
   getConfigList(): string {
     const n = this.numEntries();
@@ -183,12 +199,12 @@ export class ECHStore {
     this._h.flushKeys(ageSeconds);
   }
 
-  /** Releases the store now instead of at garbage collection. */
+  /** Releases the store now instead of at garbage collection (`OSSL_ECHSTORE_free`). */
   free(): void {
     this._h.free();
   }
 
-  /** Same as {@link ECHStore.free}, for `using`. */
+  /** Same as {@link ECHStore.free}, for `using` (`OSSL_ECHSTORE_free`). */
   [Symbol.dispose](): void {
     this._h.free();
   }

@@ -31,11 +31,15 @@ function checked(result: unknown): number {
   return result;
 }
 
-/** Bytes of ciphertext a {@link MemoryConnection.pumpInto} result says were copied into `out`. */
+/** Bytes of ciphertext a {@link MemoryConnection.pumpInto} result says were copied into `out` (arithmetic on the number; no OpenSSL call). */
 export function pumpBytes(result: number): number {
   return resultBytes(checked(result));
 }
-/** The handshake status in a {@link MemoryConnection.pumpInto} result: 0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return, -6 other. */
+/**
+ * The handshake status in a {@link MemoryConnection.pumpInto} result: 0 ok, -2 want read, -3 want
+ * write, -4 X509 lookup, -5 zero return, -6 other (what `SSL_get_error` said; decoded here without
+ * an OpenSSL call).
+ */
 export function pumpStatus(result: number): number {
   return resultStatus(checked(result));
 }

@@ -142,7 +142,23 @@ function checkMaxEarlyData(bytes: number | undefined): void {
  * carrying the OpenSSLError, a peer vanishing without close_notify a SysCallError(-1, 'Unexpected
  * EOF'). Writes before the handshake are queued. `end()` sends close_notify then FIN; the peer's
  * close_notify ends the readable side. Backpressure is honoured both ways (the socket is paused
- * while the reader is full; writes wait for the socket's 'drain').
+ * while the reader is full; writes wait for the socket's 'drain'). Its Connection's `SSL` is driven
+ * by a pump as the socket becomes readable or writable (`SSL_do_handshake`, `SSL_read_ex`,
+ * `SSL_write_ex`, `SSL_shutdown`).
+ *
+ * @example Over a socket of your own
+ * ```ts
+ * import net from 'node:net';
+ * import { SSL } from 'openssl-napi';
+ *
+ * const tls = new SSL.SecureSocket(net.connect(443, 'example.com'), {
+ *   context: clientCtx,
+ *   servername: 'example.com',
+ *   checkHost: true,
+ * });
+ * tls.on('secureConnect', () => tls.end('GET / HTTP/1.0\r\nHost: example.com\r\n\r\n'));
+ * tls.on('data', (chunk) => process.stdout.write(chunk));
+ * ```
  */
 export class SecureSocket extends Duplex {
   /** The underlying TCP socket. */
@@ -166,7 +182,12 @@ export class SecureSocket extends Duplex {
   /** `onread` plaintext that arrived while the reader was paused. */
   private held: Buffer[] = [];
 
-  /** Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`. */
+  /**
+   * Runs TLS over `socket` (connected or connecting) with a new Connection from `options.context`
+   * (`SSL_new`; a client's options through `SSL_set_tlsext_host_name`, `SSL_set_alpn_protos`,
+   * `SSL_set_session`, `SSL_write_early_data`).
+   * @throws a TypeError for bad options, or a DTLS Context (use {@link DTLSSocket}).
+   */
   constructor(socket: net.Socket, options: SecureSocketOptions) {
     if (options === null || typeof options !== 'object') {
       throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -325,7 +346,7 @@ export class SecureSocket extends Duplex {
     return this.conn;
   }
 
-  /** The negotiated ALPN protocol, or false (as `tls.TLSSocket#alpnProtocol`). */
+  /** The negotiated ALPN protocol, or false (as `tls.TLSSocket#alpnProtocol`; `SSL_get0_alpn_selected`). */
   get alpnProtocol(): string | false {
     const p = this.conn.getAlpnProtoNegotiated();
     return p.length ? p.toString('latin1') : false;
@@ -402,18 +423,20 @@ export class SecureSocket extends Duplex {
     return this;
   }
 
-  /** Ends (close_notify, FIN) and destroys once everything is written (used by `http.Server`). */
+  /** Ends (close_notify with `SSL_shutdown`, then FIN) and destroys once everything is written (used by `http.Server`). */
   destroySoon(): void {
     if (this.writable) this.end();
     if (this.writableFinished) this.destroy();
     else this.once('finish', () => this.destroy());
   }
 
+  /** Duplex plumbing: lets the pump read from the peer again (no OpenSSL call of its own). */
   override _read(): void {
     // With `onread` nothing is pushed: pause() and resume() drive the engine instead.
     if (!this.onread) this.engine.resume();
   }
 
+  /** Duplex plumbing: encrypts `chunk` through the pump (`SSL_write_ex`); queued until the handshake is done. */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     try {
       this.engine.write(chunk, cb);
@@ -422,6 +445,7 @@ export class SecureSocket extends Duplex {
     }
   }
 
+  /** Duplex plumbing: small batches are joined into one write, large ones written chunk by chunk (`SSL_write_ex`). */
   override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
     let total = 0;
     for (const c of chunks) total += c.chunk.length;
@@ -443,6 +467,7 @@ export class SecureSocket extends Duplex {
     }
   }
 
+  /** Duplex plumbing for `end()`: close_notify (`SSL_shutdown`) after the queued writes, then FIN. */
   override _final(cb: (err?: Error | null) => void): void {
     const finish = () => {
       try {
@@ -460,6 +485,7 @@ export class SecureSocket extends Duplex {
     }
   }
 
+  /** Duplex plumbing for `destroy()`: closes the socket without close_notify (no OpenSSL call). */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     // After a TLS failure the engine already ended the socket with the alert (and lingers).
     if (!this.engine.failed || !(this.socket.writableEnded)) this.engine.destroy();
@@ -467,7 +493,28 @@ export class SecureSocket extends Duplex {
   }
 }
 
-/** Connects to a TLS server and returns the stream; `secureConnect` fires after the handshake. */
+/**
+ * Connects to a TLS server and returns the stream; `secureConnect` fires after the handshake. A
+ * {@link SecureSocket} over `net.connect`; `checkHost` sets `SSL_set1_host` (or the IP check).
+ * @throws a TypeError when `options.port` is missing (and no `socket` is given) or an option is bad.
+ * @example
+ * ```ts
+ * import { SSL } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.TLS_CLIENT_METHOD);
+ * ctx.setDefaultVerifyPaths();
+ * ctx.setVerify(SSL.VERIFY_PEER);
+ * const tls = SSL.connect(
+ *   { host: 'example.com', port: 443, context: ctx, servername: 'example.com', checkHost: true, alpnProtocols: ['http/1.1'] },
+ *   () => {
+ *     console.log(tls.alpnProtocol, tls.getConnection().getProtocolVersionName());
+ *     tls.end('GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n');
+ *   },
+ * );
+ * tls.on('data', (chunk) => process.stdout.write(chunk));
+ * tls.on('error', (err) => console.error(err.message)); // e.g. a failed verification (an OpenSSLError)
+ * ```
+ */
 export function connect(options: ConnectOptions, onSecureConnect?: () => void): SecureSocket {
   if (options === null || typeof options !== 'object') {
     throw Object.assign(new TypeError('The "options" argument must be an object'), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -495,6 +542,22 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
  * after each handshake, and `tlsClientError` (error, socket) when one fails (the socket is then
  * destroyed), or when an established SecureSocket fails (e.g. the client vanished without
  * close_notify) and nobody else listens for its 'error'. Listen and close it as any `net.Server`.
+ * Each accepted socket gets a server-side Connection from `options.context` (`SSL_new`,
+ * `SSL_set_accept_state`).
+ * @throws a TypeError for bad options or callback.
+ * @example
+ * ```ts
+ * import { SSL, crypto } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.TLS_SERVER_METHOD);
+ * ctx.useCertificate(crypto.loadCertificate(crypto.FILETYPE_PEM, certPem));
+ * ctx.usePrivatekey(crypto.loadPrivatekey(crypto.FILETYPE_PEM, keyPem));
+ * const server = SSL.createServer({ context: ctx }, (tls) => {
+ *   tls.end(`hello ${tls.getConnection().getCipherName()}\n`);
+ * });
+ * server.on('tlsClientError', (err) => console.error(err.message));
+ * server.listen(8443);
+ * ```
  */
 export function createServer(options: ServerOptions, onSecureConnection?: (socket: SecureSocket) => void): net.Server {
   if (options === null || typeof options !== 'object') {

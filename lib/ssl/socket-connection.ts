@@ -77,6 +77,28 @@ const CREATE = Symbol('SocketConnection._create');
  * `SSL.Connection.accept(context, socket)`). `instanceof SSL.Connection` holds. `doHandshake`,
  * `send`, `sendall`, `recv`, `recvInto`, `shutdown` and `renegotiate` return Promises; `recv` and
  * `send` start the handshake if it has not been done. `bioRead`/`bioWrite` throw a TypeError.
+ * A pump drives the `SSL` as the socket becomes readable or writable (`SSL_do_handshake`,
+ * `SSL_read_ex`, `SSL_write_ex`): over the socket's descriptor with a BIO of the binding's own
+ * (`BIO_meth_new`), else through memory BIOs fed from the socket's events.
+ *
+ * @example A pyOpenSSL-style client
+ * ```ts
+ * import net from 'node:net';
+ * import { SSL } from 'openssl-napi';
+ *
+ * const ctx = new SSL.Context(SSL.TLS_CLIENT_METHOD);
+ * ctx.setDefaultVerifyPaths();
+ * ctx.setVerify(SSL.VERIFY_PEER);
+ * const conn = new SSL.Connection(ctx, new net.Socket());
+ * conn.setTlsextHostName('example.com');
+ * conn.setHost('example.com');
+ * await conn.connect(443, 'example.com'); // TCP, client mode
+ * await conn.doHandshake();
+ * await conn.sendall('HEAD / HTTP/1.0\r\nHost: example.com\r\n\r\n');
+ * console.log((await conn.recv(4096)).toString());
+ * await conn.shutdown();
+ * conn.close();
+ * ```
  */
 // A façade: it holds a memory-mode Connection (settings and queries, delegated below) and a pump
 // that moves its bytes over the socket; the memory-mode class knows nothing of sockets.
@@ -176,12 +198,17 @@ export class SocketConnection {
     }
   }
 
-  /** The socket this connection runs over. */
+  /** The socket this connection runs over (no OpenSSL call). */
   getSocket(): net.Socket {
     return this._socket;
   }
 
-  /** Runs the handshake over the socket; resolves once it is complete, rejects with the OpenSSLError. */
+  /**
+   * Runs the handshake over the socket (`SSL_do_handshake`, as the socket is ready); resolves once it
+   * is complete.
+   * @throws (rejects with) the OpenSSLError of a failed handshake, or SysCallError(-1, 'Unexpected
+   * EOF') when the socket closes first.
+   */
   async doHandshake(): Promise<void> {
     this._checkIo();
     this._engine.start();
@@ -192,7 +219,7 @@ export class SocketConnection {
     }
   }
 
-  /** Encrypts and sends all of `buf` (after the handshake); resolves with its length once written to the socket. */
+  /** Encrypts and sends all of `buf` (after the handshake; `SSL_write_ex`); resolves with its length once written to the socket. */
   async send(buf: BytesLike, flags?: number): Promise<number> {
     void flags;
     const data = bytes(buf, 'buf');
@@ -204,12 +231,12 @@ export class SocketConnection {
     return data.length;
   }
 
-  /** Alias of {@link SocketConnection.send}. */
+  /** Alias of {@link SocketConnection.send} (`SSL_write_ex`). */
   write(buf: BytesLike, flags?: number): Promise<number> {
     return this.send(buf, flags);
   }
 
-  /** Sends all of `buf`; resolves with its length. */
+  /** Sends all of `buf`; resolves with its length (as {@link SocketConnection.send}: `SSL_write_ex`). */
   sendall(buf: BytesLike, flags?: number): Promise<number> {
     return this.send(buf, flags);
   }
@@ -217,7 +244,8 @@ export class SocketConnection {
   /**
    * Resolves with up to `bufsiz` decrypted bytes as soon as some are available (`MSG_PEEK` leaves
    * them buffered). Rejects with ZeroReturnError after the peer's close_notify, SysCallError(-1,
-   * 'Unexpected EOF') when the socket ends without one, or the OpenSSLError of a TLS failure.
+   * 'Unexpected EOF') when the socket ends without one, or the OpenSSLError of a TLS failure. The
+   * pump decrypts ahead as records arrive (`SSL_read_ex`); this takes from what it queued.
    */
   async recv(bufsiz: number, flags?: number | null): Promise<Buffer> {
     this._checkIo();
@@ -231,12 +259,12 @@ export class SocketConnection {
     return out;
   }
 
-  /** Alias of {@link SocketConnection.recv}. */
+  /** Alias of {@link SocketConnection.recv} (plaintext from `SSL_read_ex`). */
   read(bufsiz: number, flags?: number | null): Promise<Buffer> {
     return this.recv(bufsiz, flags);
   }
 
-  /** Like {@link SocketConnection.recv}, but copies into `buffer` (up to `nbytes`); resolves with the count. */
+  /** Like {@link SocketConnection.recv}, but copies into `buffer` (up to `nbytes`); resolves with the count (plaintext from `SSL_read_ex`). */
   async recvInto(buffer: Uint8Array, nbytes?: number | null, flags?: number | null): Promise<number> {
     this._checkIo();
     if (!isUint8Array(buffer)) {
@@ -267,7 +295,8 @@ export class SocketConnection {
    * The no-wait read: copies the plaintext already received into `buffer[offset, offset + length)`
    * and returns the count, or {@link STATUS_WANT_READ} when none has arrived yet, or
    * {@link STATUS_ZERO_RETURN} after the peer's close_notify; throws the connection's error.
-   * Synchronous, as in memory mode.
+   * Synchronous, as in memory mode: it takes what the pump decrypted (`SSL_read_ex`) and makes no
+   * OpenSSL call itself.
    */
   tryRecvInto(buffer: Uint8Array, offset = 0, length?: number): number {
     this._checkIo();
@@ -321,7 +350,8 @@ export class SocketConnection {
 
   /**
    * Sends close_notify; resolves once it is written to the socket, with true when the peer's
-   * close_notify had already been received (the shutdown is then complete), false otherwise.
+   * close_notify had already been received (the shutdown is then complete), false otherwise
+   * (`SSL_shutdown`).
    */
   async shutdown(): Promise<boolean> {
     this._checkIo();
@@ -333,7 +363,7 @@ export class SocketConnection {
     return done;
   }
 
-  /** Starts a TLS 1.2 renegotiation and sends its first flight; resolves with whether one was started. */
+  /** Starts a TLS 1.2 renegotiation and sends its first flight; resolves with whether one was started (`SSL_renegotiate`, `SSL_do_handshake`). */
   async renegotiate(): Promise<boolean> {
     this._checkIo();
     await this.doHandshake();
@@ -348,7 +378,8 @@ export class SocketConnection {
   /**
    * pyOpenSSL's `connect`: connects the (not yet connected) socket to `port` on `host` (default
    * 127.0.0.1) and puts the connection in client mode; resolves once TCP is up (then
-   * {@link SocketConnection.doHandshake}). Rejects with the socket's error.
+   * {@link SocketConnection.doHandshake}). Rejects with the socket's error. Node's `socket.connect`
+   * and `SSL_set_connect_state`.
    */
   async connect(port: number, host = '127.0.0.1'): Promise<void> {
     const socket = this._socket;
@@ -366,7 +397,10 @@ export class SocketConnection {
     });
   }
 
-  /** pyOpenSSL's `connect_ex`: as {@link SocketConnection.connect}, but resolves with 0 or the error's errno (negative, as libuv's) instead of rejecting. */
+  /**
+   * pyOpenSSL's `connect_ex`: as {@link SocketConnection.connect} (`SSL_set_connect_state`), but
+   * resolves with 0 or the error's errno (negative, as libuv's) instead of rejecting.
+   */
   async connectEx(port: number, host = '127.0.0.1'): Promise<number> {
     try {
       await this.connect(port, host);
@@ -381,7 +415,8 @@ export class SocketConnection {
   /**
    * pyOpenSSL's `makefile`: the connection as a Duplex stream of plaintext (reads with
    * {@link SocketConnection.recv}, writes with {@link SocketConnection.sendall}, `end()` sends
-   * close_notify). For new code, {@link SecureSocket} is the stream form with less overhead.
+   * close_notify). For new code, {@link SecureSocket} is the stream form with less overhead. Stream
+   * plumbing over those methods: no OpenSSL call of its own.
    */
   makefile(): Duplex {
     const duplex: Duplex = new Duplex({
@@ -404,7 +439,8 @@ export class SocketConnection {
   /**
    * pyOpenSSL's `sock_shutdown(how)` on the TCP socket, under TLS: 1 (SHUT_WR) sends our FIN once
    * everything queued is out; 2 (SHUT_RDWR) closes the socket; 0 (SHUT_RD) stops reading.
-   * Send close_notify first ({@link SocketConnection.shutdown}) for a clean TLS close.
+   * Send close_notify first ({@link SocketConnection.shutdown}) for a clean TLS close. Socket only:
+   * no OpenSSL call.
    */
   async sockShutdown(how: 0 | 1 | 2): Promise<void> {
     if (how === 1) {
@@ -418,7 +454,7 @@ export class SocketConnection {
     }
   }
 
-  /** Closes the socket (without close_notify: call {@link SocketConnection.shutdown} first for a clean close). */
+  /** Closes the socket (without close_notify: call {@link SocketConnection.shutdown} first for a clean close; no OpenSSL call). */
   close(): void {
     this._engine.destroy();
     this._wake();
@@ -426,14 +462,15 @@ export class SocketConnection {
 
   /**
    * Releases the SSL now. The stream it carried ends at once: the socket is closed and its
-   * descriptor released, with an `ERR_OPENSSL_NAPI_FREED` error unless TLS had closed both ways.
+   * descriptor released, with an `ERR_OPENSSL_NAPI_FREED` error unless TLS had closed both ways
+   * (`SSL_free`).
    */
   free(): void {
     const live = !this._h.isFreed();
     this._conn.free();
     if (live) this._engine.freed();
   }
-  /** Same as {@link SocketConnection.free}. */
+  /** Same as {@link SocketConnection.free} (`SSL_free`). */
   [Symbol.dispose](): void {
     this.free();
   }
