@@ -1,10 +1,13 @@
+# gyp's Makefile pastes paths into shell commands unquoted, so none may carry a space: the
+# compiler and linker run in build/, and the Node-API headers and the version script are given
+# relative to it; OpenSSL's flags come quoted from scripts/openssl-config.cjs (gyp-cflags,
+# gyp-libs). A space in the project's path or in OPENSSL_DIR is fine.
 {
   "variables": {
-    "openssl_include": "<!(node scripts/openssl-config.cjs include)",
-    "openssl_libs": "<!(node scripts/openssl-config.cjs libs)",
+    "openssl_cflags": "<!(node scripts/openssl-config.cjs gyp-cflags)",
     "openssl_defines": "<!(node scripts/openssl-config.cjs defines)",
-    "napi_include": "<!(node -p \"require('path').resolve(require('node-addon-api').include_dir)\")",
-    "napi_headers": "<!(node -p \"require('node-api-headers').include_dir\")"
+    "napi_include": "<!(node -p \"require('path').relative('build', require('node-addon-api').include_dir)\")",
+    "napi_headers": "<!(node -p \"require('path').relative('build', require('node-api-headers').include_dir)\")"
   },
   "targets": [
     {
@@ -19,7 +22,7 @@
         "<(node_root_dir)/deps/zlib",
         "<(node_root_dir)/deps/v8/include"
       ],
-      "include_dirs": ["<(openssl_include)", "native"],
+      "include_dirs": ["native"],
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_DISABLE_CPP_EXCEPTIONS",
@@ -29,10 +32,10 @@
         "<(openssl_defines)"
       ],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
-      "cflags": ["-isystem", "<(napi_headers)", "-isystem", "<(napi_include)"],
+      "cflags": ["<(openssl_cflags)", "-isystem", "<(napi_headers)", "-isystem", "<(napi_include)"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden", "-fno-exceptions"],
-      "ldflags": ["-Wl,--version-script=<(module_root_dir)/native/exports.map", "-Wl,-z,nodelete"],
-      "libraries": ["<!@(node scripts/openssl-config.cjs libs)"]
+      "ldflags": ["-Wl,--version-script=../native/exports.map", "-Wl,-z,nodelete"],
+      "libraries": ["<!@(node scripts/openssl-config.cjs gyp-libs)"]
     }
   ]
 }

@@ -6,6 +6,9 @@
 #
 #   bash scripts/ci-openssl.sh 3.5      (root or sudo is needed only to add the deb-src entry)
 #   bash scripts/ci-openssl.sh 4.0
+#   bash scripts/ci-openssl.sh 3.5 --prefix   only steps 1 and 2: prints the prefix's path (the one
+#                                             line on stdout; the log goes to stderr), for
+#                                             scripts/prebuild.sh and scripts/ci-tarball.sh
 #
 # Environment:
 #   OPENSSL_NAPI_CACHE   where sources and builds are kept (default ~/.cache/openssl-napi);
@@ -22,6 +25,12 @@ series=${1:-${OPENSSL_SERIES:-3.5}}
 [ $# -gt 0 ] && shift
 case "$series" in [0-9]*.[0-9]*) ;; *) echo "ci-openssl: the series must look like 3.5 or 4.0, not '$series'" >&2; exit 2 ;; esac
 out=${OPENSSL_NAPI_OUT:-build/ossl${series//./}}
+prefix_only=""
+if [ "${1:-}" = "--prefix" ]; then
+  prefix_only=1
+  shift
+  exec 3>&1 1>&2
+fi
 series_re="^${series//./\\.}\\."
 mkdir -p "$cache/src"
 
@@ -99,6 +108,10 @@ if [ -z "$prefix" ]; then
   done
 fi
 [ -n "$prefix" ] || { log "no OpenSSL $series.x source package could be downloaded or found in $cache" >&2; exit 1; }
+if [ -n "$prefix_only" ]; then
+  echo "$prefix" >&3
+  exit 0
+fi
 
 # --- 3. the binding against it ---------------------------------------------------------------
 log "building the binding against $prefix into $out"

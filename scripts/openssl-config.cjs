@@ -4,7 +4,13 @@
 //   lib64/), then pkg-config, then the system prefix.
 // OPENSSL_STATIC (default 1) links libssl.a/libcrypto.a with hidden symbols; OPENSSL_STATIC=0 is
 // the opt-in dynamic mode (loaded with RTLD_DEEPBIND so Node's own copy does not win).
-// Usage: openssl-config.cjs include|libdir|libs|linkage|json
+// Usage: openssl-config.cjs include|libdir|libs|linkage|defines|json|gyp-cflags|gyp-libs
+//   libs: the link flags, each quoted for a POSIX shell when it needs it (CMake's
+//   separate_arguments(UNIX_COMMAND) and gyp's <!@ both split them that way).
+//   gyp-cflags / gyp-libs: for binding.gyp. gyp's make generator pastes include dirs, flags and
+//   libraries into the Makefile's shell commands unquoted, so a path with a space (an OPENSSL_DIR
+//   under "/opt/my openssl") must reach it quoted already: these print each item quoted for the
+//   shell and escaped for make (and gyp-libs once more for gyp's own splitting).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -96,6 +102,29 @@ function find() {
   return { source, include, libdir, linkage: isStatic ? 'static' : 'dynamic', version, libs };
 }
 
+/** A word as a POSIX shell reads it: unchanged when it is plain, else in single quotes. */
+function shellQuote(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A shell word as GNU make passes it through to the shell: `$` doubled, `#` escaped. */
+function makeEscape(word) {
+  return word.replace(/\$/g, '$$$$').replace(/#/g, '\\#');
+}
+
+/** Records the configuration for lib/native.ts and prints the one status line of a build. */
+function record(cfg) {
+  process.stderr.write(`openssl-napi: OpenSSL ${cfg.version} from ${cfg.source}: ${cfg.include}, ${cfg.libdir} (${cfg.linkage})\n`);
+  // Recorded for lib/native.ts (dynamic mode needs RTLD_DEEPBIND) and for version() cross-checks.
+  const out = path.join(__dirname, '..', 'build', 'openssl.json');
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(cfg, null, 2) + '\n');
+  } catch {
+    // read-only checkouts still build; the loader falls back to the static default
+  }
+}
+
 const what = process.argv[2] || 'json';
 let cfg;
 try {
@@ -106,18 +135,14 @@ try {
   process.exit(1);
 }
 if (what === 'include') {
-  process.stderr.write(`openssl-napi: OpenSSL ${cfg.version} from ${cfg.source}: ${cfg.include}, ${cfg.libdir} (${cfg.linkage})\n`);
-  // Recorded for lib/native.ts (dynamic mode needs RTLD_DEEPBIND) and for version() cross-checks.
-  const out = path.join(__dirname, '..', 'build', 'openssl.json');
-  try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(cfg, null, 2) + '\n');
-  } catch {
-    // read-only checkouts still build; the loader falls back to the static default
-  }
+  record(cfg);
   console.log(cfg.include);
-} else if (what === 'libdir') console.log(cfg.libdir);
-else if (what === 'libs') console.log(cfg.libs.join(' '));
+} else if (what === 'gyp-cflags') {
+  record(cfg);
+  console.log(makeEscape(shellQuote(`-I${cfg.include}`)));
+} else if (what === 'gyp-libs') console.log(cfg.libs.map((l) => shellQuote(makeEscape(shellQuote(l)))).join(' '));
+else if (what === 'libdir') console.log(cfg.libdir);
+else if (what === 'libs') console.log(cfg.libs.map(shellQuote).join(' '));
 else if (what === 'linkage') console.log(cfg.linkage);
 else if (what === "defines") console.log(`OPENSSL_NAPI_STATIC=${cfg.linkage === "static" ? 1 : 0}`);
 else console.log(JSON.stringify(cfg, null, 2));
