@@ -48,7 +48,7 @@ const opts = parseCli(
 
 The deployment benchmark: server and client as two processes on two cores, over loopback TCP, for
 openssl-napi, node:tls / node:https and the C references; writes bench/results/net-latest.{json,md}
-(net-quick.* with --quick).`,
+(net-quick.* with --quick, net-partial.* with --lines).`,
   {
     quick: { type: 'boolean', help: 'one run of 2 s per implementation, 1 s server warm-up' },
     lines: { type: 'list', choices: LINES.map((l) => l.id), help: `only these lines: ${LINES.map((l) => l.id).join(', ')}` },
@@ -293,7 +293,7 @@ async function main() {
 }
 
 function writeReport(results) {
-  const out = path.join(here, 'results', quick ? 'net-quick' : 'net-latest');
+  const out = path.join(here, 'results', opts.lines ? 'net-partial' : quick ? 'net-quick' : 'net-latest');
   const version = JSON.parse(execFileSync(process.execPath, ['-e', "import('./dist/index.js').then(m => console.log(JSON.stringify(m.version())))"], { cwd: root, encoding: 'utf8' }));
   const head = `${new Date().toISOString()} · ${os.cpus()[0].model.trim().split(' ').slice(0, 2).join(' ')} x${os.cpus().length} · Node ${process.version} · binding on ${version.openssl ?? JSON.stringify(version)} · server on core ${SERVER_CPU}, client on core ${CLIENT_CPU} · ${runs} run(s) × ${seconds}s, medians; ratios are medians of run-by-run pairs.`;
   const rows = results.map((r) => {

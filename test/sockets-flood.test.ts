@@ -104,3 +104,49 @@ describe("an SSL's native memory is visible to V8", () => {
     expect(Number(out.trim())).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('a peer that sends without pause', () => {
+  it('does not hold the event loop: timers run while a flood from another process is read through data events', async () => {
+    // The sender is another process (a sender in this one could not write while we read).
+    const script = `
+      const { SSL, crypto } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '..', 'dist', 'index.js'))});
+      const ctx = new SSL.Context(SSL.TLS_METHOD);
+      ctx.useCertificate(crypto.loadCertificate(crypto.FILETYPE_PEM, process.env.CERT));
+      ctx.usePrivatekey(crypto.loadPrivatekey(crypto.FILETYPE_PEM, process.env.KEY));
+      const chunk = Buffer.alloc(256 * 1024, 'x');
+      const server = SSL.createServer({ context: ctx }, (s) => {
+        s.on('error', () => {});
+        const pump = () => { while (s.write(chunk)); };
+        s.on('drain', pump);
+        pump();
+      });
+      server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+      process.stdin.on('end', () => process.exit(0));
+      process.stdin.resume();`;
+    const { pki } = await import('./ssl-helpers.js');
+    const { spawn } = await import('node:child_process');
+    const { crypto: c } = await import('../lib/index.js');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, CERT: pki().ec.certPem, KEY: c.dumpPrivatekey(c.FILETYPE_PEM, pki().ec.key).toString() },
+    });
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const s = SSL.connect({ port: Number(String(line).trim()), context: new SSL.Context(SSL.TLS_METHOD) });
+      let received = 0;
+      s.on('data', (d: Buffer) => (received += d.length));
+      await once(s, 'secureConnect');
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await new Promise((r) => setTimeout(r, 1000));
+      clearInterval(timer);
+      s.destroy();
+      expect(received).toBeGreaterThan(16 * 1024 * 1024);
+      // About 100 in a second; a reader that never yields lets none run until the sender stops.
+      expect(ticks).toBeGreaterThan(30);
+    } finally {
+      child.stdin.end();
+      await once(child, 'exit');
+    }
+  }, 30_000);
+});

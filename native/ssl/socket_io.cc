@@ -53,6 +53,7 @@ constexpr int kUvDisconnect = 4;
 // Plaintext slab: one kData event carries up to this much (four full records); a tail too small
 // for a full record is dropped rather than handed out in slivers.
 constexpr size_t kSlab = 64 * 1024;
+constexpr size_t kReadBudget = 256 * 1024;
 constexpr size_t kMinTail = 16 * 1024 + 256;
 // Plaintext per SSL_write: one full record.
 constexpr size_t kRecord = 16 * 1024;
@@ -817,6 +818,10 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
 }
 
 void SocketIo::ReadLoop(Napi::Env env) {
+  // One readiness event reads at most this much while the kernel still has more: a peer that
+  // sends without pause must not hold the event loop (other connections, timers, the GC's
+  // finalizers); the level-triggered poll calls again on the loop's next turn.
+  size_t budget = kReadBudget;
   while (!closed_ && !paused_ && !read_done_) {
     Napi::Value holder;
     unsigned char* base = nullptr;
@@ -904,7 +909,11 @@ void SocketIo::ReadLoop(Napi::Env env) {
     }
     if (ret == 1 && caught_up) return;  // level-triggered polling calls again when more comes
     if (early && !conn_->ReadsEarlyData(ssl_)) return;  // early data is over: Advance goes on
-    if (ret == 1) continue;  // the slab filled up: there may be more
+    if (ret == 1) {  // the buffer filled up: there may be more
+      budget = budget > total ? budget - total : 0;
+      if (budget == 0 && !transport_->drained) return;
+      continue;
+    }
     if (e == kSSLZeroReturn) {
       read_done_ = true;
       Flush(env);
