@@ -29,7 +29,8 @@ export function buildOracle(dir: string): { bin: string } | { reason: string } {
   if (!fs.existsSync(cfgFile)) return { reason: `${cfgFile} missing (addon not configured)` };
   const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as { include: string; libdir: string; linkage: string; libs: string[] };
   const bin = path.join(dir, 'verify_oracle');
-  const libs = cfg.linkage === 'static' ? [path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread'] : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lcrypto'];
+  // Linked as the addon is (cfg.libs: the archives and what they need, -lz for a zlib build).
+  const libs = cfg.libs;
   const r = spawnSync('cc', ['-O1', '-o', bin, path.join(here, 'oracle', 'verify_oracle.c'), `-I${cfg.include}`, ...libs], { encoding: 'utf8' });
   if (r.status !== 0) return { reason: `cc failed: ${r.error?.message ?? r.stderr}` };
   return { bin };

@@ -210,10 +210,8 @@ export function buildCeiling() {
   const { cfg } = readBuildConfig();
   const out = path.join(root, 'build', 'bench', 'ceiling');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const link = cfg.linkage === 'static'
-    ? [path.join(cfg.libdir, 'libssl.a'), path.join(cfg.libdir, 'libcrypto.a'), '-ldl', '-lpthread']
-    : [`-L${cfg.libdir}`, `-Wl,-rpath,${cfg.libdir}`, '-lssl', '-lcrypto'];
-  execFileSync('cc', ['-O2', '-o', out, path.join(root, 'bench', 'c', 'ceiling.c'), `-I${cfg.include}`, ...link], { stdio: 'inherit' });
+  // Linked as the addon is (cfg.libs: the archives and what they need, -lz for a zlib build).
+  execFileSync('cc', ['-O2', '-o', out, path.join(root, 'bench', 'c', 'ceiling.c'), `-I${cfg.include}`, ...cfg.libs], { stdio: 'inherit' });
   return { bin: out, cfg };
 }
 
