@@ -553,7 +553,10 @@ describe('SecureSocket', () => {
     const server = SSL.createServer({ context: serverContext() }, (s) => {
       s.on('error', () => {});
       s.write('first');
-      setTimeout(() => s.end('second'), 50);
+      // 'second' only once the client has read 'first': sent together, the stream-event pump
+      // could hand both over in one callback, and nothing would be left to read into the
+      // detached buffer.
+      s.once('data', () => s.end('second'));
     });
     const port = await listen(server);
     const buffer = new Uint8Array(4096);
@@ -565,7 +568,10 @@ describe('SecureSocket', () => {
         buffer,
         callback() {
           // Transferring the ArrayBuffer detaches the reader's view of it.
-          if (++calls === 1) structuredClone(buffer.buffer, { transfer: [buffer.buffer] });
+          if (++calls === 1) {
+            structuredClone(buffer.buffer, { transfer: [buffer.buffer] });
+            c.write('go');
+          }
         },
       },
     });
