@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, crypto } from '../lib/index.js';
 import { freePort, pki, serverContext } from './ssl-helpers.js';
+import { startSServer, waitForOutput } from './sockets-helpers.js';
 
 interface Accepted {
   early: number;
@@ -207,14 +208,9 @@ describe('0-RTT over sockets: interop with the openssl CLI', () => {
     const keyFile = path.join(dir, 'key.pem');
     fs.writeFileSync(certFile, pki().ec.certPem);
     fs.writeFileSync(keyFile, crypto.dumpPrivatekey(crypto.FILETYPE_PEM, pki().ec.key));
-    const port = await freePort();
-    const srv = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-tls1_3', '-early_data', '-naccept', '2'],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    srv.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    srv.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const srv = await startSServer('openssl', ['-cert', certFile, '-key', keyFile, '-tls1_3', '-early_data', '-naccept', '2']);
+    const port = srv.port;
     try {
-      for (let i = 0; i < 100 && !out.includes('ACCEPT'); i++) await new Promise((r) => setTimeout(r, 50));
       const cctx = new SSL.Context(SSL.TLS_METHOD);
       const connectOnce = async (session: SSL.Session | null, earlyData?: string) => {
         const s = SSL.connect({ port, context: cctx, session, earlyData });
@@ -234,11 +230,11 @@ describe('0-RTT over sockets: interop with the openssl CLI', () => {
       expect(first.session?.maxEarlyData).toBeGreaterThan(0);
       const second = await connectOnce(first.session, 'ZERO-RTT-SOCKET');
       expect(second.status).toBe('accepted');
-      for (let i = 0; i < 100 && !out.includes('ZERO-RTT-SOCKET'); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(out).toMatch(/Early data received:/);
-      expect(out).toContain('ZERO-RTT-SOCKET');
+      await waitForOutput(srv, 'ZERO-RTT-SOCKET');
+      expect(srv.output()).toMatch(/Early data received:/);
+      expect(srv.output()).toContain('ZERO-RTT-SOCKET');
     } finally {
-      srv.kill();
+      await srv.stop();
     }
   });
 });

@@ -6,6 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { freePort } from './ssl-helpers.js';
+
+export { freePort };
 
 export const OPENSSL = fs.existsSync('/usr/bin/openssl') ? '/usr/bin/openssl' : 'openssl';
 
@@ -19,15 +22,6 @@ function findPython(): string | null {
 export const PYTHON = findPython();
 export const CURL = spawnSync('curl', ['--version']).status === 0 ? 'curl' : null;
 
-/** A free port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Resolves once something accepts TCP connections on the port. */
 export async function waitForPort(port: number, child?: ChildProcess, timeoutMs = 10_000): Promise<void> {
@@ -72,6 +66,32 @@ export function startPeer(cmd: string, args: string[], opts: { input?: string | 
       }
     },
   };
+}
+
+/** Resolves once the peer has printed `text`; rejects when it exits first or after `timeoutMs`. */
+export async function waitForOutput(peer: Peer, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!peer.output().includes(text)) {
+    if (peer.child.exitCode !== null) throw new Error(`the peer exited (${peer.child.exitCode}) before printing ${text}:\n${peer.output()}`);
+    if (Date.now() > deadline) throw new Error(`the peer did not print ${text} in ${timeoutMs} ms:\n${peer.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * `openssl s_server` (the `bin` given: the same build as the binding where a test needs that) on a
+ * free loopback port with `args` added, resolved once it accepts connections (it printed ACCEPT).
+ */
+export async function startSServer(bin: string, args: string[]): Promise<Peer & { port: number }> {
+  const port = await freePort();
+  const peer = startPeer(bin, ['s_server', '-accept', `127.0.0.1:${port}`, ...args]);
+  try {
+    await waitForOutput(peer, 'ACCEPT');
+  } catch (e) {
+    await peer.stop();
+    throw e;
+  }
+  return { ...peer, port };
 }
 
 /** Waits for the child to exit; returns its code. */

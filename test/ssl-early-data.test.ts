@@ -2,7 +2,6 @@
 // server reads it before the handshake ends; rejected early data is reported; the server's
 // callback decides; anti-replay (each session's early data once); interop with openssl s_server
 // -early_data.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, WantReadError, crypto } from '../lib/index.js';
 import { handshake, pair, pki, roundTrip, serverContext, transfer } from './ssl-helpers.js';
+import { startSServer, waitForOutput } from './sockets-helpers.js';
 
 function server0rtt(maxEarly = 16384): SSL.Context {
   const ctx = serverContext(pki().ec);
@@ -145,17 +145,9 @@ describe('early data against openssl s_server -early_data', () => {
     const keyFile = path.join(dir, 'key.pem');
     fs.writeFileSync(certFile, pki().ec.certPem);
     fs.writeFileSync(keyFile, crypto.dumpPrivatekey(crypto.FILETYPE_PEM, pki().ec.key));
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await new Promise((r) => probe.once('listening', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    const srv = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-tls1_3',
-      '-early_data', '-naccept', '2'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    srv.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    srv.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const srv = await startSServer('openssl', ['-cert', certFile, '-key', keyFile, '-tls1_3', '-early_data', '-naccept', '2']);
+    const port = srv.port;
     try {
-      for (let i = 0; i < 100 && !out.includes('ACCEPT'); i++) await new Promise((r) => setTimeout(r, 50));
       const cctx = new SSL.Context(SSL.TLS_METHOD);
       // A memory-BIO client over a TCP socket: the session first, then 0-RTT.
       const run = async (session: SSL.Session | null, early: string | null): Promise<SSL.Connection> => {
@@ -221,13 +213,13 @@ describe('early data against openssl s_server -early_data', () => {
       expect(session.maxEarlyData).toBeGreaterThan(0);
       const second = await run(session, 'zero round trip\n');
       expect(second.getEarlyDataStatus()).toBe('accepted');
-      for (let i = 0; i < 40 && !out.includes('zero round trip'); i++) await new Promise((r) => setTimeout(r, 50));
+      await waitForOutput(srv, 'zero round trip');
       // (s_server prints the label on stderr and the data on stdout: their order varies.)
-      expect(out).toContain('Early data received:');
-      expect(out).toContain('zero round trip');
-      expect(out).toContain('No early data received'); // the first, full handshake
+      expect(srv.output()).toContain('Early data received:');
+      expect(srv.output()).toContain('zero round trip');
+      expect(srv.output()).toContain('No early data received'); // the first, full handshake
     } finally {
-      srv.kill();
+      await srv.stop();
     }
   });
 });

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, crypto, version } from '../lib/index.js';
-import { freePort, handshake, pair, roundTrip, sameBuildOpenssl } from './ssl-helpers.js';
+import { handshake, pair, roundTrip, sameBuildOpenssl } from './ssl-helpers.js';
+import { startSServer } from './sockets-helpers.js';
 import { makeCert } from './crypto-helpers.js';
 
 const ECH = SSL.ECH_SUPPORTED;
@@ -202,14 +203,9 @@ describe.skipIf(!ECH)(`Encrypted Client Hello (${ECH ? `OpenSSL ${version().open
     fs.writeFileSync(echFile, store.writePem());
     fs.writeFileSync(certFile, crypto.dumpCertificate(crypto.FILETYPE_PEM, identity.cert));
     fs.writeFileSync(keyFile, crypto.dumpPrivatekey(crypto.FILETYPE_PEM, identity.key));
-    const port = await freePort();
-    const srv = spawn(cli!, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile,
-      '-ech_key', echFile, '-tls1_3', '-naccept', '1', '-servername', INNER, '-cert2', certFile, '-key2', keyFile], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    srv.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    srv.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const srv = await startSServer(cli!, ['-cert', certFile, '-key', keyFile, '-ech_key', echFile, '-tls1_3', '-naccept', '1', '-servername', INNER, '-cert2', certFile, '-key2', keyFile]);
+    const port = srv.port;
     try {
-      for (let i = 0; i < 100 && !out.includes('ACCEPT'); i++) await new Promise((r) => setTimeout(r, 50));
       const ctx = new SSL.Context(SSL.TLS_METHOD);
       ctx.getCertStore().addCert(identity.cert);
       ctx.setVerify(SSL.VERIFY_PEER);
@@ -221,7 +217,7 @@ describe.skipIf(!ECH)(`Encrypted Client Hello (${ECH ? `OpenSSL ${version().open
       expect(conn.getEchStatus().name).toBe('success');
       conn.free();
     } finally {
-      srv.kill();
+      await srv.stop();
     }
   });
 

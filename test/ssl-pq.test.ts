@@ -10,7 +10,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SSL, crypto, version } from '../lib/index.js';
-import { clientContext, freePort, handshake, pair, pki, roundTrip, sameBuildOpenssl, serverContext } from './ssl-helpers.js';
+import { clientContext, handshake, pair, pki, roundTrip, sameBuildOpenssl, serverContext } from './ssl-helpers.js';
+import { startSServer } from './sockets-helpers.js';
 
 const [major, minor] = version().openssl.split('.').map(Number) as [number, number];
 const hasPq = major > 3 || (major === 3 && minor >= 5);
@@ -223,14 +224,9 @@ describe.skipIf(!hasPq)(`post-quantum TLS (${hasPq ? `OpenSSL ${version().openss
     const caFile = w('mtls-ca.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.ca));
     const certFile = w('mtls-server.pem', crypto.dumpCertificate(crypto.FILETYPE_PEM, id.server.cert));
     const keyFile = w('mtls-server.key', crypto.dumpPrivatekey(crypto.FILETYPE_PEM, id.server.key));
-    const port = await freePort();
-    const srv = spawn(cli!, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-CAfile', caFile,
-      '-Verify', '2', '-verify_return_error', '-tls1_3', '-groups', 'X25519MLKEM768', '-rev', '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    srv.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    srv.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const srv = await startSServer(cli!, ['-cert', certFile, '-key', keyFile, '-CAfile', caFile, '-Verify', '2', '-verify_return_error', '-tls1_3', '-groups', 'X25519MLKEM768', '-rev', '-naccept', '1']);
+    const port = srv.port;
     try {
-      for (let i = 0; i < 100 && !out.includes('ACCEPT'); i++) await new Promise((r) => setTimeout(r, 50));
       const conn = new SSL.Connection(mtlsContext(id.client, id.ca), net.connect(port, '127.0.0.1'));
       conn.setConnectState();
       conn.setTlsextHostName('localhost');
@@ -242,7 +238,7 @@ describe.skipIf(!hasPq)(`post-quantum TLS (${hasPq ? `OpenSSL ${version().openss
       expect(echoed).toContain('rebyk'); // s_server -rev answers each line reversed
       conn.free();
     } finally {
-      srv.kill();
+      await srv.stop();
     }
   });
 

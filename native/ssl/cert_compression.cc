@@ -79,12 +79,10 @@ Napi::Value SetPreference(const Napi::CallbackInfo& info) {
     if (env.IsExceptionPending() || !AlgorithmValue(env, v, false, &alg)) return {};
     algs.push_back(alg);
   }
-  int ok = 0;
-  if (ContextWrap::Is(env, info[0])) {
-    ok = SSL_CTX_set1_cert_comp_preference(ContextWrap::Arg(info, 0, "context"), algs.data(), algs.size());
-  } else {
-    ok = SSL_set1_cert_comp_preference(ConnectionWrap::Arg(info, 0, "connection"), algs.data(), algs.size());
-  }
+  const SslTarget t = LiveSslTarget(info, true);
+  if (!t) return {};
+  const int ok = t.ctx != nullptr ? SSL_CTX_set1_cert_comp_preference(t.ctx, algs.data(), algs.size())
+                                  : SSL_set1_cert_comp_preference(t.ssl, algs.data(), algs.size());
   if (ok != 1) return ThrowOpenSSL(env, "SSL_set1_cert_comp_preference");
   return env.Undefined();
 #else
@@ -100,13 +98,10 @@ Napi::Value Compress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int alg = 0;
   if (!AlgorithmValue(env, info.Length() > 1 ? info[1] : env.Undefined(), true, &alg)) return {};
+  const SslTarget t = LiveSslTarget(info, true);
+  if (!t) return {};
   ClearErrors();
-  int ok = 0;
-  if (ContextWrap::Is(env, info[0])) {
-    ok = SSL_CTX_compress_certs(ContextWrap::Arg(info, 0, "context"), alg);
-  } else {
-    ok = SSL_compress_certs(ConnectionWrap::Arg(info, 0, "connection"), alg);
-  }
+  const int ok = t.ctx != nullptr ? SSL_CTX_compress_certs(t.ctx, alg) : SSL_compress_certs(t.ssl, alg);
   if (ok != 1) return ThrowOpenSSL(env, "SSL_compress_certs");
   return env.Undefined();
 #else
@@ -122,14 +117,12 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int alg = 0;
   if (!AlgorithmValue(env, info.Length() > 1 ? info[1] : env.Undefined(), false, &alg)) return {};
+  const SslTarget t = LiveSslTarget(info, true);
+  if (!t) return {};
   unsigned char* data = nullptr;
   size_t orig_len = 0;
-  size_t len = 0;
-  if (ContextWrap::Is(env, info[0])) {
-    len = SSL_CTX_get1_compressed_cert(ContextWrap::Arg(info, 0, "context"), alg, &data, &orig_len);
-  } else {
-    len = SSL_get1_compressed_cert(ConnectionWrap::Arg(info, 0, "connection"), alg, &data, &orig_len);
-  }
+  const size_t len = t.ctx != nullptr ? SSL_CTX_get1_compressed_cert(t.ctx, alg, &data, &orig_len)
+                                      : SSL_get1_compressed_cert(t.ssl, alg, &data, &orig_len);
   ClearErrors();
   if (len == 0 || data == nullptr) {
     OPENSSL_free(data);

@@ -163,11 +163,18 @@ Napi::Value ConnectionWrap::Owner(Napi::Env env) const {
 #define NOT_BUSY \
   if (!NotBusy(env, this)) return {};
 
-bool LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok) {
+SslTarget LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok, bool idle) {
   Napi::Env env = info.Env();
-  if (context_ok && ContextWrap::Is(env, info.Length() > 0 ? info[0] : env.Undefined()))
-    return ContextWrap::Arg(info, 0, "context") != nullptr;
-  return ConnectionWrap::Arg(info, 0, "connection") != nullptr;
+  const Napi::Value arg = info.Length() > 0 ? info[0] : env.Undefined();
+  SslTarget target;
+  if (context_ok && ContextWrap::Is(env, arg)) {
+    target.ctx = ContextWrap::Arg(info, 0, "context");
+    return target;
+  }
+  const ConnectionWrap* c = ConnectionWrap::FromValue(env, arg, "connection");
+  SSL* ssl = c == nullptr ? nullptr : c->Live(env);
+  if (ssl != nullptr && (!idle || NotBusy(env, c))) target.ssl = ssl;
+  return target;
 }
 
 // The memory-BIO methods on a Connection that runs over a socket (no BIOs of its own).

@@ -188,10 +188,18 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Early early_ = Early::kUndecided;  // ReadsEarlyData
 };
 
-// Argument 0 of a free function on SSL objects is a live Context (when `context_ok`) or
-// Connection: false with the error pending. Checked before anything that depends on the OpenSSL
-// version, so that a freed object says so whatever OpenSSL runs.
-bool LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok);
+// Argument 0 of a free function on SSL objects: a live Context's SSL_CTX (when `context_ok`) or a
+// live Connection's SSL (when `idle`, one not driven by a call of its own: its callbacks may not
+// reconfigure it), for the functions OpenSSL has in both forms (SSL_CTX_x, SSL_x). Empty, with the
+// error pending, for anything else. Checked first, before anything that depends on the OpenSSL
+// version, so that a freed object says so whatever OpenSSL runs; taken again after the other
+// arguments are read, since reading them may run JS that frees the object.
+struct SslTarget {
+  SSL_CTX* ctx = nullptr;
+  SSL* ssl = nullptr;
+  explicit operator bool() const { return ctx != nullptr || ssl != nullptr; }
+};
+SslTarget LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok, bool idle = false);
 
 // What a memory-BIO method says on a Connection that runs over a socket (lib/ssl/socket-connection.ts
 // says the same).

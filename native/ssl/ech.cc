@@ -21,15 +21,6 @@ namespace {
 }
 
 #if OSSL_NAPI_HAS_ECH
-// The SSL behind argument 0, not driven by a call of its own (its callbacks may not reconfigure it).
-SSL* ConnArg(const Napi::CallbackInfo& info) {
-  ConnectionWrap* c = ConnectionWrap::FromValue(info.Env(), info.Length() > 0 ? info[0] : info.Env().Undefined(), "connection");
-  if (c == nullptr) return nullptr;
-  SSL* ssl = c->Live(info.Env());
-  if (ssl == nullptr || !NotBusy(info.Env(), c)) return nullptr;
-  return ssl;
-}
-
 // A string argument that may be null.
 bool OptionalString(const Napi::CallbackInfo& info, size_t i, const char* name, std::string* out, bool* present) {
   *present = !ArgIsNullish(info, i);
@@ -67,15 +58,10 @@ Napi::Value SetStore(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EchStore* store = EchStoreWrap::Arg(info, 1, "store");
   if (store == nullptr) return {};
-  if (ContextWrap::Is(env, info[0])) {
-    SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
-    if (ctx == nullptr) return {};
-    if (SSL_CTX_set1_echstore(ctx, store) != 1) return ThrowOpenSSL(env, "SSL_CTX_set1_echstore");
-  } else {
-    SSL* ssl = ConnArg(info);
-    if (ssl == nullptr) return {};
-    if (SSL_set1_echstore(ssl, store) != 1) return ThrowOpenSSL(env, "SSL_set1_echstore");
-  }
+  const SslTarget t = LiveSslTarget(info, true, true);
+  if (!t) return {};
+  if ((t.ctx != nullptr ? SSL_CTX_set1_echstore(t.ctx, store) : SSL_set1_echstore(t.ssl, store)) != 1)
+    return ThrowOpenSSL(env, t.ctx != nullptr ? "SSL_CTX_set1_echstore" : "SSL_set1_echstore");
   return env.Undefined();
 #else
   return NeedsEch(info.Env());
@@ -84,19 +70,11 @@ Napi::Value SetStore(const Napi::CallbackInfo& info) {
 
 // echGetStore(contextOrConnection) -> a copy of its ECHStore, or null.
 Napi::Value GetStore(const Napi::CallbackInfo& info) {
-  if (!LiveSslTarget(info, true)) return {};
+  const SslTarget t = LiveSslTarget(info, true);
+  if (!t) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
-  OSSL_ECHSTORE* es = nullptr;
-  if (ContextWrap::Is(env, info.Length() > 0 ? info[0] : env.Undefined())) {
-    SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
-    if (ctx == nullptr) return {};
-    es = SSL_CTX_get1_echstore(ctx);
-  } else {
-    SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
-    if (ssl == nullptr) return {};
-    es = SSL_get1_echstore(ssl);
-  }
+  OSSL_ECHSTORE* es = t.ctx != nullptr ? SSL_CTX_get1_echstore(t.ctx) : SSL_get1_echstore(t.ssl);
   ERR_clear_error();
   return es == nullptr ? env.Null() : EchStoreWrap::Adopt(env, EchStoreWrap::Handle(es));
 #else
@@ -108,7 +86,7 @@ Napi::Value GetStore(const Napi::CallbackInfo& info) {
 Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
-  SSL* ssl = ConnArg(info);
+  SSL* ssl = LiveSslTarget(info, false, true).ssl;
   if (ssl == nullptr) return {};
   Bytes list;
   if (!ArgBytes(info, 1, "configList", &list)) return {};
@@ -124,7 +102,7 @@ Napi::Value SetConfigList(const Napi::CallbackInfo& info) {
 Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
-  SSL* ssl = ConnArg(info);
+  SSL* ssl = LiveSslTarget(info, false, true).ssl;
   if (ssl == nullptr) return {};
   std::string inner, outer;
   bool has_outer = false, no_outer = false;
@@ -143,7 +121,7 @@ Napi::Value SetServerNames(const Napi::CallbackInfo& info) {
 Napi::Value SetOuterServerName(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
-  SSL* ssl = ConnArg(info);
+  SSL* ssl = LiveSslTarget(info, false, true).ssl;
   if (ssl == nullptr) return {};
   std::string outer;
   bool has_outer = false, no_outer = false;
@@ -163,16 +141,11 @@ Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes wire;
   if (!ArgBytes(info, 1, "protos", &wire, false)) return {};
-  if (ContextWrap::Is(env, info[0])) {
-    SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
-    if (ctx == nullptr) return {};
-    if (SSL_CTX_ech_set1_outer_alpn_protos(ctx, wire.data, wire.size) != 1)
-      return ThrowOpenSSL(env, "SSL_CTX_ech_set1_outer_alpn_protos");
-  } else {
-    SSL* ssl = ConnArg(info);
-    if (ssl == nullptr) return {};
-    if (SSL_ech_set1_outer_alpn_protos(ssl, wire.data, wire.size) != 1) return ThrowOpenSSL(env, "SSL_ech_set1_outer_alpn_protos");
-  }
+  const SslTarget t = LiveSslTarget(info, true, true);
+  if (!t) return {};
+  if ((t.ctx != nullptr ? SSL_CTX_ech_set1_outer_alpn_protos(t.ctx, wire.data, wire.size)
+                        : SSL_ech_set1_outer_alpn_protos(t.ssl, wire.data, wire.size)) != 1)
+    return ThrowOpenSSL(env, t.ctx != nullptr ? "SSL_CTX_ech_set1_outer_alpn_protos" : "SSL_ech_set1_outer_alpn_protos");
   return env.Undefined();
 #else
   return NeedsEch(info.Env());
@@ -183,7 +156,7 @@ Napi::Value SetOuterAlpn(const Napi::CallbackInfo& info) {
 Napi::Value SetGrease(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
-  SSL* ssl = ConnArg(info);
+  SSL* ssl = LiveSslTarget(info, false, true).ssl;
   if (ssl == nullptr) return {};
   std::string suite;
   bool has_suite = false;
@@ -206,7 +179,7 @@ Napi::Value Status(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
-  SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
+  SSL* ssl = LiveSslTarget(info, false).ssl;
   if (ssl == nullptr) return {};
   char* inner = nullptr;
   char* outer = nullptr;
@@ -229,7 +202,7 @@ Napi::Value RetryConfig(const Napi::CallbackInfo& info) {
   if (!LiveSslTarget(info, false)) return {};
 #if OSSL_NAPI_HAS_ECH
   Napi::Env env = info.Env();
-  SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
+  SSL* ssl = LiveSslTarget(info, false).ssl;
   if (ssl == nullptr) return {};
   unsigned char* ec = nullptr;
   size_t len = 0;

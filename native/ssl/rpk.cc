@@ -44,14 +44,15 @@ Napi::Value SetCertTypes(const Napi::CallbackInfo& info) {
       return ThrowRangeError(env, "Certificate types are 'x509' and 'rpk'", "ERR_INVALID_ARG_VALUE");
     types.push_back(static_cast<unsigned char>(t));
   }
+  const SslTarget t = LiveSslTarget(info, true);
+  if (!t) return {};
   int ok = 0;
-  if (ContextWrap::Is(env, info[0])) {
-    SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
-    ok = client ? SSL_CTX_set1_client_cert_type(ctx, types.data(), types.size())
-                : SSL_CTX_set1_server_cert_type(ctx, types.data(), types.size());
+  if (t.ctx != nullptr) {
+    ok = client ? SSL_CTX_set1_client_cert_type(t.ctx, types.data(), types.size())
+                : SSL_CTX_set1_server_cert_type(t.ctx, types.data(), types.size());
   } else {
-    SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
-    ok = client ? SSL_set1_client_cert_type(ssl, types.data(), types.size()) : SSL_set1_server_cert_type(ssl, types.data(), types.size());
+    ok = client ? SSL_set1_client_cert_type(t.ssl, types.data(), types.size())
+                : SSL_set1_server_cert_type(t.ssl, types.data(), types.size());
   }
   if (ok != 1) return ThrowOpenSSL(env, client ? "SSL_set1_client_cert_type" : "SSL_set1_server_cert_type");
   return env.Undefined();
@@ -62,10 +63,10 @@ Napi::Value SetCertTypes(const Napi::CallbackInfo& info) {
 
 // rpkNegotiated(connection) -> [server type, client type] (0 X.509, 2 raw public key; -1 none yet).
 Napi::Value Negotiated(const Napi::CallbackInfo& info) {
-  if (!LiveSslTarget(info, false)) return {};
+  SSL* ssl = LiveSslTarget(info, false).ssl;
+  if (ssl == nullptr) return {};
 #if OSSL_NAPI_HAS_RPK
   Napi::Env env = info.Env();
-  SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
   Napi::Array r = Napi::Array::New(env, 2);
   r.Set(0u, Napi::Number::New(env, SSL_get_negotiated_server_cert_type(ssl)));
   r.Set(1u, Napi::Number::New(env, SSL_get_negotiated_client_cert_type(ssl)));
@@ -77,10 +78,10 @@ Napi::Value Negotiated(const Napi::CallbackInfo& info) {
 
 // rpkPeer(connection) -> the peer's raw public key (a public-only PKey), or null.
 Napi::Value Peer(const Napi::CallbackInfo& info) {
-  if (!LiveSslTarget(info, false)) return {};
+  SSL* ssl = LiveSslTarget(info, false).ssl;
+  if (ssl == nullptr) return {};
 #if OSSL_NAPI_HAS_RPK
   Napi::Env env = info.Env();
-  SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
   EVP_PKEY* key = SSL_get0_peer_rpk(ssl);
   if (key == nullptr || EVP_PKEY_up_ref(key) != 1) return env.Null();
   return PKeyWrap::New(env, EVPPKeyPtr(key), true);
@@ -92,10 +93,10 @@ Napi::Value Peer(const Napi::CallbackInfo& info) {
 // rpkAddExpected(connection, pkey): a raw public key the peer may present (SSL_add_expected_rpk);
 // with VERIFY_PEER, any other fails verification.
 Napi::Value AddExpected(const Napi::CallbackInfo& info) {
-  if (!LiveSslTarget(info, false)) return {};
+  SSL* ssl = LiveSslTarget(info, false).ssl;
+  if (ssl == nullptr) return {};
 #if OSSL_NAPI_HAS_RPK
   Napi::Env env = info.Env();
-  SSL* ssl = ConnectionWrap::Arg(info, 0, "connection");
   EVP_PKEY* key = PKeyArg(info, 1, "pkey", false);
   if (key == nullptr) return {};
   // The expected keys are DANE records: DANE is switched on for the Context (idempotent) and for
