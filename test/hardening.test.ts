@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { OpenSSLError, SSL, crypto, digest, digestAsync } from '../lib/index.js';
 import { ecKey, makeCert, tmpFile } from './crypto-helpers.js';
-import { clientContext, handshake, pair, pki, serverContext, settle } from './ssl-helpers.js';
+import { clientContext, handshake, pair, pki, serverContext, settle, transfer } from './ssl-helpers.js';
 
 /** What `fn` threw (a test fails if it throws nothing). */
 function thrown(fn: () => unknown): unknown {
@@ -394,5 +394,126 @@ describe('objects that only factories make', () => {
       expect(() => new New()).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_ILLEGAL_CONSTRUCTOR' }));
       expect(() => new New()).toThrow(how);
     }
+  });
+});
+
+// OpenSSL may call JS (a callback) in the middle of a read or write; JS may then detach a buffer
+// the binding handed to OpenSSL (transfer its ArrayBuffer), and the new owner may free it. The
+// binding never gives OpenSSL JS-owned memory across such a call, and checks its own read slab.
+describe('a callback or listener that detaches a buffer the binding is using', () => {
+  const detach = (view: Uint8Array): Uint8Array => new Uint8Array(structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] }));
+
+  it('recvInto: a msg callback detaches the target; a coded error, and no plaintext lands in the memory given away', () => {
+    const cctx = clientContext();
+    let target = new Uint8Array(4096);
+    let stolen: Uint8Array | null = null;
+    let armed = false;
+    cctx.setMsgCallback(() => {
+      if (armed && stolen === null) stolen = detach(target).fill(0x2e);
+    });
+    const { client, server } = pair(serverContext(), cctx);
+    handshake(client, server);
+    settle(client, server);
+    server.send(Buffer.from('SECRET-PLAINTEXT'));
+    transfer(server, client); // (not decrypted yet: the read below runs the msg callback)
+    armed = true;
+    expect(thrown(() => client.recvInto(target))).toMatchObject({ code: 'ERR_INVALID_STATE' });
+    expect(target.byteLength).toBe(0);
+    expect(Buffer.from(stolen!).toString('latin1')).toBe('.'.repeat(4096));
+    // Not armed again: the next read goes straight into a new buffer.
+    target = new Uint8Array(64);
+    server.send(Buffer.from('next'));
+    transfer(server, client);
+    expect(client.recvInto(target)).toBe(4);
+  });
+
+  it('send: a msg callback detaches the input; OpenSSL encrypted a copy, the peer reads the bytes sent', () => {
+    const cctx = clientContext();
+    const input = new Uint8Array(Buffer.from('the bytes as they were'));
+    let armed = false;
+    cctx.setMsgCallback(() => {
+      if (armed && input.byteLength > 0) detach(input).fill(0);
+    });
+    const { client, server } = pair(serverContext(), cctx);
+    handshake(client, server);
+    settle(client, server);
+    armed = true;
+    expect(client.send(input)).toBe(22);
+    expect(input.byteLength).toBe(0);
+    settle(client, server);
+    expect(server.recv(100).toString()).toBe('the bytes as they were');
+  });
+
+  for (const nativeIo of [true, false]) {
+    it(`a 'data' listener transfers its chunk's ArrayBuffer (${nativeIo ? 'native' : 'stream-event'} pump): later data arrives intact`, async () => {
+      let peer: SSL.SecureSocket | null = null;
+      const server = SSL.createServer({ context: serverContext() }, (s) => {
+        peer = s;
+        s.on('error', () => {});
+        s.write('first');
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const c = SSL.connect({ context: clientContext(), port: (server.address() as net.AddressInfo).port, nativeIo });
+      const got: string[] = [];
+      let stolen: Uint8Array | null = null;
+      await new Promise<void>((resolve, reject) => {
+        c.on('error', reject);
+        c.on('data', (d: Buffer) => {
+          got.push(d.toString());
+          if (stolen === null) {
+            stolen = detach(d).fill(0x41);
+            peer!.write('second');
+          } else {
+            resolve();
+          }
+        });
+      });
+      expect(got).toEqual(['first', 'second']);
+      expect(Buffer.from(stolen!).every((b) => b === 0x41)).toBe(true);
+      c.destroy();
+      server.close();
+    });
+  }
+
+  it('onread: a msg callback detaches the reader\'s buffer during the read: a coded error event', async () => {
+    let peer: SSL.SecureSocket | null = null;
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      peer = s;
+      s.on('error', () => {});
+      s.write('first');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const cctx = clientContext();
+    const buffer = new Uint8Array(4096);
+    let armed = false;
+    cctx.setMsgCallback(() => {
+      if (armed && buffer.byteLength > 0) detach(buffer);
+    });
+    const c = SSL.connect({
+      context: cctx,
+      port: (server.address() as net.AddressInfo).port,
+      onread: {
+        buffer,
+        callback() {
+          armed = true;
+          peer!.write('second');
+        },
+      },
+    });
+    const [err] = (await once(c, 'error')) as [Error & { code: string }];
+    expect(['ERR_INVALID_STATE', 'ERR_INVALID_ARG_VALUE']).toContain(err.code);
+    server.close();
+  });
+
+  it('loadPrivatekey: a passphrase function that detaches the key\'s bytes; OpenSSL read a copy', () => {
+    const pem = new Uint8Array(crypto.dumpPrivatekey(crypto.FILETYPE_PEM, ecKey(), 'aes-128-cbc', 'secret'));
+    const key = crypto.loadPrivatekey(crypto.FILETYPE_PEM, pem, () => {
+      detach(pem).fill(0);
+      return 'secret';
+    });
+    expect(key.check()).toBe(true);
+    expect(pem.byteLength).toBe(0);
   });
 });

@@ -136,6 +136,8 @@ export class Context {
   /** @internal Records a callback under `name` and returns it (for the native setter). */
   _hook<F>(name: string, f: F): F {
     this._hooks[name] = f;
+    // With any callback set, the native side keeps JS-owned buffers away from OpenSSL's calls.
+    this._h.setJsHooks(Object.values(this._hooks).some((h) => typeof h === 'function'));
     return f;
   }
 

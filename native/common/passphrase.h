@@ -25,6 +25,8 @@ class Passphrase {
   // Reads info[i] (nullish, string, Buffer/Uint8Array, or function). False with an exception pending.
   bool Read(const Napi::CallbackInfo& info, size_t i, const char* name);
   bool present() const { return has_bytes_ || !fn_.IsEmpty(); }
+  // A JS function: OpenSSL calls JS while it reads the key, so the key's bytes must be our own.
+  bool calls_js() const { return !fn_.IsEmpty(); }
 
   // OpenSSL's pem_password_cb; `u` is this object.
   static int Callback(char* buf, int size, int rwflag, void* u);

@@ -52,6 +52,13 @@ Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
   Passphrase pass;
   BIOPtr bio = ArgLoadSource(info, &type, &data, "load_privatekey");
   if (bio == nullptr || !pass.Read(info, 2, "passphrase")) return {};
+  if (pass.calls_js() && data.owned.empty()) {
+    // The passphrase function could detach the caller's buffer while OpenSSL still reads it.
+    data.owned.assign(reinterpret_cast<const char*>(data.data), data.size);
+    data.data = reinterpret_cast<const unsigned char*>(data.owned.data());
+    bio.reset(BIO_new_mem_buf(data.data, static_cast<int>(data.size)));
+    if (bio == nullptr) return ThrowOpenSSL(env, "BIO_new_mem_buf");
+  }
   EVP_PKEY* key = nullptr;
   {
     CallbackBridge::Scope scope(pass.bridge(), env);

@@ -4,6 +4,7 @@
 #include <openssl/tls1.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <mutex>
@@ -177,6 +178,29 @@ SslTarget LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok, bool id
   return target;
 }
 
+bool ConnectionWrap::MayCallJs(const SSL* ssl) const {
+  if (verify_fn_set || info_fn_set) return true;
+  const ContextWrap* now = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
+  const ContextWrap* made = ContextWrap::FromCtx(created_ctx);
+  return (now != nullptr && now->js_hooks) || (made != nullptr && made->js_hooks);
+}
+
+bool Reborrow(const Napi::CallbackInfo& info, size_t index, const char* name, size_t range_index, size_t needed,
+              Bytes* out) {
+  Napi::Env env = info.Env();
+  Bytes b;
+  if (ArgBytes(info, index, name, &b, false) && (range_index == SIZE_MAX || ArgRange(info, range_index, &b)) &&
+      b.size >= needed) {
+    out->data = b.data;
+    out->size = b.size;
+    return true;
+  }
+  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+  ThrowStateError(env, std::string("The \"") + name + "\" argument was detached or shrunk by a callback during the call",
+                  "ERR_INVALID_STATE");
+  return false;
+}
+
 // The memory-BIO methods on a Connection that runs over a socket (no BIOs of its own).
 Napi::Value ThrowSocketMode(Napi::Env env) {
   return ThrowTypeError(env, kSocketModeMessage, "ERR_OPENSSL_NAPI_STATE");
@@ -281,11 +305,16 @@ Napi::Value ConnectionWrap::ReadInto(const Napi::CallbackInfo& info) {
   size_t cap = static_cast<size_t>(n) < b.size ? static_cast<size_t>(n) : b.size;
   if (cap == 0) return Napi::Number::New(env, 0);
   size_t got = 0;
+  Bounce bounce(MayCallJs(ssl), cap);
   Drive d(this, ssl, env);
-  auto* dst = const_cast<unsigned char*>(b.data);
+  unsigned char* dst = bounce.Target(const_cast<unsigned char*>(b.data));
   const int ret = peek ? SSL_peek_ex(ssl, dst, cap, &got) : SSL_read_ex(ssl, dst, cap, &got);
   if (ret == 1) {
     if (bridge.RethrowPending(env)) return {};
+    if (bounce.active() && got > 0) {
+      if (!Reborrow(info, 0, "buffer", 3, got, &b)) return {};
+      std::memcpy(const_cast<unsigned char*>(b.data), bounce.data(), got);
+    }
     return Napi::Number::New(env, static_cast<double>(got));
   }
   return Status(env, ssl, ret, peek ? "SSL_peek" : "SSL_read");
@@ -300,8 +329,10 @@ Napi::Value ConnectionWrap::WriteEarlyData(const Napi::CallbackInfo& info) {
   if (!ArgBytes(info, 0, "buf", &b)) return {};
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   size_t written = 0;
+  Bounce bounce(MayCallJs(ssl), b.size);
+  const unsigned char* src = bounce.Source(b.data, b.size);
   Drive d(this, ssl, env);
-  const int ret = SSL_write_early_data(ssl, b.data, b.size, &written);
+  const int ret = SSL_write_early_data(ssl, src, b.size, &written);
   if (ret == 1) {
     if (bridge.RethrowPending(env)) return {};
     return Napi::Number::New(env, static_cast<double>(written));
@@ -414,8 +445,10 @@ Napi::Value ConnectionWrap::Write(const Napi::CallbackInfo& info) {
   if (b.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"buf\" argument must be smaller than 2 GiB");
   if (b.size == 0) return Napi::Number::New(env, 0);
   size_t written = 0;
+  Bounce bounce(MayCallJs(ssl), b.size);
+  const unsigned char* src = bounce.Source(b.data, b.size);
   Drive d(this, ssl, env);
-  const int ret = SSL_write_ex(ssl, b.data, b.size, &written);
+  const int ret = SSL_write_ex(ssl, src, b.size, &written);
   if (ret == 1) {
     if (bridge.RethrowPending(env)) return {};
     return Napi::Number::New(env, static_cast<double>(written));
@@ -537,6 +570,8 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
     Drive d(this, ssl, env);
     if (!HandshakeStep(env, ssl, &status)) return {};
     finished = SSL_is_init_finished(ssl) != 0;  // `ssl` is still held by d
+    // A callback may have detached `out`: taken again before anything is copied into it.
+    if (MayCallJs(ssl) && !Reborrow(info, 1, "out", 2, out.size, &out)) return {};
   }
   last_status_ = status;
   size_t copied = 0;
@@ -586,10 +621,28 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     if (in.size > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "The \"input\" argument must be smaller than 2 GiB");
     if (in.size > 0 && BIO_write(rbio_, in.data, static_cast<int>(in.size)) <= 0) return ThrowOpenSSL(env, "BIO_write");
   }
+  Bounce bounce(MayCallJs(ssl), out.size);
   Drive d(this, ssl, env);
   int status = kSSLOk;
   size_t total = 0;
-  auto* dst = const_cast<unsigned char*>(out.data);
+  unsigned char* dst = bounce.Target(const_cast<unsigned char*>(out.data));
+  // Bounced plaintext goes into `out` as it is after the callbacks; false with the error pending.
+  const auto copy_out = [&]() -> bool {
+    if (!bounce.active() || total == 0) return true;
+    Bytes now;
+    if (!Reborrow(info, 1, "out", SIZE_MAX, total, &now)) return false;
+    std::memcpy(const_cast<unsigned char*>(now.data), bounce.data(), total);
+    return true;
+  };
+  // A failure after `total` bytes: they are delivered first (WithBytesRead).
+  const auto fail_after = [&]() -> Napi::Value {
+    if (bounce.active() && total > 0) {
+      Napi::Error error = env.GetAndClearPendingException();
+      if (!copy_out()) return {};
+      error.ThrowAsJavaScriptException();
+    }
+    return WithBytesRead(env, total);
+  };
   // A server's 0-RTT: the client's early data comes out before the handshake ends, in steps of
   // its own (not finished), so the pump knows these bytes came early. Then the handshake goes on.
   if (!handshake_seen_ && ReadsEarlyData(ssl)) {
@@ -606,6 +659,7 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
     }
     if (total > 0 || status != kSSLOk || early_ == Early::kReading) {
       last_status_ = status;
+      if (!copy_out()) return {};
       return Napi::Number::New(env, PumpResult(total, false, wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0, status));
     }
   }
@@ -622,14 +676,15 @@ Napi::Value ConnectionWrap::Feed(const Napi::CallbackInfo& info) {
       const int ret = SSL_read_ex(ssl, dst + total, out.size - total, &got);
       if (ret == 1) {
         total += got;
-        if (bridge.RethrowPending(env)) return WithBytesRead(env, total);
+        if (bridge.RethrowPending(env)) return fail_after();
         continue;
       }
-      if (!StatusCode(env, ssl, ret, "SSL_read", &status)) return WithBytesRead(env, total);
+      if (!StatusCode(env, ssl, ret, "SSL_read", &status)) return fail_after();
       break;
     }
   }
   last_status_ = status;
+  if (!copy_out()) return {};
   const bool finished = handshake_seen_;
   const bool out_pending = wbio_ != nullptr && BIO_ctrl_pending(wbio_) > 0;
   return Napi::Number::New(env, PumpResult(total, finished, out_pending, status));
@@ -645,12 +700,18 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   ossl::Bytes b;
   if (!ArgBytes(info, 0, "data", &b)) return {};
   if (b.size > static_cast<size_t>(INT_MAX) / 2) return ThrowRangeError(env, "The \"data\" argument must be smaller than 1 GiB");
+  // While callbacks may run, `data` goes to OpenSSL a copied record at a time (see Bounce), and is
+  // taken again after each: a callback may have detached it.
+  const bool bouncing = MayCallJs(ssl);
+  Bounce bounce(bouncing, SSL3_RT_MAX_PLAIN_LENGTH);
   Drive d(this, ssl, env);
   size_t off = 0;
   int status = kSSLOk;
   while (off < b.size) {
     size_t w = 0;
-    const int ret = SSL_write_ex(ssl, b.data + off, b.size - off, &w);
+    const size_t n = bouncing ? std::min(b.size - off, static_cast<size_t>(SSL3_RT_MAX_PLAIN_LENGTH)) : b.size - off;
+    if (bouncing && off > 0 && b.owned.empty() && !Reborrow(info, 0, "data", SIZE_MAX, b.size, &b)) return {};
+    const int ret = SSL_write_ex(ssl, bounce.Source(b.data + off, n), n, &w);
     if (ret == 1) {
       if (bridge.RethrowPending(env)) return {};
       off += w;

@@ -4,8 +4,11 @@
 #pragma once
 #include <napi.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 
+#include "common/args.h"
 #include "common/bridge.h"
 #include "common/wrap.h"
 
@@ -60,6 +63,13 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // The Context the SSL was made from: its session context (the SSL holds a reference), which an
   // SNI switch does not change (ssl/tickets.cc looks for ticket keys there).
   const SSL_CTX* created_ctx = nullptr;
+
+  // True when OpenSSL may call JS from inside a read or write on `ssl`: a JS callback is set on
+  // it or its Context (TLS 1.2 renegotiation can run any of them mid-stream; TLS 1.3 tickets,
+  // key updates and post-handshake authentication some). Memory that JS owns is then not handed
+  // to OpenSSL across the call: a callback could detach it (transfer its ArrayBuffer) and have
+  // it freed under OpenSSL's read or write. See Bounce.
+  bool MayCallJs(const SSL* ssl) const;
 
   // The connection failed or its socket closed: its record buffers (about 36 KiB) go back now
   // instead of when the GC collects it; what its queries read stays.
@@ -200,6 +210,33 @@ struct SslTarget {
   explicit operator bool() const { return ctx != nullptr || ssl != nullptr; }
 };
 SslTarget LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok, bool idle = false);
+
+// Where OpenSSL reads or writes plaintext while it may call JS (ConnectionWrap::MayCallJs): memory
+// of our own, copied from or into the caller's buffer outside the OpenSSL call. Otherwise the
+// caller's memory itself (no copy on the hot path).
+class Bounce {
+ public:
+  // `cap` bytes of our own when `needed`.
+  Bounce(bool needed, size_t cap) : own_(needed ? new unsigned char[cap > 0 ? cap : 1] : nullptr) {}
+  bool active() const { return own_ != nullptr; }
+  // Where OpenSSL writes: ours when active, else `caller`.
+  unsigned char* Target(unsigned char* caller) const { return own_ ? own_.get() : caller; }
+  // Where OpenSSL reads `n` bytes of `src`: a copy when active (made before the call).
+  const unsigned char* Source(const unsigned char* src, size_t n) {
+    if (!own_) return src;
+    std::memcpy(own_.get(), src, n);
+    return own_.get();
+  }
+  const unsigned char* data() const { return own_.get(); }
+
+ private:
+  std::unique_ptr<unsigned char[]> own_;
+};
+
+// The same argument read again after a call that ran JS: false, with a TypeError pending, when
+// it no longer has `needed` bytes (a callback detached or shrank it).
+bool Reborrow(const Napi::CallbackInfo& info, size_t index, const char* name, size_t range_index, size_t needed,
+              Bytes* out);
 
 // What a memory-BIO method says on a Connection that runs over a socket (lib/ssl/socket-connection.ts
 // says the same).

@@ -52,6 +52,13 @@ Napi::Value ContextWrap::SetOwner(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// setJsHooks(any): whether some JS callback is set on this Context.
+Napi::Value ContextWrap::SetJsHooks(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (Live(env) == nullptr) return {};
+  return ArgBool(info, 0, "any", &js_hooks) ? env.Undefined() : Napi::Value();
+}
+
 Napi::Function ContextWrap::HookOf(Napi::Env env, const SSL* ssl, const char* name) {
   ContextWrap* w = FromCtx(SSL_get_SSL_CTX(ssl));
   return w == nullptr ? Napi::Function() : w->Hook(env, name);
@@ -643,6 +650,7 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
              Method<&ContextWrap::SetSessionCallbacks>("setSessionCallbacks"),
              Method<&ContextWrap::SetClientHelloCallback>("setClientHelloCallback"),
              Method<&ContextWrap::SetMsgCallback>("setMsgCallback"),
+             Method<&ContextWrap::SetJsHooks>("setJsHooks"),
              Method<&ContextWrap::SetPskClientCallback>("setPskClientCallback"),
              Method<&ContextWrap::SetPskServerCallback>("setPskServerCallback"),
              Method<&ContextWrap::UsePskIdentityHint>("usePskIdentityHint"),

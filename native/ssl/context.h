@@ -49,10 +49,14 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
 
   // For Context-level calls that may fire callbacks (passphrase, session flush).
   CallbackBridge bridge;
+  // Some JS callback is set (lib/ssl/context.ts keeps this current): OpenSSL may then call JS from
+  // inside a read or write on its connections (ConnectionWrap::MayCallJs).
+  bool js_hooks = false;
   int method_id = 0;
 
  private:
   Napi::Value SetOwner(const Napi::CallbackInfo& info);
+  Napi::Value SetJsHooks(const Napi::CallbackInfo& info);
   Napi::Value SetMinProtoVersion(const Napi::CallbackInfo& info);
   Napi::Value SetMaxProtoVersion(const Napi::CallbackInfo& info);
   Napi::Value GetMinProtoVersion(const Napi::CallbackInfo& info);

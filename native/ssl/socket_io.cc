@@ -572,6 +572,11 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
   Running running(io, true);
   size_t off = 0;
   int ret = 1;
+  // While callbacks may run, each record goes to OpenSSL copied, and `data` is taken again after
+  // the one before (see Bounce).
+  const bool bouncing = io->conn_->MayCallJs(io->ssl_);
+  Bounce bounce(bouncing, kRecord);
+  bool detached = false;
   {
     ConnectionDrive d(io->conn_, io->ssl_, env);
     // One record per SSL_write, a batch of records per send(): once the kernel stops taking
@@ -582,12 +587,18 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
       BatchedSends batch(&t);
       do {
         size_t w = 0;
-        ret = SSL_write_ex(io->ssl_, data.data + off, std::min(data.size - off, kRecord), &w);
+        const size_t n = std::min(data.size - off, kRecord);
+        if (bouncing && off > 0 && data.owned.empty() && !Reborrow(info, 1, "data", SIZE_MAX, data.size, &data)) {
+          detached = true;
+          break;
+        }
+        ret = SSL_write_ex(io->ssl_, bounce.Source(data.data + off, n), n, &w);
         if (ret == 1) off += w;
       } while (ret == 1 && off < data.size && batch.active() && batch.size() < kBatch);
       batch.Send();
-      if (ret != 1) break;
+      if (ret != 1 || detached) break;
     }
+    if (detached) return {};
     if (io->conn_->bridge.RethrowPending(env)) return {};
     if (t.err != 0) return SocketFailed(env, t.err);
     if (ret == 1 && off < data.size) {
@@ -802,6 +813,14 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
     *cap = kSlab;
     return true;
   }
+  if (!slab.buffer.IsEmpty()) {
+    // A reader may have transferred the slab's ArrayBuffer (postMessage, structuredClone): it is
+    // then detached here and no longer ours to fill.
+    void* data = nullptr;
+    size_t len = 0;
+    if (napi_get_buffer_info(env, slab.buffer.Value(), &data, &len) != napi_ok || data != slab.data || len != slab.size)
+      slab.buffer.Reset();
+  }
   if (slab.buffer.IsEmpty() || slab.size - slab.used < kMinTail) {
     Napi::Buffer<unsigned char> b = Napi::Buffer<unsigned char>::New(env, kSlab);
     if (b.IsEmpty()) return false;
@@ -817,6 +836,25 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
   return true;
 }
 
+bool SocketIo::Unbounce(Napi::Env env, const unsigned char* data, size_t n, Napi::Value* holder) {
+  if (target_.IsEmpty()) {
+    Napi::Buffer<unsigned char> copy = Napi::Buffer<unsigned char>::Copy(env, data, n);
+    if (copy.IsEmpty()) return false;
+    *holder = copy;
+    return true;
+  }
+  *holder = target_.Value();
+  void* dst = nullptr;
+  size_t len = 0;
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, *holder, &type, &len, &dst, nullptr, nullptr) != napi_ok || dst == nullptr || len < n) {
+    ThrowStateError(env, "The onread buffer was detached or shrunk by a callback during the read", "ERR_INVALID_STATE");
+    return false;
+  }
+  std::memcpy(dst, data, n);
+  return true;
+}
+
 void SocketIo::ReadLoop(Napi::Env env) {
   // One readiness event reads at most this much while the kernel still has more: a peer that
   // sends without pause must not hold the event loop (other connections, timers, the GC's
@@ -827,12 +865,19 @@ void SocketIo::ReadLoop(Napi::Env env) {
     unsigned char* base = nullptr;
     size_t cap = 0;
     AddonData::ReadSlab* shared = nullptr;  // the shared slab, when the read goes there
-    if (!ReadTarget(env, &holder, &base, &cap, &shared)) {
+    // While callbacks may run, OpenSSL decrypts into memory of our own (see Bounce), copied into
+    // the reader's buffer, or a new Buffer, after the batch.
+    const bool bouncing = conn_->MayCallJs(ssl_);
+    if (bouncing && target_.IsEmpty()) {
+      cap = kSlab;
+    } else if (!ReadTarget(env, &holder, &base, &cap, &shared)) {
       Napi::Value error = TakeException(env);
       read_done_ = true;
       Emit(env, kError, error);
       return;
     }
+    Bounce bounce(bouncing, cap);
+    base = bounce.Target(base);
     size_t total = 0;
     size_t off = 0;
     int ret = 1;
@@ -894,6 +939,10 @@ void SocketIo::ReadLoop(Napi::Env env) {
       } else if (ret != 1) {
         ClearErrors();
       }
+    }
+    if (bounce.active() && total > 0 && !Unbounce(env, bounce.data(), total, &holder)) {
+      error = TakeException(env);
+      total = 0;
     }
     if (total > 0) {
       if (!Emit(env, kData, holder, Napi::Number::New(env, static_cast<double>(off)),

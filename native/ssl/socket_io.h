@@ -56,6 +56,9 @@ class SocketIo {
   // One round: advance the handshake, decrypt what is there, flush what is queued.
   void Advance(Napi::Env env);
   void ReadLoop(Napi::Env env);
+  // Bounced plaintext (ConnectionWrap::MayCallJs) into the reader's buffer as it is now, or a new
+  // Buffer; false with the error pending when a callback detached or shrank the reader's buffer.
+  bool Unbounce(Napi::Env env, const unsigned char* data, size_t n, Napi::Value* holder);
   // Where the next batch of plaintext goes: the reader's own buffer, or the tail of the shared
   // slab (*shared: the read must claim what it filled), or a fresh buffer while that is busy.
   bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap,
