@@ -402,6 +402,18 @@ describe('objects that only factories make', () => {
 // binding never gives OpenSSL JS-owned memory across such a call, and checks its own read slab.
 describe('a callback or listener that detaches a buffer the binding is using', () => {
   const detach = (view: Uint8Array): Uint8Array => new Uint8Array(structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] }));
+  /** A server that greets each client with 'first'; peer() is the last accepted connection. */
+  async function firstThenMore(): Promise<{ server: net.Server; port: number; peer: () => SSL.SecureSocket }> {
+    let last: SSL.SecureSocket | null = null;
+    const server = SSL.createServer({ context: serverContext() }, (s) => {
+      last = s;
+      s.on('error', () => {});
+      s.write('first');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { server, port: (server.address() as net.AddressInfo).port, peer: () => last! };
+  }
 
   it('recvInto: a msg callback detaches the target; a coded error, and no plaintext lands in the memory given away', () => {
     const cctx = clientContext();
@@ -446,15 +458,8 @@ describe('a callback or listener that detaches a buffer the binding is using', (
 
   for (const nativeIo of [true, false]) {
     it(`a 'data' listener transfers its chunk's ArrayBuffer (${nativeIo ? 'native' : 'stream-event'} pump): later data arrives intact`, async () => {
-      let peer: SSL.SecureSocket | null = null;
-      const server = SSL.createServer({ context: serverContext() }, (s) => {
-        peer = s;
-        s.on('error', () => {});
-        s.write('first');
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const c = SSL.connect({ context: clientContext(), port: (server.address() as net.AddressInfo).port, nativeIo });
+      const { server, port, peer } = await firstThenMore();
+      const c = SSL.connect({ context: clientContext(), port, nativeIo });
       const got: string[] = [];
       let stolen: Uint8Array | null = null;
       await new Promise<void>((resolve, reject) => {
@@ -463,7 +468,7 @@ describe('a callback or listener that detaches a buffer the binding is using', (
           got.push(d.toString());
           if (stolen === null) {
             stolen = detach(d).fill(0x41);
-            peer!.write('second');
+            peer().write('second');
           } else {
             resolve();
           }
@@ -477,14 +482,7 @@ describe('a callback or listener that detaches a buffer the binding is using', (
   }
 
   it('onread: a msg callback detaches the reader\'s buffer during the read: a coded error event', async () => {
-    let peer: SSL.SecureSocket | null = null;
-    const server = SSL.createServer({ context: serverContext() }, (s) => {
-      peer = s;
-      s.on('error', () => {});
-      s.write('first');
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const { server, port, peer } = await firstThenMore();
     const cctx = clientContext();
     const buffer = new Uint8Array(4096);
     let armed = false;
@@ -493,12 +491,12 @@ describe('a callback or listener that detaches a buffer the binding is using', (
     });
     const c = SSL.connect({
       context: cctx,
-      port: (server.address() as net.AddressInfo).port,
+      port,
       onread: {
         buffer,
         callback() {
           armed = true;
-          peer!.write('second');
+          peer().write('second');
         },
       },
     });
