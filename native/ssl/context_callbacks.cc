@@ -105,7 +105,8 @@ int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* out
 int OcspTrampoline(SSL* ssl, void*) {
   const bool server = SSL_is_server(ssl) == 1;
   ConnectionWrap* c = Active(ssl);
-  if (c == nullptr) return server ? SSL_TLSEXT_ERR_NOACK : (ConnectionWrap::FromSSL(ssl) ? -1 : 1);
+  // A client whose Connection a callback freed mid-handshake fails it: nobody checks the staple.
+  if (c == nullptr) return server ? SSL_TLSEXT_ERR_NOACK : (ConnectionWrap::FromSSL(ssl) ? -1 : 0);
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
   if (server) {
@@ -454,7 +455,12 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return ok;
   ConnectionWrap* c = ConnectionWrap::FromSSL(ssl);
-  if (c == nullptr) return ok;
+  if (c == nullptr) {
+    // Every SSL with a handshake belongs to a Connection: none left means a callback freed it
+    // mid-handshake, and a handshake whose verify callback can no longer be asked does not pass.
+    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
   if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
