@@ -91,9 +91,10 @@ Napi::Value Peer(const Napi::CallbackInfo& info) {
 }
 
 // rpkAddExpected(connection, pkey): a raw public key the peer may present (SSL_add_expected_rpk);
-// with VERIFY_PEER, any other fails verification.
+// with VERIFY_PEER, any other fails verification. Not from the connection's own callbacks (its
+// handshake may be checking the expected keys).
 Napi::Value AddExpected(const Napi::CallbackInfo& info) {
-  SSL* ssl = LiveSslTarget(info, false).ssl;
+  SSL* ssl = LiveSslTarget(info, false, true).ssl;
   if (ssl == nullptr) return {};
 #if OSSL_NAPI_HAS_RPK
   Napi::Env env = info.Env();
