@@ -98,6 +98,28 @@ describe('2. a stopping worker never aborts the process', () => {
   });
 });
 
+describe('a sync call in a worker that is being terminated', () => {
+  // Found in review (2026-12-07): a Buffer the stopping environment refused was written through
+  // (randomBytes: RAND_bytes into a null pointer, SIGSEGV).
+  it('randomBytes in a loop while terminate() lands, twenty times', () => {
+    const url = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      (async () => {
+        for (let i = 0; i < 20; i++) {
+          const w = new Worker("require('node:worker_threads').parentPort.postMessage('go'); import(" + ${JSON.stringify(JSON.stringify(url))} +
+            ").then(({ randomBytes }) => { for (;;) randomBytes(16); })", { eval: true });
+          await new Promise((r) => w.once('message', r));
+          await new Promise((r) => setTimeout(r, 1 + Math.random() * 5));
+          await w.terminate();
+        }
+        console.log('ok');
+      })();`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: 'ok' });
+  });
+});
+
 describe('a thread that exits after the addon was unloaded', () => {
   // Found while fixing 2: a worker that loads the addon dlclose()s it when it exits; the OpenSSL
   // inside had a pthread key whose destructor then ran from unmapped code at the next thread exit
@@ -254,6 +276,34 @@ describe('7. a DTLS server whose Context was freed', () => {
     ]);
     udp.close();
     await new Promise<void>((r) => server.close(r));
+  });
+});
+
+describe('a DTLS listener that frees its Connection', () => {
+  it("from 'message', with another record pending: the peer reports an error, the process lives", async () => {
+    const key = ecKey();
+    const sctx = new SSL.Context(SSL.DTLS_SERVER_METHOD);
+    sctx.useCertificate(makeCert('localhost', key));
+    sctx.usePrivatekey(key);
+    const errors: string[] = [];
+    const server = SSL.createDTLSServer({ context: sctx }, (peer) => {
+      peer.on('error', (e) => errors.push((e as Error & { code?: string }).code ?? e.message));
+      peer.on('message', () => peer.connection.free());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const sock = new SSL.DTLSSocket({ context: new SSL.Context(SSL.DTLS_CLIENT_METHOD) });
+    sock.on('error', () => {});
+    await new Promise<void>((r) =>
+      sock.connect(server.address().port, '127.0.0.1', () => {
+        sock.send('one');
+        sock.send('two');
+        r();
+      }),
+    );
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toContain('ERR_OPENSSL_NAPI_FREED');
+    sock.close();
+    server.close();
   });
 });
 

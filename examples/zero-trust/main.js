@@ -60,7 +60,7 @@ function uriOf(cert) {
   for (let i = 0; i < cert.getExtensionCount(); i++) {
     const e = cert.getExtension(i);
     if (e.getShortName() === 'subjectAltName') {
-      const m = /URI:([^,\s]+)/.exec(e.toString());
+      const m = /(?:^|, )URI:([^,\s]+)/.exec(e.toString());
       if (m) return m[1];
     }
   }
@@ -159,13 +159,15 @@ function clientContext(svc) {
   ctx.setVerify(SSL.VERIFY_PEER);
   ctx.getCertStore().addCert(root.cert);
   // A zero-trust client does not take the server's word for its status: it requires a stapled
-  // OCSP response, signed under the same root, that says "good" for the certificate presented.
+  // OCSP response, signed under the same root, current (not a replay of an old one), that says
+  // "good" for the certificate presented. The issuer is the verified chain's, not the one sent.
   ctx.setOcspClientCallback((conn, der) => {
     if (der.length === 0) return false;
-    const [leaf, issuer] = conn.getPeerCertChain() ?? [];
+    const [leaf, issuer] = conn.getVerifiedChain() ?? [];
     const resp = crypto.OCSPResponse.fromDER(der);
-    const status = leaf && issuer && resp.isValid(ocspTrust) ? resp.getStatusFor(leaf, issuer)?.status : 'unverified';
-    staples.push(status ?? 'absent');
+    const single = leaf && issuer && resp.isValid(ocspTrust) ? resp.getStatusFor(leaf, issuer) : undefined;
+    const status = single === undefined ? 'unverified' : single === null ? 'absent' : single.current ? single.status : 'stale';
+    staples.push(status);
     return status === 'good';
   });
   if (svc) {

@@ -48,6 +48,12 @@ export interface OCSPSingleResponse {
   thisUpdate: string | null;
   /** nextUpdate, or null when absent. */
   nextUpdate: string | null;
+  /**
+   * Whether the response is inside its validity window when this object was made: thisUpdate not
+   * in the future and nextUpdate, when present, not past, with 5 minutes of leeway for clock skew
+   * (`OCSP_check_validity`). A stale "good" is a replay: check this along with `status`.
+   */
+  current: boolean;
   /** The CertID hash algorithm, e.g. `"SHA1"`. */
   hashAlgorithm: string;
   /** issuerNameHash of the CertID. */
@@ -65,6 +71,7 @@ function single(s: NativeOCSPSingle): OCSPSingleResponse {
     revocationReasonCode: s.reason,
     thisUpdate: s.thisUpdate,
     nextUpdate: s.nextUpdate,
+    current: s.current,
     hashAlgorithm: s.hashAlgorithm,
     issuerNameHash: s.issuerNameHash,
     issuerKeyHash: s.issuerKeyHash,
@@ -192,10 +199,22 @@ export interface OCSPResponseOptions {
   certificates?: X509[];
   /** The request answered: its nonce is copied into the response. */
   request?: OCSPRequest | null;
-  /** nextUpdate, in seconds from now (default 3600; 0: no nextUpdate). thisUpdate is now. */
+  /** nextUpdate, in seconds after thisUpdate (default 3600; 0: no nextUpdate). */
   validitySeconds?: number;
+  /**
+   * thisUpdate: when the statuses were known to be correct (default now; earlier for a response
+   * produced ahead of time, within ten years), to the second.
+   */
+  thisUpdate?: Date;
   /** Name the responder by its key hash instead of its subject. */
   responderIdByKey?: boolean;
+}
+
+/** `thisUpdate` as seconds from now, or null for now. */
+function thisUpdateOffset(when: Date | undefined): number | null {
+  if (when === undefined) return null;
+  if (!(when instanceof Date) || Number.isNaN(when.getTime())) throw argTypeError('The "thisUpdate" option must be a valid Date');
+  return Math.round((when.getTime() - Date.now()) / 1000);
 }
 
 const STATUS_CODE: Record<OCSPResponseStatus, number> = {
@@ -252,7 +271,7 @@ export class OCSPResponse {
     return OCSPResponse._wrap(
       native.createOcspResponse(0, rows, handleOf(o.responderCert, X509, 'responderCert'), handleOf(o.responderKey, PKey, 'responderKey'),
         o.digest ?? null, certs, o.request ? handleOf(o.request, OCSPRequest, 'request') : null, o.validitySeconds ?? 3600,
-        o.responderIdByKey ?? false),
+        o.responderIdByKey ?? false, thisUpdateOffset(o.thisUpdate)),
     );
   }
 

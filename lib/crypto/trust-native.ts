@@ -114,6 +114,7 @@ export interface NativeOCSPSingle {
   reason: number;
   thisUpdate: string | null;
   nextUpdate: string | null;
+  current: boolean;
 }
 
 export interface NativeOCSPResponse extends NativeHandle {
@@ -169,6 +170,7 @@ declare module '../native.js' {
       request: NativeOCSPRequest | null,
       validitySeconds: number,
       byKey: boolean,
+      thisUpdateOffset?: number | null,
     ): NativeOCSPResponse;
     ocspConstants: Record<string, number>;
   }

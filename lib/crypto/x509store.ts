@@ -110,7 +110,7 @@ export abstract class VerifyParams {
     this._h.setTrust(trust);
   }
 
-  /** The expected DNS name of the leaf (`X509_VERIFY_PARAM_set1_host`); null clears it. */
+  /** The expected DNS name of the leaf (`X509_VERIFY_PARAM_set1_host`); null clears it ("" is a RangeError: OpenSSL would check nothing). */
   setHost(name: string | null): void {
     this._h.setHost(name);
   }

@@ -120,7 +120,11 @@ export class MemoryConnection {
   getContext(): Context {
     return this._context;
   }
-  /** Switches the SSL_CTX (SNI callback use; `SSL_set_SSL_CTX`). */
+  /**
+   * Switches the SSL_CTX (SNI callback use; `SSL_set_SSL_CTX`): its certificate, key and chain
+   * answer from now on. As in OpenSSL, the verify mode and the verify callback stay those of the
+   * Context the connection was made from (set them there, or per connection with `setVerify`).
+   */
   setContext(context: Context): void {
     this._h.setContext(handleOf(context, Context, 'context'));
     this._context = context;
@@ -646,13 +650,19 @@ export class MemoryConnection {
     this._h.setInfoCallback(callback != null);
     this._infoHook = callback ? (c, w, r) => callback(c as Connection, w, r) : null;
   }
-  /** Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to fail it; `SSL_set1_host`). */
+  /**
+   * Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to
+   * fail it; `SSL_set1_host`). A session set for resumption whose certificate does not match is
+   * dropped (a resumed handshake checks no certificate), so the handshake is a full one.
+   * @throws a RangeError (`ERR_INVALID_ARG_VALUE`) for an empty name (OpenSSL would check nothing).
+   */
   setHost(name: string): void {
     this._h.setHost(name);
   }
   /**
    * Checks the peer certificate against this IP address during the handshake (needs VERIFY_PEER to
-   * fail it; `X509_VERIFY_PARAM_set1_ip_asc`). Text that is not an IP address is a TypeError.
+   * fail it; `X509_VERIFY_PARAM_set1_ip_asc`). Text that is not an IP address is a TypeError. A
+   * session whose certificate does not match is dropped, as with {@link MemoryConnection.setHost}.
    */
   setIpAddress(ip: string): void {
     this._h.setIpAddress(ip);
@@ -759,7 +769,13 @@ export function applyCheckHost(conn: { setHost(name: string): void; setIpAddress
     throw Object.assign(new TypeError('The "options.checkHost" property must be a boolean or a string'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
   if (!checkHost) return;
-  const name = typeof checkHost === 'string' ? checkHost : (servername ?? host);
+  // An empty servername (Node's https Agent sends '' for an IP host) means no SNI, not "check no name".
+  const name = typeof checkHost === 'string' ? checkHost : servername || host;
+  if (!name) {
+    throw Object.assign(new RangeError('checkHost needs a host name or IP address to check: give "servername", "host" or a string'), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
   if (isIP(name)) conn.setIpAddress(name);
   else conn.setHost(name);
 }

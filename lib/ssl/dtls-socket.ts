@@ -364,7 +364,11 @@ export class DTLSSocket extends EventEmitter {
       this._flush();
       this._arm();
     } catch (e) {
-      this._flush();
+      try {
+        this._flush(); // the alert, if OpenSSL made one
+      } catch {
+        // a Connection a listener freed has nothing left to send
+      }
       this._fail(e as Error);
     }
   }

@@ -236,6 +236,8 @@ declare module '../native.js' {
     sockError(errno: number): Error;
     sockQueued(conn: NativeConnection): number;
     sockClose(conn: NativeConnection): void;
+    /** After a fatal alert: the longest wait for the peer's FIN, and the most of its bytes dropped meanwhile. */
+    sockLinger: { millis: number; maxBytes: number };
     ticketSetKeys(ctx: NativeContext, keys: Uint8Array[] | null): void;
     ticketSetCallbacks(ctx: NativeContext, enabled: boolean): void;
     certCompSupported: boolean;

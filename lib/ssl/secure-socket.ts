@@ -44,7 +44,9 @@ export interface SecureSocketOptions {
   /**
    * Client: also check the peer certificate against this name (or IP) during the handshake
    * (`Connection.setHost` / `setIpAddress`); the Context must use `VERIFY_PEER` for a mismatch to
-   * fail the handshake. `true` means `servername` or else `host`.
+   * fail the handshake. `true` means `servername` or else the host connected to (`host` for
+   * {@link connect}, the socket's remote address otherwise). A `session` whose certificate does
+   * not match is not resumed (a resumed handshake checks no certificate).
    */
   checkHost?: boolean | string;
   /** Client: a session to resume (from `getConnection().getSession()` of an earlier connection). */
@@ -210,6 +212,10 @@ export class SecureSocket extends Duplex {
     // The stream is a Duplex over a Connection and a pump; getConnection() is its Connection face.
     checkStreamArgs(options.context, socket);
     const conn = new MemoryConnection(options.context);
+    // Before the pump takes the socket: a bad checkHost throws with nothing to undo.
+    if (!this.isServer) {
+      applyCheckHost(conn, options.checkHost, options.servername, (options as ConnectOptions).host ?? socket.remoteAddress ?? '');
+    }
     if (this.isServer) {
       conn.setAcceptState();
       if (options.maxEarlyData !== undefined) conn.setMaxEarlyData(options.maxEarlyData);
@@ -526,8 +532,7 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   const socket = options.socket ?? net.connect({ host, port: options.port!, allowHalfOpen: true });
   let s: SecureSocket;
   try {
-    s = new SecureSocket(socket, { ...options, isServer: false });
-    applyCheckHost(s.getConnection(), options.checkHost, options.servername, host);
+    s = new SecureSocket(socket, { ...options, host, isServer: false } as SecureSocketOptions);
   } catch (err) {
     if (!options.socket) socket.destroy();
     throw err;

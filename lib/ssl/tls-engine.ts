@@ -11,6 +11,7 @@
  */
 import type net from 'node:net';
 import { OpenSSLError, SysCallError } from '../errors.js';
+import { native } from '../native.js';
 import { EarlyDataStatus, Status, type NativeConnection } from './native-types.js';
 import { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, resultBytes, resultHas, resultStatus } from './pump-result.js';
 
@@ -451,9 +452,8 @@ export class TlsEngine extends EngineBase {
   }
 }
 
-/** Lingering after a fatal alert: the longest wait for the peer's FIN, and the most bytes dropped meanwhile. */
-const LINGER_MS = 2000;
-const LINGER_BYTES = 256 * 1024;
+/** Lingering after a fatal alert: the native pump's rule (its Lingerer), for a net.Socket. */
+const { millis: LINGER_MS, maxBytes: LINGER_BYTES } = native.sockLinger;
 
 /** Reads and drops what the peer still sends until its FIN (bounded), then closes the socket. */
 function lingerThenClose(socket: net.Socket): void {

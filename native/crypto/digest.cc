@@ -71,6 +71,7 @@ Napi::Value RandomBytes(const Napi::CallbackInfo& info) {
   int64_t n = 0;
   if (!ArgInt(info, 0, "size", &n, 0, kMaxRandom)) return {};
   auto buf = Napi::Buffer<unsigned char>::New(info.Env(), static_cast<size_t>(n));
+  if (buf.IsEmpty()) return {};  // no memory, or the environment is stopping: the exception is pending
   if (n > 0 && RAND_bytes(buf.Data(), static_cast<int>(n)) != 1) return ThrowOpenSSL(info.Env(), "RAND_bytes");
   return buf;
 }

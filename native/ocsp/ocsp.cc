@@ -14,6 +14,9 @@
 namespace ossl {
 namespace {
 
+// Clock skew allowed at either end of a response's validity window (`openssl ocsp`'s default).
+constexpr long kOcspLeewaySeconds = 5 * 60;
+
 using OCSPCertIdPtr = Ptr<OCSP_CERTID, OCSP_CERTID_free>;
 
 Napi::Value Der(Napi::Env env, int len, unsigned char* der, const char* op) {
@@ -51,6 +54,11 @@ Napi::Value SingleToJS(Napi::Env env, OCSP_SINGLERESP* single) {
   o.Set("revocationTime", AsnTimeString(env, rev));
   o.Set("thisUpdate", AsnTimeString(env, thisupd));
   o.Set("nextUpdate", AsnTimeString(env, nextupd));
+  // Inside its validity window now, with OpenSSL's default leeway of 5 minutes for clock skew
+  // (what `openssl ocsp` checks): a stale response is a replay, whatever its status says.
+  const bool current = thisupd != nullptr && OCSP_check_validity(thisupd, nextupd, kOcspLeewaySeconds, -1) == 1;
+  ERR_clear_error();
+  o.Set("current", Napi::Boolean::New(env, current));
   return o;
 }
 
@@ -302,11 +310,11 @@ Napi::Value CreateRequest(const Napi::CallbackInfo& info) {
 }
 
 // createOcspResponse(status, entries, signer, key, digest | null, certs | null, request | null,
-//                    validitySeconds, byKey): the responder side. With a status other than
-// successful (0), a response without a body. Each entry is [certificate, issuer, certStatus,
-// reason (-1: none), revocationTime | null]; thisUpdate is now and nextUpdate now +
-// validitySeconds (0: none); the request's nonce is copied; the responder is named by its
-// subject, or by its key hash with byKey.
+//                    validitySeconds, byKey, thisUpdateOffset): the responder side. With a status
+// other than successful (0), a response without a body. Each entry is [certificate, issuer,
+// certStatus, reason (-1: none), revocationTime | null]; thisUpdate is now + thisUpdateOffset
+// seconds and nextUpdate thisUpdate + validitySeconds (0: none); the request's nonce is copied;
+// the responder is named by its subject, or by its key hash with byKey.
 Napi::Value CreateResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t status = 0;
@@ -335,18 +343,20 @@ Napi::Value CreateResponse(const Napi::CallbackInfo& info) {
   if (!ArgCertStack(info, 5, "certs", &certs, true)) return {};
   OCSP_REQUEST* request = ArgIsNullish(info, 6) ? nullptr : OCSPRequestWrap::Arg(info, 6, "request");
   if (!ArgIsNullish(info, 6) && request == nullptr) return {};
+  constexpr int64_t kTenYears = INT64_C(10) * 365 * 24 * 3600;
   int64_t validity = 0;
   bool by_key = false;
-  if (!ArgInt(info, 7, "validitySeconds", &validity, 0, INT64_C(10) * 365 * 24 * 3600) || !ArgBool(info, 8, "byKey", &by_key))
-    return {};
+  int64_t this_offset = 0;
+  if (!ArgInt(info, 7, "validitySeconds", &validity, 0, kTenYears) || !ArgBool(info, 8, "byKey", &by_key)) return {};
+  if (!ArgIsNullish(info, 9) && !ArgInt(info, 9, "thisUpdate", &this_offset, -kTenYears, kTenYears)) return {};
   if (X509_check_private_key(signer, key) != 1) {
     ERR_clear_error();
     return ThrowTypeError(env, "The responder key does not match the responder certificate", "ERR_INVALID_ARG_VALUE");
   }
 
   Ptr<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(OCSP_BASICRESP_new());
-  ASN1TimePtr this_update(X509_gmtime_adj(nullptr, 0));
-  ASN1TimePtr next_update(validity > 0 ? X509_gmtime_adj(nullptr, static_cast<long>(validity)) : nullptr);
+  ASN1TimePtr this_update(X509_gmtime_adj(nullptr, static_cast<long>(this_offset)));
+  ASN1TimePtr next_update(validity > 0 ? X509_gmtime_adj(nullptr, static_cast<long>(this_offset + validity)) : nullptr);
   if (basic == nullptr || this_update == nullptr || (validity > 0 && next_update == nullptr)) return ThrowOpenSSL(env, "OCSP_BASICRESP_new");
   Napi::Array entries = info[1].As<Napi::Array>();
   for (uint32_t i = 0; i < entries.Length(); ++i) {

@@ -466,6 +466,7 @@ Napi::Value ConnectionWrap::BioRead(const Napi::CallbackInfo& info) {
   if (pending == 0) return env.Null();
   const size_t size = pending < static_cast<size_t>(n) ? pending : static_cast<size_t>(n);
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, size);
+  if (out.IsEmpty()) return {};
   const int got = BIO_read(wbio_, out.Data(), static_cast<int>(size));
   if (got != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
   return out;
@@ -536,6 +537,7 @@ Napi::Value ConnectionWrap::Pump(const Napi::CallbackInfo& info) {
   if (pending == 0 || cap == 0) return env.Null();
   const size_t size = pending < static_cast<size_t>(cap) ? pending : static_cast<size_t>(cap);
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, size);
+  if (out.IsEmpty()) return {};
   if (BIO_read(wbio_, out.Data(), static_cast<int>(size)) != static_cast<int>(size)) return ThrowOpenSSL(env, "BIO_read");
   return out;
 }
@@ -727,6 +729,7 @@ Napi::Value ConnectionWrap::Seal(const Napi::CallbackInfo& info) {
   if (pending == 0) return env.Null();
   if (pending > static_cast<size_t>(INT_MAX)) return ThrowRangeError(env, "too much pending ciphertext");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, pending);
+  if (out.IsEmpty()) return {};
   ClearErrors();
   if (BIO_read(wbio_, out.Data(), static_cast<int>(pending)) != static_cast<int>(pending)) return ThrowOpenSSL(env, "BIO_read");
   return out;
@@ -822,8 +825,13 @@ Napi::Value ConnectionWrap::IsInitFinished(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
-  SSL_CTX* ctx = ContextWrap::Arg(info, 0, "context");
+  ContextWrap* w = ContextWrap::FromValue(env, info.Length() > 0 ? info[0] : env.Undefined(), "context");
+  SSL_CTX* ctx = w == nullptr ? nullptr : w->Live(env);
   if (ctx == nullptr) return {};
+  // A later setSession would change the SSL's method to the Context's (SSL_set_ssl_method), and a
+  // DTLS connection's state is not a TLS one's: the two never mix.
+  if ((w->method_id >= kDTLSMethod) != (SSL_is_dtls(ssl) == 1))
+    return ThrowTypeError(env, "A DTLS Connection takes a DTLS Context, and a TLS Connection a TLS one", "ERR_INVALID_ARG_VALUE");
   if (SSL_set_SSL_CTX(ssl, ctx) == nullptr) return ThrowOpenSSL(env, "SSL_set_SSL_CTX");
   return env.Undefined();
 }
@@ -1034,6 +1042,7 @@ Napi::Value ConnectionWrap::ExportKeyingMaterial(const Napi::CallbackInfo& info)
   if (SSL_is_init_finished(ssl) != 1)
     return ThrowStateError(env, "exportKeyingMaterial needs a finished handshake (there are no keys yet)");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(olen));
+  if (out.IsEmpty()) return {};
   ClearErrors();
   if (SSL_export_keying_material(ssl, out.Data(), out.Length(), reinterpret_cast<const char*>(label.data), label.size,
                                  context.data, context.size, has_context ? 1 : 0) != 1)
@@ -1048,10 +1057,28 @@ Napi::Value ConnectionWrap::GetSession(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::SetSession(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
+  NOT_BUSY
   SSL_SESSION* s = SessionWrap::Arg(info, 0, "session");
   if (s == nullptr) return {};
+  // SSL_set_session may change the SSL's method (to its Context's), which resets the handshake
+  // state OpenSSL is in the middle of: a session is for a handshake that has not begun.
+  if (SSL_in_before(ssl) != 1)
+    return ThrowStateError(env, "setSession must come before the handshake begins", "ERR_OPENSSL_NAPI_STATE");
   if (SSL_set_session(ssl, s) != 1) return ThrowOpenSSL(env, "SSL_set_session");
+  DropMismatchedSession(ssl);
   return env.Undefined();
+}
+
+void ConnectionWrap::DropMismatchedSession(SSL* ssl) {
+  if (check_name_.empty() || SSL_is_server(ssl) == 1) return;
+  SSL_SESSION* session = SSL_get_session(ssl);
+  X509* peer = session == nullptr ? nullptr : SSL_SESSION_get0_peer(session);
+  if (peer == nullptr) return;  // none set, or a PSK session: no certificate was ever checked for it
+  const int match = check_is_ip_ ? X509_check_ip_asc(peer, check_name_.c_str(), 0)
+                                 : X509_check_host(peer, check_name_.c_str(), check_name_.size(),
+                                                   X509_VERIFY_PARAM_get_hostflags(SSL_get0_param(ssl)), nullptr);
+  if (match != 1) SSL_set_session(ssl, nullptr);
+  ERR_clear_error();
 }
 
 Napi::Value ConnectionWrap::GetClientCaList(const Napi::CallbackInfo& info) {
@@ -1084,7 +1111,12 @@ Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
+  // OpenSSL reads an empty name as "check no name": never what a caller asking for a check means.
+  if (name.empty()) return ThrowRangeError(env, "The \"name\" argument must be a non-empty host name", "ERR_INVALID_ARG_VALUE");
   if (SSL_set1_host(ssl, name.c_str()) != 1) return ThrowOpenSSL(env, "SSL_set1_host");
+  check_name_ = name;
+  check_is_ip_ = false;
+  DropMismatchedSession(ssl);
   return env.Undefined();
 }
 
@@ -1095,6 +1127,9 @@ Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
   if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {
     return ThrowTypeError(env, "Invalid IP address: " + ip, "ERR_INVALID_ARG_VALUE");
   }
+  check_name_ = ip;
+  check_is_ip_ = true;
+  DropMismatchedSession(ssl);
   return env.Undefined();
 }
 

@@ -71,6 +71,11 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   // it freed under OpenSSL's read or write. See Bounce.
   bool MayCallJs(const SSL* ssl) const;
 
+  // A client: a session set for resumption whose peer certificate does not match the name (or IP)
+  // set to check is dropped, so the handshake is a full one that checks it. OpenSSL checks names
+  // only when it verifies a chain, which a resumed handshake does not do.
+  void DropMismatchedSession(SSL* ssl);
+
   // The connection failed or its socket closed: its record buffers (about 36 KiB) go back now
   // instead of when the GC collects it; what its queries read stays.
   void Ended(SSL* ssl);
@@ -196,6 +201,8 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   bool handshake_seen_ = false;  // feed(): the first handshake has completed
   enum class Early : unsigned char { kUndecided, kReading, kDone };
   Early early_ = Early::kUndecided;  // ReadsEarlyData
+  std::string check_name_;           // setHost / setIpAddress: what the peer's certificate must match
+  bool check_is_ip_ = false;
 };
 
 // Argument 0 of a free function on SSL objects: a live Context's SSL_CTX (when `context_ok`) or a

@@ -464,7 +464,15 @@ int VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   if (!c->bridge.CanCall()) return c->bridge.HasPending() ? 0 : ok;
   Napi::Env env = c->bridge.env();
   Napi::HandleScope scope(env);
-  Napi::Function fn = c->verify_fn_set ? c->OwnerHook(env, "_verifyHook") : ContextWrap::HookOf(env, ssl, "verify");
+  Napi::Function fn;
+  if (c->verify_fn_set) {
+    fn = c->OwnerHook(env, "_verifyHook");
+  } else {
+    // The verify mode and callback are the SSL's own from SSL_new, kept by OpenSSL across a
+    // Context switch (SNI): the Context it was made from answers, not the one switched to.
+    const ContextWrap* made = ContextWrap::FromCtx(c->created_ctx);
+    fn = made != nullptr ? made->Hook(env, "verify") : ContextWrap::HookOf(env, ssl, "verify");
+  }
   if (fn.IsEmpty()) return ok;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   Napi::Value certv = cert != nullptr ? X509Wrap::NewRef(env, cert) : env.Null();

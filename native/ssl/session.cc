@@ -23,6 +23,7 @@ Napi::Value SessionWrap::ToDER(const Napi::CallbackInfo& info) {
   const int n = i2d_SSL_SESSION(s, nullptr);
   if (n <= 0) return ThrowOpenSSL(env, "i2d_SSL_SESSION");
   Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(n));
+  if (out.IsEmpty()) return {};
   unsigned char* p = out.Data();
   if (i2d_SSL_SESSION(s, &p) != n) return ThrowOpenSSL(env, "i2d_SSL_SESSION");
   return out;

@@ -1094,6 +1094,11 @@ void SocketIo::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sockError", NativeFunction<MakeError>(env, "sockError"));
   exports.Set("sockQueued", NativeFunction<Queued>(env, "sockQueued"));
   exports.Set("sockClose", NativeFunction<Close>(env, "sockClose"));
+  // The one linger rule, for the stream-event pump's net.Socket too (lib/ssl/tls-engine.ts).
+  Napi::Object linger = Napi::Object::New(env);
+  linger.Set("millis", Napi::Number::New(env, static_cast<double>(Lingerer::kMillis)));
+  linger.Set("maxBytes", Napi::Number::New(env, static_cast<double>(Lingerer::kMaxDrained)));
+  exports.Set("sockLinger", linger);
 }
 
 namespace {

@@ -120,8 +120,11 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, X509_VERIFY_PARAM* p, Par
     case ParamOp::kEmail: {
       std::string s;
       const bool clear = ArgIsNullish(info, 0);
-      if (!clear && !ArgCString(info, 0, op == ParamOp::kHost ? "name" : op == ParamOp::kIp ? "ip" : "email", &s))
-        return {};
+      const char* arg = op == ParamOp::kHost ? "name" : op == ParamOp::kIp ? "ip" : "email";
+      if (!clear && !ArgCString(info, 0, arg, &s)) return {};
+      // OpenSSL reads an empty value as "check nothing": null says that; "" is a mistake.
+      if (!clear && s.empty())
+        return ThrowRangeError(env, std::string("The \"") + arg + "\" argument must not be empty (null clears it)", "ERR_INVALID_ARG_VALUE");
       if (op == ParamOp::kHost) {
         ok = X509_VERIFY_PARAM_set1_host(p, clear ? nullptr : s.c_str(), clear ? 0 : s.size());
         what = "X509_VERIFY_PARAM_set1_host";
