@@ -64,6 +64,8 @@ int DgramWrite(BIO* b, const char* in, int inl) {
   auto* d = static_cast<DgramQueue*>(BIO_get_data(b));
   BIO_clear_retry_flags(b);
   if (d == nullptr || in == nullptr || inl < 0) return -1;
+  // An empty datagram at the front would make the pending count 0 and hide every one behind it.
+  if (inl == 0) return 0;
   if (d->q.size() >= kMaxQueued) {
     ERR_raise_data(ERR_LIB_BIO, BIO_R_LENGTH_TOO_LONG, "DTLS datagram queue is full (%zu datagrams): read them first",
                    kMaxQueued);
