@@ -201,6 +201,43 @@ describe('DTLS over UDP', () => {
     expect(server.peerCount).toBe(0);
   });
 
+  it('maxPeers: a peer beyond the limit is refused (clientError), the others keep their state', async () => {
+    const server = await startServer(serverCtx(), { maxPeers: 1 });
+    const refused = new Promise<Error & { code?: string }>((resolve) => server.once('clientError', resolve));
+    const first = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    closers.push(() => first.close());
+    first.connect(server.address().port);
+    await once(first, 'secureConnect');
+    const second = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    second.on('error', () => {});
+    closers.push(() => second.close());
+    second.connect(server.address().port);
+    expect((await refused).code).toBe('ERR_OPENSSL_NAPI_TOO_MANY_PEERS');
+    expect(server.peerCount).toBe(1);
+    expect(() => SSL.createDTLSServer({ context: serverCtx(), maxPeers: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => SSL.createDTLSServer({ context: serverCtx(), idleTimeout: -1 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+  });
+
+  it('idleTimeout: a peer that goes silent is closed (close_notify) and its state dropped; one that talks stays', async () => {
+    const server = await startServer(serverCtx(), { idleTimeout: 300 });
+    server.on('connection', (s: SSL.DTLSSocket) => s.on('message', () => {}));
+    const silent = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    const chatty = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    closers.push(() => silent.close(), () => chatty.close());
+    for (const c of [silent, chatty]) {
+      c.connect(server.address().port);
+      await once(c, 'secureConnect');
+    }
+    const silentClosed = once(silent, 'close');
+    const talking = setInterval(() => chatty.send('still here'), 50);
+    try {
+      await silentClosed;
+      expect(server.peerCount).toBe(1);
+    } finally {
+      clearInterval(talking);
+    }
+  });
+
   it('queues data sent before the handshake finishes', async () => {
     const server = await startServer(serverCtx());
     const got = new Promise<Buffer>((resolve) => server.on('connection', (s: SSL.DTLSSocket) => s.once('message', resolve)));

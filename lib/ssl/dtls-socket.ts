@@ -74,6 +74,18 @@ export interface DTLSServerOptions {
    * state is dropped (`'clientError'`). Default 30000.
    */
   handshakeTimeout?: number;
+  /**
+   * The most peers holding state at once (each holds an SSL, about 56 KiB); a peer that returns a
+   * valid cookie beyond that is refused with a `'clientError'` (`ERR_OPENSSL_NAPI_TOO_MANY_PEERS`).
+   * Default 4096.
+   */
+  maxPeers?: number;
+  /**
+   * Milliseconds without a datagram after which a peer is closed (close_notify, then `'close'`):
+   * UDP has no end of its own, and a peer that went away silently would hold its state forever.
+   * Default 0: never.
+   */
+  idleTimeout?: number;
 }
 
 type Transmit = (datagram: Buffer) => void;
@@ -466,6 +478,10 @@ export class DTLSServer extends EventEmitter {
   _allocated = 0;
   /** @internal */
   _closed = false;
+  /** @internal When each peer last sent a datagram (idleTimeout). */
+  _lastSeen = new WeakMap<DTLSSocket, number>();
+  /** @internal The idle sweep (idleTimeout), while listening. */
+  _sweep: NodeJS.Timeout | null = null;
 
   /**
    * Use {@link createDTLSServer}. Without cookie callbacks on the Context, it installs HMAC-SHA256
@@ -485,6 +501,16 @@ export class DTLSServer extends EventEmitter {
     const ht = options.handshakeTimeout;
     if (ht != null && (typeof ht !== 'number' || !Number.isFinite(ht) || ht <= 0)) {
       throw Object.assign(new RangeError('The "handshakeTimeout" option must be a positive number of milliseconds'), {
+        code: 'ERR_OUT_OF_RANGE',
+      });
+    }
+    const mp = options.maxPeers;
+    if (mp != null && (typeof mp !== 'number' || !Number.isInteger(mp) || mp < 1)) {
+      throw Object.assign(new RangeError('The "maxPeers" option must be a positive integer'), { code: 'ERR_OUT_OF_RANGE' });
+    }
+    const it = options.idleTimeout;
+    if (it != null && (typeof it !== 'number' || !Number.isFinite(it) || it < 0)) {
+      throw Object.assign(new RangeError('The "idleTimeout" option must be a number of milliseconds (0: never)'), {
         code: 'ERR_OUT_OF_RANGE',
       });
     }
@@ -512,7 +538,10 @@ export class DTLSServer extends EventEmitter {
     this._sender = new Sender(this._udp);
     this._udp.on('message', (msg, rinfo) => this._receive(msg, rinfo));
     this._udp.on('error', (err) => this.emit('error', err));
-    this._udp.on('listening', () => this.emit('listening'));
+    this._udp.on('listening', () => {
+      this._startSweep();
+      this.emit('listening');
+    });
     if (connectionListener) this.on('connection', connectionListener);
   }
 
@@ -553,6 +582,8 @@ export class DTLSServer extends EventEmitter {
       return;
     }
     if (callback) this.once('close', callback);
+    if (this._sweep !== null) clearInterval(this._sweep);
+    this._sweep = null;
     for (const p of [...this._peers.values()]) p.close(); // close_notify to each peer
     this._closed = true;
     this._peers.clear();
@@ -570,12 +601,24 @@ export class DTLSServer extends EventEmitter {
     return c;
   }
 
+  /** @internal Closes the peers idle for longer than idleTimeout, checked a few times per period. */
+  _startSweep(): void {
+    const idle = this._options.idleTimeout ?? 0;
+    if (idle <= 0 || this._sweep !== null) return;
+    this._sweep = setInterval(() => {
+      const now = Date.now();
+      for (const p of [...this._peers.values()]) if (now - (this._lastSeen.get(p) ?? now) >= idle) p.close();
+    }, Math.max(10, Math.min(idle / 4, 60_000)));
+    this._sweep.unref();
+  }
+
   /** @internal */
   _receive(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this._closed) return;
     const key = `${rinfo.address}|${rinfo.port}`;
     const known = this._peers.get(key);
     if (known !== undefined) {
+      this._lastSeen.set(known, Date.now());
       known._receive(msg);
       return;
     }
@@ -610,6 +653,13 @@ export class DTLSServer extends EventEmitter {
     }
     // the cookie came back: the scratch Connection becomes this peer's connection
     this._scratch = null;
+    if (this._peers.size >= (this._options.maxPeers ?? 4096)) {
+      peerOfConn.delete(scratch);
+      scratch.free();
+      throw Object.assign(new Error(`DTLSServer: ${this._peers.size} peers hold state already (maxPeers)`), {
+        code: 'ERR_OPENSSL_NAPI_TOO_MANY_PEERS',
+      });
+    }
     const sock = new DTLSSocket({ context: this._context }, scratch, peer, send);
     try {
       this._scratch = this._newConnection();
@@ -617,6 +667,7 @@ export class DTLSServer extends EventEmitter {
       // made again on the next datagram, which then reports why it cannot be
     }
     this._peers.set(key, sock);
+    this._lastSeen.set(sock, Date.now());
     sock._onClose = () => {
       if (this._peers.get(key) === sock) this._peers.delete(key);
     };
