@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 
 if [ -f "$src" ]; then
   tar -xf "$src" -C "$work"
-  src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | sed -n 1p)
 elif [ ! -d "$src" ]; then
   echo "build-openssl: $src is neither a directory nor a tarball" >&2
   exit 2
@@ -39,5 +39,5 @@ make -j"$jobs" >"$work/make.log" 2>&1 || { tail -n 60 "$work/make.log"; exit 1; 
 make install_sw install_ssldirs >"$work/install.log" 2>&1 || { tail -n 60 "$work/install.log"; exit 1; }
 # What scripts/ci-openssl.sh checks before it reuses a prefix: one built with these options.
 echo "$BUILD_OPENSSL_OPTIONS" >"$prefix/.openssl-napi-build"
-"$prefix/bin/openssl" version -a | head -n 2
+"$prefix/bin/openssl" version -a | sed -n 1,2p
 echo "build-openssl: done; use OPENSSL_DIR=$prefix"

@@ -46,7 +46,7 @@ as_root() {
 prefix_ok() {
   local p=$1 up=$2
   grep -qs "no-module" "$p/.openssl-napi-build" && [ -f "$p/lib/libssl.a" ] && [ -f "$p/lib/libcrypto.a" ] && [ -f "$p/include/openssl/opensslv.h" ] &&
-    [ -x "$p/bin/openssl" ] && "$p/bin/openssl" version 2>/dev/null | grep -q "^OpenSSL $up "
+    [ -x "$p/bin/openssl" ] && "$p/bin/openssl" version 2>/dev/null | grep "^OpenSSL $up " >/dev/null
 }
 
 candidates() {
@@ -85,7 +85,7 @@ for v in $(candidates); do
   fi
   log "downloading Debian source package openssl=$v"
   if (cd "$cache/src" && apt-get source --download-only -qq "openssl=$v" >/dev/null 2>"$cache/src/apt-source.log"); then
-    tarball=$(find "$cache/src" -maxdepth 1 -name "openssl_${up}.orig.tar.*" ! -name '*.asc' | head -n 1)
+    tarball=$(find "$cache/src" -maxdepth 1 -name "openssl_${up}.orig.tar.*" ! -name '*.asc' | sed -n 1p)
     if [ -n "$tarball" ]; then
       prefix=$cache/openssl-$up
       version=$v

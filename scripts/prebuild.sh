@@ -44,13 +44,13 @@ check() {
 
 if [ "${1:-}" = "--check" ]; then
   check
-  newer=$(find native binding.gyp sources.json scripts/openssl-config.cjs -newer "$out" -type f | head -n 3 | tr '\n' ' ')
+  newer=$(find native binding.gyp sources.json scripts/openssl-config.cjs -newer "$out" -type f | sed -n 1,3p | tr '\n' ' ')
   [ -z "$newer" ] || die "$out is older than $newer: run npm run build:prebuilt"
   exit 0
 fi
 
 case "$target" in linux-*) ;; *) die "prebuilds are made on Linux only (this is $target)" ;; esac
-ldd --version 2>&1 | head -n 1 | grep -qiE 'glibc|gnu' || die "prebuilds are made on glibc (ldd says: $(ldd --version 2>&1 | head -n 1))"
+ldd --version 2>&1 | sed -n 1p | grep -iE 'glibc|gnu' >/dev/null || die "prebuilds are made on glibc (ldd says: $(ldd --version 2>&1 | sed -n 1p))"
 
 prefix=${OPENSSL_DIR:-}
 [ -n "$prefix" ] || prefix=$(bash scripts/ci-openssl.sh "$series" --prefix)

@@ -32,7 +32,7 @@ if [ ! -f "$binding" ]; then
   echo "test-asan: $binding does not exist; run 'npm run build:asan' first" >&2
   exit 2
 fi
-if ! readelf -d "$binding" | grep -q 'NEEDED.*libasan'; then
+if ! readelf -d "$binding" | grep 'NEEDED.*libasan' >/dev/null; then
   echo "test-asan: $binding is not an ASan build (no libasan in NEEDED); run 'npm run build:asan'" >&2
   exit 2
 fi
