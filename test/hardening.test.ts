@@ -307,6 +307,45 @@ describe('a DTLS listener that frees its Connection', () => {
   });
 });
 
+describe('the net.Socket under a SecureSocket destroyed by the application', () => {
+  for (const nativeIo of [true, false]) {
+    it(`a write after it fails and never reaches the peer; a handshake it interrupts is no secureConnect (${nativeIo ? 'native' : 'stream-event'} pump)`, async () => {
+      const received: string[] = [];
+      const server = SSL.createServer({ context: serverContext(), nativeIo }, (s) => {
+        s.on('error', () => {});
+        s.on('data', (d: Buffer) => received.push(d.toString()));
+        s.write('ping');
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const port = (server.address() as net.AddressInfo).port;
+      const c = SSL.connect({ context: clientContext(), port, nativeIo });
+      c.on('error', () => {});
+      const writeError = await new Promise<Error | null | undefined>((resolve) =>
+        c.once('data', () => {
+          c.getConnection().getSocket().destroy();
+          c.write('after-destroy', resolve);
+        }),
+      );
+      expect(writeError).toBeInstanceOf(Error);
+      // Destroyed from the client's verify callback, mid-handshake.
+      const cctx = clientContext();
+      cctx.setVerify(SSL.VERIFY_PEER, (conn) => {
+        conn.getSocket()?.destroy();
+        return true;
+      });
+      const d = SSL.connect({ context: cctx, port, nativeIo });
+      const events: string[] = [];
+      d.on('secureConnect', () => events.push('secureConnect'));
+      await new Promise<void>((resolve) => d.once('close', () => resolve()).on('error', (e) => events.push(`error ${(e as Error).message}`)));
+      expect(events.some((e) => e === 'secureConnect')).toBe(false);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(received).toEqual([]);
+      server.close();
+    });
+  }
+});
+
 describe('8. free() on a socket-mode Connection ends its stream', () => {
   async function serve(): Promise<{ port: number; server: net.Server; peers: SSL.SecureSocket[] }> {
     const peers: SSL.SecureSocket[] = [];

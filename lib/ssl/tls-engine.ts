@@ -156,7 +156,9 @@ export abstract class EngineBase implements SocketEngine {
    * backpressure (at once), after it drained otherwise, or with the error that stopped it.
    */
   write(data: Uint8Array, cb?: Callback): void {
-    if (this.failed || this.closed) {
+    // (A socket destroyed under us: the native pump's duplicate descriptor would still send until
+    // the socket's 'close' event, a tick later.)
+    if (this.failed || this.closed || this.socket.destroyed) {
       if (cb) process.nextTick(cb, this.error ?? new SysCallError(-1, 'The connection is closed'));
       return;
     }
@@ -185,6 +187,11 @@ export abstract class EngineBase implements SocketEngine {
 
   /** The first handshake finished: rejected early data goes again first, then waiting writes. */
   protected secured(): void {
+    if (this.socket.destroyed) {
+      // Destroyed during the handshake (from a callback, say): no secure connection to report.
+      this.fail(new SysCallError(-1, 'The socket was destroyed during the handshake'));
+      return;
+    }
     this.handshakeDone = true;
     const early = this.earlyData;
     this.earlyData = null;
