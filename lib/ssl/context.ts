@@ -125,6 +125,15 @@ function asConn(c: unknown): Connection {
  * client.setAlpnProtos(['h2', 'http/1.1']);
  * ```
  */
+/**
+ * Callbacks only a server's handshake runs: after the first handshake only a renegotiation does,
+ * which a client can start only where the server allows it (`SSL_OP_ALLOW_CLIENT_RENEGOTIATION`).
+ */
+const SERVER_HANDSHAKE_HOOKS: ReadonlySet<string> = new Set([
+  'servername', 'alpnSelect', 'clientHello', 'ocspServer', 'pskServer', 'pskFindSession', 'allowEarlyData',
+  'cookieGenerate', 'cookieVerify', 'ticketDecrypt',
+]);
+
 export class Context {
   /** @internal */
   _h: NativeContext;
@@ -136,8 +145,17 @@ export class Context {
   /** @internal Records a callback under `name` and returns it (for the native setter). */
   _hook<F>(name: string, f: F): F {
     this._hooks[name] = f;
-    // With any callback set, the native side keeps JS-owned buffers away from OpenSSL's calls.
-    this._h.setJsHooks(Object.values(this._hooks).some((h) => typeof h === 'function'));
+    // Where a callback may run inside OpenSSL's reads and writes, the native side keeps JS-owned
+    // buffers away from them: in a handshake for any callback, after it for those a client's
+    // handshake or post-handshake messages run (see SERVER_HANDSHAKE_HOOKS).
+    let inHandshake = false;
+    let afterHandshake = false;
+    for (const [n, h] of Object.entries(this._hooks)) {
+      if (typeof h !== 'function' || n === 'passwd') continue;
+      inHandshake = true;
+      if (!SERVER_HANDSHAKE_HOOKS.has(n)) afterHandshake = true;
+    }
+    this._h.setJsHooks(inHandshake, afterHandshake);
     return f;
   }
 

@@ -83,7 +83,7 @@ export interface NativeContext extends NativeHandle {
     removeSession: ((s: NativeSession) => void) | null,
   ): void;
   setClientHelloCallback(cb: ((conn: Owner, hello: NativeClientHello) => unknown) | null): void;
-  setJsHooks(any: boolean): void;
+  setJsHooks(inHandshake: boolean, afterHandshake: boolean): void;
   setMsgCallback(cb: ((conn: Owner, direction: 'read' | 'write', version: number, contentType: number, bytes: Buffer) => void) | null): void;
   setPskClientCallback(cb: ((conn: Owner, hint: string | null) => unknown) | null): void;
   setPskServerCallback(cb: ((conn: Owner, identity: string) => unknown) | null): void;

@@ -180,9 +180,14 @@ SslTarget LiveSslTarget(const Napi::CallbackInfo& info, bool context_ok, bool id
 
 bool ConnectionWrap::MayCallJs(const SSL* ssl) const {
   if (verify_fn_set || info_fn_set) return true;
-  const ContextWrap* now = ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl));
-  const ContextWrap* made = ContextWrap::FromCtx(created_ctx);
-  return (now != nullptr && now->js_hooks) || (made != nullptr && made->js_hooks);
+  // A handshake may run any callback: the first, or a renegotiation, which a peer can start on a
+  // server only where SSL_OP_ALLOW_CLIENT_RENEGOTIATION allows it.
+  const bool handshake = SSL_is_init_finished(ssl) != 1 || SSL_renegotiate_pending(const_cast<SSL*>(ssl)) == 1 ||
+                         (SSL_get_options(ssl) & SSL_OP_ALLOW_CLIENT_RENEGOTIATION) != 0;
+  for (const ContextWrap* w : {ContextWrap::FromCtx(SSL_get_SSL_CTX(ssl)), ContextWrap::FromCtx(created_ctx)}) {
+    if (w != nullptr && (handshake ? w->js_hooks : w->js_hooks_after_handshake)) return true;
+  }
+  return false;
 }
 
 bool Reborrow(const Napi::CallbackInfo& info, size_t index, const char* name, size_t range_index, size_t needed,

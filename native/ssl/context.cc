@@ -52,11 +52,16 @@ Napi::Value ContextWrap::SetOwner(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// setJsHooks(any): whether some JS callback is set on this Context.
+// setJsHooks(inHandshake, afterHandshake): which JS callbacks OpenSSL may run on its connections.
 Napi::Value ContextWrap::SetJsHooks(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (Live(env) == nullptr) return {};
-  return ArgBool(info, 0, "any", &js_hooks) ? env.Undefined() : Napi::Value();
+  bool in = false;
+  bool after = false;
+  if (!ArgBool(info, 0, "inHandshake", &in) || !ArgBool(info, 1, "afterHandshake", &after)) return {};
+  js_hooks = in;
+  js_hooks_after_handshake = after;
+  return env.Undefined();
 }
 
 Napi::Function ContextWrap::HookOf(Napi::Env env, const SSL* ssl, const char* name) {

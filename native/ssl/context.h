@@ -49,9 +49,11 @@ class ContextWrap : public Wrapper<ContextWrap, SSL_CTX, SSL_CTX_free> {
 
   // For Context-level calls that may fire callbacks (passphrase, session flush).
   CallbackBridge bridge;
-  // Some JS callback is set (lib/ssl/context.ts keeps this current): OpenSSL may then call JS from
-  // inside a read or write on its connections (ConnectionWrap::MayCallJs).
+  // Some JS callback is set that a handshake may run, or one that may run after it (a client's
+  // renegotiation, post-handshake messages): lib/ssl/context.ts keeps both current, for
+  // ConnectionWrap::MayCallJs.
   bool js_hooks = false;
+  bool js_hooks_after_handshake = false;
   int method_id = 0;
 
  private:
