@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -117,6 +118,40 @@ describe('a sync call in a worker that is being terminated', () => {
       })();`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }).toEqual({ status: 0, signal: null, out: 'ok' });
+  });
+});
+
+describe('work factors named by untrusted files are bounded', () => {
+  // Found in review (2026-12-07): a PKCS#12 or encrypted PKCS#8 names its own iteration count, and
+  // 2^31 of them held the thread for minutes. Above 10 000 000 (scrypt: N * r * p above 2^22) the
+  // load is refused before any key is derived. The files in fixtures/pbe (passphrase 'pw', a
+  // throwaway EC key) were made once by this binding's export/dumpPrivatekey with those counts:
+  // making them takes seconds, refusing them none.
+  const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/pbe/${name}`, import.meta.url));
+
+  it('a PKCS#12 whose MAC or safe asks for 10 000 001 iterations: refused at once, sync and async', async () => {
+    for (const [file, what] of [['mac-10000001.p12', /PKCS#12 MAC iteration count of 10000001 is above/], ['safe-10000001.p12', /iteration count of 10000001 is above/]] as const) {
+      const t = Date.now();
+      expect(() => crypto.loadPkcs12(fixture(file), 'pw')).toThrow(what);
+      await expect(crypto.loadPkcs12Async(fixture(file), 'pw')).rejects.toThrow(what);
+      expect(Date.now() - t).toBeLessThan(1000);
+    }
+  });
+
+  it('an encrypted PKCS#8 (PEM, DER; PBKDF2, scrypt) asking for too much: refused at once', () => {
+    for (const [file, type, what] of [
+      ['pbkdf2-10000001.pem', crypto.FILETYPE_PEM, /PBKDF2 iteration count of 10000001 is above/],
+      ['pbkdf2-10000001.der', crypto.FILETYPE_ASN1, /PBKDF2 iteration count of 10000001 is above/],
+      ['scrypt-2pow23.pem', crypto.FILETYPE_PEM, /scrypt work factor .* of 8388608 is above/],
+    ] as const) {
+      const t = Date.now();
+      expect(() => crypto.loadPrivatekey(type, fixture(file), 'pw')).toThrow(what);
+      expect(Date.now() - t).toBeLessThan(1000);
+    }
+    // What real files ask for still loads.
+    const key = ecKey();
+    const ok = crypto.dumpPrivatekey(crypto.FILETYPE_PEM, key, 'aes-128-cbc', 'pw', { format: 'pkcs8', iterations: 10_000 });
+    expect(crypto.loadPrivatekey(crypto.FILETYPE_PEM, ok, 'pw').check()).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@
 
 #include "common/args.h"
 #include "common/job.h"
+#include "common/pbe.h"
 #include "pkey/pkey.h"
 #include "x509/certificate.h"
 #include "x509/store.h"
@@ -24,6 +25,7 @@ bool ParseBundle(const std::string& der, const std::optional<std::string>& pass,
   if (bio == nullptr) return false;
   PKCS12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
   if (p12 == nullptr) return false;
+  if (!Pkcs12WithinBounds(p12.get(), pass ? pass->c_str() : nullptr)) return false;
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* ca = nullptr;

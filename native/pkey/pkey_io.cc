@@ -7,6 +7,7 @@
 #include "common/args.h"
 #include "common/codec.h"
 #include "common/passphrase.h"
+#include "common/pbe.h"
 #include "pkey/pkey.h"
 
 namespace ossl {
@@ -22,11 +23,26 @@ EVP_PKEY* DecryptPkcs8Der(const Bytes& der, Passphrase* pass) {
   X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(der.size)));
   if (sig == nullptr) return nullptr;
   ERR_clear_error();
+  const X509_ALGOR* alg = nullptr;
+  X509_SIG_get0(sig.get(), &alg, nullptr);
+  if (alg != nullptr && !PbeWithinBounds(alg)) return nullptr;
   char buf[PEM_BUFSIZE];
   const int n = Passphrase::Callback(buf, sizeof buf, 0, pass);
   PKCS8Ptr inf(n >= 0 ? PKCS8_decrypt(sig.get(), buf, n) : nullptr);
   OPENSSL_cleanse(buf, sizeof buf);
   return inf == nullptr ? nullptr : EVP_PKCS82PKEY(inf.get());
+}
+
+// An ENCRYPTED PRIVATE KEY PEM block asks for no more key-derivation work than PbeWithinBounds
+// allows (any other PEM passes: PEM_read_bio_PrivateKey reads it).
+bool EncryptedPemWithinBounds(const Bytes& pem) {
+  BIOPtr bio(BIO_new_mem_buf(pem.data, static_cast<int>(pem.size)));
+  X509SigPtr sig(bio == nullptr ? nullptr : PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  if (sig == nullptr) return true;
+  const X509_ALGOR* alg = nullptr;
+  X509_SIG_get0(sig.get(), &alg, nullptr);
+  return alg == nullptr || PbeWithinBounds(alg);
 }
 
 // An encrypted PKCS#8 of `key` with the cipher, and PBKDF2 (HMAC-SHA256, `iterations`) or scrypt
@@ -63,6 +79,7 @@ Napi::Value LoadPrivatekey(const Napi::CallbackInfo& info) {
   {
     CallbackBridge::Scope scope(pass.bridge(), env);
     if (type == kFiletypePEM) {
+      if (pass.present() && !EncryptedPemWithinBounds(data)) return ThrowOpenSSL(env, "load_privatekey");
       key = PEM_read_bio_PrivateKey(bio.get(), nullptr, &Passphrase::Callback, &pass);
     } else {
       key = d2i_PrivateKey_bio(bio.get(), nullptr);  // PKCS#8 or traditional, unencrypted
