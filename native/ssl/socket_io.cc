@@ -789,18 +789,9 @@ bool SocketIo::ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** ba
   *shared = nullptr;
   if (!target_.IsEmpty()) {
     // Looked up per batch (one call): the reader may have swapped or detached its buffer.
-    *holder = target_.Value();
-    void* data = nullptr;
-    size_t len = 0;
-    napi_typedarray_type type;
-    if (napi_get_typedarray_info(env, *holder, &type, &len, &data, nullptr, nullptr) != napi_ok || len == 0 ||
-        data == nullptr) {
-      ThrowTypeError(env, "The onread buffer is empty or detached", "ERR_INVALID_ARG_VALUE");
-      return false;
-    }
-    *base = static_cast<unsigned char*>(data);
-    *cap = len;
-    return true;
+    if (ReaderView(env, holder, base, cap)) return true;
+    ThrowTypeError(env, "The onread buffer is empty or detached", "ERR_INVALID_ARG_VALUE");
+    return false;
   }
   // One slab for every connection: a connection that reads nothing (most of a short one's reads)
   // costs no buffer, where a slab each cost a zero-filled 64 KiB per connection.
@@ -843,15 +834,23 @@ bool SocketIo::Unbounce(Napi::Env env, const unsigned char* data, size_t n, Napi
     *holder = copy;
     return true;
   }
-  *holder = target_.Value();
-  void* dst = nullptr;
+  unsigned char* dst = nullptr;
   size_t len = 0;
-  napi_typedarray_type type;
-  if (napi_get_typedarray_info(env, *holder, &type, &len, &dst, nullptr, nullptr) != napi_ok || dst == nullptr || len < n) {
+  if (!ReaderView(env, holder, &dst, &len) || len < n) {
     ThrowStateError(env, "The onread buffer was detached or shrunk by a callback during the read", "ERR_INVALID_STATE");
     return false;
   }
   std::memcpy(dst, data, n);
+  return true;
+}
+
+bool SocketIo::ReaderView(Napi::Env env, Napi::Value* holder, unsigned char** data, size_t* len) {
+  *holder = target_.Value();
+  void* p = nullptr;
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, *holder, &type, len, &p, nullptr, nullptr) != napi_ok || p == nullptr || *len == 0)
+    return false;
+  *data = static_cast<unsigned char*>(p);
   return true;
 }
 

@@ -59,6 +59,8 @@ class SocketIo {
   // Bounced plaintext (ConnectionWrap::MayCallJs) into the reader's buffer as it is now, or a new
   // Buffer; false with the error pending when a callback detached or shrank the reader's buffer.
   bool Unbounce(Napi::Env env, const unsigned char* data, size_t n, Napi::Value* holder);
+  // The reader's (onread) buffer as it is now: false when it is detached or empty.
+  bool ReaderView(Napi::Env env, Napi::Value* holder, unsigned char** data, size_t* len);
   // Where the next batch of plaintext goes: the reader's own buffer, or the tail of the shared
   // slab (*shared: the read must claim what it filled), or a fresh buffer while that is busy.
   bool ReadTarget(Napi::Env env, Napi::Value* holder, unsigned char** base, size_t* cap,
