@@ -105,6 +105,15 @@ function asConn(c: unknown): Connection {
 }
 
 /**
+ * Callbacks only a server's handshake runs: after the first handshake only a renegotiation does,
+ * which a client can start only where the server allows it (`SSL_OP_ALLOW_CLIENT_RENEGOTIATION`).
+ */
+const SERVER_HANDSHAKE_HOOKS: ReadonlySet<string> = new Set([
+  'servername', 'alpnSelect', 'clientHello', 'ocspServer', 'pskServer', 'pskFindSession', 'allowEarlyData',
+  'cookieGenerate', 'cookieVerify', 'ticketDecrypt',
+]);
+
+/**
  * An `SSL_CTX`: configuration shared by the Connections made from it.
  *
  * @example A server and a client Context
@@ -125,15 +134,6 @@ function asConn(c: unknown): Connection {
  * client.setAlpnProtos(['h2', 'http/1.1']);
  * ```
  */
-/**
- * Callbacks only a server's handshake runs: after the first handshake only a renegotiation does,
- * which a client can start only where the server allows it (`SSL_OP_ALLOW_CLIENT_RENEGOTIATION`).
- */
-const SERVER_HANDSHAKE_HOOKS: ReadonlySet<string> = new Set([
-  'servername', 'alpnSelect', 'clientHello', 'ocspServer', 'pskServer', 'pskFindSession', 'allowEarlyData',
-  'cookieGenerate', 'cookieVerify', 'ticketDecrypt',
-]);
-
 export class Context {
   /** @internal */
   _h: NativeContext;
