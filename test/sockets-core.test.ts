@@ -160,6 +160,24 @@ describe('socket-mode Connection', () => {
     }
   });
 
+  it('free() drops plaintext already decrypted: recv, recvInto and tryRecvInto then throw ERR_OPENSSL_NAPI_FREED', async () => {
+    const { server, client, close } = await ourPair(serverContext(), new SSL.Context(SSL.TLS_METHOD));
+    try {
+      await Promise.all([server.doHandshake(), client.doHandshake()]);
+      await client.send(Buffer.from('queued before free'));
+      // Wait until the pump has decrypted it (a 1-byte peek leaves it queued).
+      expect((await server.recv(1, SSL.MSG_PEEK)).toString()).toBe('q');
+      server.free();
+      const freed = { code: 'ERR_OPENSSL_NAPI_FREED' };
+      await expect(server.recv(64)).rejects.toMatchObject(freed);
+      await expect(server.recvInto(Buffer.alloc(64))).rejects.toMatchObject(freed);
+      expect(() => server.tryRecvInto(Buffer.alloc(64))).toThrow(expect.objectContaining(freed));
+      await expect(server.send(Buffer.from('x'))).rejects.toMatchObject(freed);
+    } finally {
+      await close();
+    }
+  });
+
   it('is an SSL.Connection, with Promise I/O; bio methods throw TypeError', async () => {
     const sock = new net.Socket();
     const c = new SSL.Connection(new SSL.Context(SSL.TLS_METHOD), sock);

@@ -191,6 +191,10 @@ export class SocketConnection {
 
   /** @internal */
   _checkIo(): void {
+    // Plaintext the pump decrypted before free() stays queued: a freed Connection gives none of it.
+    if (this._h.isFreed()) {
+      throw Object.assign(new Error('Connection has been freed'), { code: 'ERR_OPENSSL_NAPI_FREED' });
+    }
     if (this._stream !== null) {
       throw Object.assign(new Error('This Connection is driven by a SecureSocket: use the stream for I/O'), {
         code: 'ERR_OPENSSL_NAPI_STATE',
@@ -468,6 +472,8 @@ export class SocketConnection {
   free(): void {
     const live = !this._h.isFreed();
     this._conn.free();
+    this._queue = [];
+    this._queued = 0;
     if (live) this._engine.freed();
   }
   /** Same as {@link SocketConnection.free} (`SSL_free`). */
