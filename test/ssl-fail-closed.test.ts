@@ -91,6 +91,35 @@ describe('host names', () => {
     }
   });
 
+  it('checkHost: true without servername checks the `host` option, also with a socket handed in', async () => {
+    const { srv, port } = await listen();
+    try {
+      const results: string[] = [];
+      for (const host of ['evil.example', 'good.example']) {
+        const sock = net.connect(port, '127.0.0.1');
+        await once(sock, 'connect');
+        const viaConnect = SSL.connect({ context: verifyingClient(), socket: sock, host, checkHost: true });
+        results.push(await outcome(viaConnect));
+        viaConnect.destroy();
+        const sock2 = net.connect(port, '127.0.0.1');
+        await once(sock2, 'connect');
+        const direct = new SSL.SecureSocket(sock2, { context: verifyingClient(), host, checkHost: true });
+        results.push(await outcome(direct));
+        direct.destroy();
+      }
+      expect(results.slice(0, 2)).toEqual([expect.stringMatching(/certificate verify failed|hostname mismatch/i), expect.stringMatching(/certificate verify failed|hostname mismatch/i)]);
+      expect(results.slice(2)).toEqual(['secure', 'secure']);
+      // Without `host`, a socket handed in is checked against its remote address (not named by the certificate).
+      const sock3 = net.connect(port, '127.0.0.1');
+      await once(sock3, 'connect');
+      const byAddress = SSL.connect({ context: verifyingClient(), socket: sock3, checkHost: true });
+      expect(await outcome(byAddress)).toMatch(/certificate verify failed|IP address mismatch/i);
+      byAddress.destroy();
+    } finally {
+      srv.close();
+    }
+  });
+
   it('a session whose certificate does not match the name to check is not resumed (a resumed handshake checks no certificate)', () => {
     const sctx = serverContext();
     const cctx = verifyingClient();

@@ -49,6 +49,11 @@ export interface SecureSocketOptions {
    * not match is not resumed (a resumed handshake checks no certificate).
    */
   checkHost?: boolean | string;
+  /**
+   * Client: the host name or IP address the socket was connected to, which `checkHost: true`
+   * checks when there is no `servername` (default: the socket's remote address).
+   */
+  host?: string;
   /** Client: a session to resume (from `getConnection().getSession()` of an earlier connection). */
   session?: Session | null;
   /** Client: ALPN protocols to offer (per connection; `Context.setAlpnProtos` sets them for all). */
@@ -86,8 +91,8 @@ export interface SecureSocketOptions {
 }
 
 /** Options of {@link connect}. */
-export interface ConnectOptions extends Omit<SecureSocketOptions, 'isServer'> {
-  /** Host to connect to (default `127.0.0.1`). */
+export interface ConnectOptions extends Omit<SecureSocketOptions, 'isServer' | 'host'> {
+  /** Host to connect to (default `127.0.0.1`); with `socket`, the host that socket was connected to. */
   host?: string;
   /** Port to connect to (required unless `socket` is given). */
   port?: number;
@@ -214,7 +219,7 @@ export class SecureSocket extends Duplex {
     const conn = new MemoryConnection(options.context);
     // Before the pump takes the socket: a bad checkHost throws with nothing to undo.
     if (!this.isServer) {
-      applyCheckHost(conn, options.checkHost, options.servername, (options as ConnectOptions).host ?? socket.remoteAddress ?? '');
+      applyCheckHost(conn, options.checkHost, options.servername, options.host ?? socket.remoteAddress ?? '');
     }
     if (this.isServer) {
       conn.setAcceptState();
@@ -528,11 +533,12 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   if (!options.socket && typeof options.port !== 'number') {
     throw Object.assign(new TypeError('The "options.port" property must be a number'), { code: 'ERR_INVALID_ARG_TYPE' });
   }
-  const host = options.host ?? '127.0.0.1';
-  const socket = options.socket ?? net.connect({ host, port: options.port!, allowHalfOpen: true });
+  // A socket handed in was connected by the caller: its host is options.host or its remote address.
+  const host = options.socket ? options.host : (options.host ?? '127.0.0.1');
+  const socket = options.socket ?? net.connect({ host: host!, port: options.port!, allowHalfOpen: true });
   let s: SecureSocket;
   try {
-    s = new SecureSocket(socket, { ...options, host, isServer: false } as SecureSocketOptions);
+    s = new SecureSocket(socket, { ...options, host, isServer: false });
   } catch (err) {
     if (!options.socket) socket.destroy();
     throw err;
