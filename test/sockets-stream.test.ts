@@ -268,6 +268,34 @@ describe('SecureSocket', () => {
     expect(err).toBeInstanceOf(SysCallError);
   });
 
+  for (const nativeIo of [true, false]) {
+    it(`the application destroying the net.Socket: a quiet close once secure, as node:tls; an error before (nativeIo: ${nativeIo})`, async () => {
+      const server = SSL.createServer({ context: serverContext() }, (s) => s.on('error', () => {}));
+      server.on('tlsClientError', () => {});
+      const port = await listen(server);
+      const events = (s: SSL.SecureSocket): string[] => {
+        const seen: string[] = [];
+        s.on('error', (e) => seen.push(`error: ${e.message}`));
+        s.on('end', () => seen.push('end'));
+        s.on('close', () => seen.push('close'));
+        return seen;
+      };
+      const secure = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, nativeIo });
+      const afterHandshake = events(secure);
+      await once(secure, 'secureConnect');
+      secure.socket.destroy();
+      await once(secure, 'close');
+      expect(afterHandshake).toEqual(['close']);
+
+      const early = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, nativeIo });
+      const duringHandshake = events(early);
+      early.on('secureConnect', () => duringHandshake.push('secureConnect'));
+      early.socket.once('connect', () => early.socket.destroy());
+      await new Promise((resolve) => early.once('close', resolve)); // (events.once would reject on the 'error')
+      expect(duringHandshake).toEqual(['error: The socket was destroyed during the handshake', 'close']);
+    });
+  }
+
   it('a peer that resets the connection is an error with the socket\'s own errno (never EBADF)', async () => {
     const serverErr = new Promise<SysCallError>((resolve) => {
       const server = SSL.createServer({ context: serverContext() }, (s) => {

@@ -128,9 +128,12 @@ export abstract class EngineBase implements SocketEngine {
     socket.on('close', () => {
       this.closed = true;
       this.detach();
-      if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started) {
-        // Closed under us without close_notify and without a socket error.
-        this.fail(new SysCallError(-1, 'Unexpected EOF'));
+      if (!this.failed && !this.closeNotifyReceived && !this.shutdownSent && !this.destroying && this.started && !this.handshakeDone) {
+        // Closed under us without a socket error: the application destroyed the socket (both pumps
+        // report a peer's FIN or reset before 'close'). After the handshake that is a quiet close,
+        // as with node:tls ('close' without 'end': the stream did not end cleanly); before it,
+        // there is no secure connection to report.
+        this.fail(new SysCallError(-1, 'The socket was destroyed during the handshake'));
       }
       this.release(() => this.error ?? new SysCallError(-1, 'The connection is closed'));
       this.sink.onClose();
