@@ -17,6 +17,7 @@ import { isUint8Array } from '../handle.js';
 
 /** The memory-mode methods whose socket-mode twins differ (Promises) or do not exist (BIO access). */
 type IOKeys =
+  | MemoryOnlyKeys
   | 'send'
   | 'write'
   | 'sendall'
@@ -27,13 +28,27 @@ type IOKeys =
   | 'doHandshake'
   | 'renegotiate'
   | 'shutdown'
-  | 'bioRead'
-  | 'bioWrite'
-  | 'bioShutdown'
-  | 'pump'
-  | 'pumpInto'
-  | 'lastStatus'
-  | 'bioPending';
+  | 'lastStatus';
+
+/**
+ * The memory-mode methods that read or write the memory BIOs, or the records, behind the pump's
+ * back: on a socket each throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. (Early data
+ * over a socket: `SSL.connect({ session, earlyData })`.)
+ */
+const MEMORY_ONLY = [
+  'bioRead',
+  'bioReadInto',
+  'bioWrite',
+  'bioShutdown',
+  'bioPending',
+  'pump',
+  'pumpInto',
+  'writeEarlyData',
+  'readEarlyData',
+  'DTLSv1Listen',
+  'DTLSv1HandleTimeout',
+] as const;
+type MemoryOnlyKeys = (typeof MEMORY_ONLY)[number];
 
 /** Plaintext buffered ahead of recv() before the socket is paused (backpressure). */
 const HIGH_WATER = 1 << 20;
@@ -480,37 +495,6 @@ export class SocketConnection {
   [Symbol.dispose](): void {
     this.free();
   }
-
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  bioRead(bufsiz: number): never {
-    void bufsiz;
-    throw notNone();
-  }
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  bioWrite(buf: BytesLike): never {
-    void buf;
-    throw notNone();
-  }
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  bioShutdown(): never {
-    throw notNone();
-  }
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  pump(input: Uint8Array | null, outCap?: number): never {
-    void input;
-    void outCap;
-    throw notNone();
-  }
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  pumpInto(input: Uint8Array | null, out: Uint8Array): never {
-    void input;
-    void out;
-    throw notNone();
-  }
-  /** Socket mode has no memory BIO: throws a TypeError (`ERR_OPENSSL_NAPI_STATE`) that says so. */
-  bioPending(): never {
-    throw notNone();
-  }
 }
 
 /** Every setting and query of the memory mode, the same on a socket (delegated to `_conn`). */
@@ -520,6 +504,15 @@ export interface SocketConnection extends Omit<MemoryConnection, IOKeys | 'free'
 // The delegation, made once from the memory-mode class: each method not redefined above calls the
 // held connection's. The per-connection hooks the native side reads from the callbacks' owner
 // (this object) are the held connection's fields.
+for (const name of MEMORY_ONLY) {
+  Object.defineProperty(SocketConnection.prototype, name, {
+    value: function (): never {
+      throw notNone();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
 for (const name of Object.getOwnPropertyNames(MemoryConnection.prototype)) {
   if (name === 'constructor' || Object.prototype.hasOwnProperty.call(SocketConnection.prototype, name)) continue;
   const desc = Object.getOwnPropertyDescriptor(MemoryConnection.prototype, name)!;
