@@ -3,7 +3,7 @@
 // the last core, client on the first), over loopback TCP. Each line is measured side by side in one
 // run for openssl-napi, node:tls / node:https and the C references (openssl s_server / s_time and
 // the C loop of bench/c/ceiling.c), several runs alternating the order, medians and run-by-run
-// ratios. `wrk` is the HTTP load generator (scripts/bench-setup.sh installs it from Debian).
+// ratios. `wrk` is the HTTP load generator (ensureWrk installs it from Debian's packages on first use).
 // Usage: npm run bench:net [-- --quick] [--lines a,b] [--runs N] [--seconds S]   (--help for more)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,13 +16,15 @@ import { buildCeiling, CLIENT_CPU, makeFixtures, onCpu as on, parseCli, parseJso
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
-/** wrk from Debian's packages, installed on first use when we may (root, apt-get). */
+/** wrk from Debian's packages, installed on first use when we may (root, or sudo without a password). */
 function ensureWrk() {
   if (spawnSync('wrk', ['--version']).error === undefined) return;
-  if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
+  const asRoot = process.getuid?.() === 0 ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
+  if (asRoot !== null && spawnSync('apt-get', ['--version']).status === 0) {
+    const apt = (...args) => spawnSync(asRoot[0] ?? 'apt-get', asRoot[0] ? [...asRoot.slice(1), 'apt-get', ...args] : args, { stdio: 'inherit' });
     console.error('installing wrk (apt-get install -y wrk)');
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    if (spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'wrk'], { stdio: 'inherit' }).status === 0) return;
+    apt('update', '-qq');
+    if (apt('install', '-y', '--no-install-recommends', 'wrk').status === 0) return;
   }
   throw new Error('bench/net.js needs wrk (Debian: apt-get install wrk)');
 }
