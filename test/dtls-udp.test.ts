@@ -248,6 +248,35 @@ describe('DTLS over UDP', () => {
     expect((await got).toString()).toBe('early');
   });
 
+  it('sends made before the handshake go after it, in order, with their callbacks; a close first fails them', async () => {
+    const server = await startServer(serverCtx());
+    const received: string[] = [];
+    const both = new Promise<void>((resolve) =>
+      server.on('connection', (s: SSL.DTLSSocket) =>
+        s.on('message', (m: Buffer) => {
+          received.push(m.toString());
+          if (received.length === 2) resolve();
+        }),
+      ),
+    );
+    const client = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    closers.push(() => client.close());
+    const sent: Array<Error | null> = [];
+    client.send('one', (err) => sent.push(err)); // before connect(): waits for the handshake
+    client.connect(server.address().port);
+    client.send('two', (err) => sent.push(err));
+    await both;
+    expect(received).toEqual(['one', 'two']);
+    expect(sent).toEqual([null, null]);
+
+    // Closed before its handshake: the waiting send's callback gets an error, nothing is sent.
+    const early = new SSL.DTLSSocket({ context: dtlsClientContext() });
+    const failed = new Promise<Error | null>((resolve) => early.send('never', resolve));
+    early.close();
+    expect(await failed).toMatchObject({ message: 'The connection is closed' });
+    expect(() => early.send('after')).toThrow(expect.objectContaining({ code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' }));
+  });
+
   it('a ClientHello flood from one address gets HelloVerifyRequests and allocates no per-peer state', async () => {
     const server = await startServer(serverCtx());
     let connections = 0;

@@ -1,9 +1,9 @@
 /**
  * DTLS over UDP (`node:dgram`): {@link DTLSSocket} (a client, or one peer of a server) and
- * {@link DTLSServer} ({@link createDTLSServer}). Both drive a memory-BIO DTLS
- * {@link Connection}: every UDP datagram in is one `bioWrite`, every `bioRead` is one datagram
- * out, and the retransmission timer runs from the event loop (`DTLSv1GetTimeout` + `setTimeout` +
- * `DTLSv1HandleTimeout`).
+ * {@link DTLSServer} ({@link createDTLSServer}). Each association is a memory-BIO DTLS
+ * {@link Connection} moved by the datagram pump (datagram-engine.ts: every UDP datagram in is one
+ * `bioWrite`, every `bioRead` is one datagram out, and the retransmission timer runs from the
+ * event loop), on the same pump contract as the stream sockets.
  *
  * The server is stateless until a client proves its address: every datagram from an unknown
  * address goes through `DTLSv1Listen` on one scratch Connection, which answers with a
@@ -16,16 +16,11 @@ import { EventEmitter } from 'node:events';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { native } from '../native.js';
 import { Status } from './native-types.js';
-import { PUMP_INIT_FINISHED, resultHas } from './pump-result.js';
-import { MemoryConnection, STATUS_ZERO_RETURN, applyCheckHost } from './connection.js';
+import { MemoryConnection, applyCheckHost } from './connection.js';
 import type { Connection } from './connection-constructor.js';
 import { Context, type BytesLike } from './context.js';
+import { DatagramEngine, type Transmit } from './datagram-engine.js';
 import { bytesOf, isUint8Array } from '../handle.js';
-
-/** An empty output for pumpInto: the handshake step leaves its datagrams in the BIO for _flush. */
-const NO_OUTPUT = Buffer.alloc(0);
-/** One record's plaintext, read here and copied out (every DTLSSocket of the thread shares it). */
-const recordBuffer = Buffer.alloc(65536);
 
 /** The address of a UDP peer. */
 export interface PeerAddress {
@@ -87,8 +82,6 @@ export interface DTLSServerOptions {
    */
   idleTimeout?: number;
 }
-
-type Transmit = (datagram: Buffer) => void;
 
 /** Sends on `udp`, counting datagrams in flight so that a close waits for close_notify to leave. */
 class Sender {
@@ -173,18 +166,14 @@ export class DTLSSocket extends EventEmitter {
   _udp: dgram.Socket | null = null;
   /** @internal */
   _sender: Sender | null = null;
-  /** @internal */
+  /** @internal Sends one datagram to the peer (set by connect() on a client). */
   _transmit: Transmit | null = null;
   /** @internal */
   _remote: PeerAddress | null = null;
-  /** @internal */
-  _timer: NodeJS.Timeout | null = null;
-  /** @internal */
-  _secure = false;
+  /** @internal The datagram pump. */
+  _engine: DatagramEngine;
   /** @internal */
   _closed = false;
-  /** @internal */
-  _queue: Buffer[] = [];
   /** @internal */
   _onClose: (() => void) | null = null;
   /** @internal */
@@ -206,15 +195,26 @@ export class DTLSSocket extends EventEmitter {
       this.connection = conn;
       this._remote = remote!;
       this._transmit = transmit!;
-      return;
+    } else {
+      const context = checkContext(options.context);
+      if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
+        throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
+      }
+      this.connection = new MemoryConnection(context);
+      configure(this.connection, options);
+      if (options.servername != null) this.connection.setTlsextHostName(options.servername);
     }
-    const context = checkContext(options.context);
-    if (options.type != null && options.type !== 'udp4' && options.type !== 'udp6') {
-      throw Object.assign(new TypeError('The "type" option must be "udp4" or "udp6"'), { code: 'ERR_INVALID_ARG_VALUE' });
-    }
-    this.connection = new MemoryConnection(context);
-    configure(this.connection, options);
-    if (options.servername != null) this.connection.setTlsextHostName(options.servername);
+    this._engine = new DatagramEngine(this.connection, (d) => this._transmit?.(d), {
+      onSecure: () => this.emit('secureConnect'),
+      onPlaintext: (msg) => {
+        this.emit('message', msg, this._remote);
+        return true;
+      },
+      onCloseNotify: () => this._finish(),
+      onError: (err) => this._finish(err),
+      // The UDP side is this socket's (or its server's): the pump never closes it.
+      onClose: () => {},
+    });
   }
 
   /** The same as {@link DTLSSocket.connection} (as `SecureSocket.getConnection()`; no OpenSSL call). */
@@ -236,7 +236,7 @@ export class DTLSSocket extends EventEmitter {
 
   /** Whether the handshake has completed. */
   get secure(): boolean {
-    return this._secure;
+    return this._engine.handshakeDone;
   }
 
   /**
@@ -274,7 +274,7 @@ export class DTLSSocket extends EventEmitter {
       const r = udp.remoteAddress();
       this._remote = { address: r.address, port: r.port, family: r.family === 'IPv6' ? 'IPv6' : 'IPv4' };
       this.connection.setConnectState();
-      this._drive();
+      this._engine.start();
     });
     return this;
   }
@@ -288,19 +288,7 @@ export class DTLSSocket extends EventEmitter {
     const buf = toBuffer(data, 'data');
     if (callback != null && typeof callback !== 'function') throw typeError('The "callback" argument must be a function');
     if (this._closed) throw stateError('The DTLSSocket is closed', 'ERR_SOCKET_DGRAM_NOT_RUNNING');
-    if (!this._secure) {
-      this._queue.push(buf);
-      if (callback) this.once('secureConnect', () => callback(null));
-      return;
-    }
-    try {
-      this.connection.send(buf);
-      this._flush();
-    } catch (e) {
-      if (callback) return callback(e as Error);
-      throw e;
-    }
-    if (callback) queueMicrotask(() => callback(null));
+    this._engine.write(buf, callback ? (err) => callback(err ?? null) : undefined);
   }
 
   /** Sends close_notify (`SSL_shutdown`), stops the timer and (client) closes the UDP socket. */
@@ -311,121 +299,25 @@ export class DTLSSocket extends EventEmitter {
       return;
     }
     if (callback) this.once('close', callback);
-    if (this._secure) {
-      try {
-        this.connection.shutdown();
-        this._flush();
-      } catch {
-        // best effort: the peer may be gone
-      }
-    }
+    this._engine.shutdown();
     this._finish();
   }
 
   /** @internal One datagram from the peer. */
   _receive(msg: Buffer): void {
-    if (this._closed) return;
-    try {
-      this.connection.bioWrite(msg);
-    } catch (e) {
-      this._fail(e as Error);
-      return;
-    }
-    this._drive();
+    this._engine.receive(msg);
   }
 
-  /**
-   * @internal Advances the handshake, reads records, sends output, re-arms the timer. Driven by
-   * status values (pumpInto, tryRecvInto), as the stream pumps are: only a real failure throws.
-   */
-  _drive(): void {
-    if (this._closed) return;
-    try {
-      if (!this._secure) {
-        // One handshake step; `out` is empty, so every datagram it makes waits for _flush.
-        const r = this.connection.pumpInto(null, NO_OUTPUT);
-        if (resultHas(r, PUMP_INIT_FINISHED)) {
-          this._secure = true;
-          this._flush();
-          this.emit('secureConnect');
-          const queued = this._queue;
-          this._queue = [];
-          for (const q of queued) this.connection.send(q);
-        }
-      }
-      if (this._secure) {
-        for (;;) {
-          const n = this.connection.tryRecvInto(recordBuffer);
-          if (n === STATUS_ZERO_RETURN) {
-            // the peer sent close_notify: answer it and close
-            try {
-              this.connection.shutdown();
-            } catch {
-              // ignore: the peer may be gone
-            }
-            this._flush();
-            this._finish();
-            return;
-          }
-          if (n < 0) break; // no record yet (or one OpenSSL consumed itself)
-          // A Buffer of its own: the listener may keep it, the record buffer is reused.
-          this.emit('message', Buffer.from(recordBuffer.subarray(0, n)), this._remote);
-          if (this._closed) return;
-        }
-      }
-      this._flush();
-      this._arm();
-    } catch (e) {
-      try {
-        this._flush(); // the alert, if OpenSSL made one
-      } catch {
-        // a Connection a listener freed has nothing left to send
-      }
-      this._fail(e as Error);
-    }
-  }
-
-  /** @internal Sends every queued outgoing datagram (one bioRead each: a datagram BIO). */
-  _flush(): void {
-    const t = this._transmit;
-    if (t === null) return;
-    while (this.connection.bioPending() > 0) t(this.connection.bioRead(65536));
-  }
-
-  /** @internal Re-arms the retransmission timer from DTLSv1GetTimeout. */
-  _arm(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
-    if (this._closed) return;
-    const t = this.connection.DTLSv1GetTimeout();
-    if (t === null) return;
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      if (this._closed) return;
-      try {
-        this.connection.DTLSv1HandleTimeout();
-        this._flush();
-        this._arm();
-      } catch (e) {
-        this._fail(e as Error);
-      }
-    }, Math.max(1, Math.ceil(t * 1000)));
-  }
-
-  /** @internal */
+  /** @internal Ends the association with `err` (a server's handshake deadline). */
   _fail(err: Error): void {
-    if (this._closed) return;
-    this._finish(err);
+    this._engine.fail(err);
   }
 
   /** @internal */
   _finish(err?: Error): void {
     if (this._closed) return;
     this._closed = true;
-    if (this._timer !== null) clearTimeout(this._timer);
-    this._timer = null;
+    this._engine.destroy();
     const sender = this._sender;
     this._sender = null;
     this._udp = null;
@@ -681,7 +573,7 @@ export class DTLSServer extends EventEmitter {
       this.emit('connection', sock);
     });
     sock.on('error', (err: Error) => this.emit('clientError', err, peer));
-    sock._drive();
+    sock._engine.start();
   }
 }
 

@@ -24,7 +24,7 @@ const EMPTY = Buffer.alloc(0);
 const BURST = 256 * 1024;
 const FLUSH_CAP = 0x3fffffff;
 
-/** What the engine reports to its owner (a SocketConnection or a SecureSocket). @internal */
+/** What a pump reports to its owner (a SocketConnection, a SecureSocket or a DTLSSocket). @internal */
 export interface EngineSink {
   /** The handshake finished. */
   onSecure(): void;
@@ -50,8 +50,13 @@ export function sysCallError(err: Error & { errno?: number; code?: string }): Sy
   return e;
 }
 
-/** What SocketConnection and SecureSocket drive: this stream-event pump or the native one. @internal */
-export interface SocketEngine {
+/**
+ * The contract of every pump: the stream-event one (TlsEngine, here), the descriptor one
+ * (NativeEngine) and the datagram one (DatagramEngine). A pump moves one Connection's bytes over
+ * one transport, reports to an {@link EngineSink}, and drives OpenSSL by status values: only a
+ * real failure throws, and it reaches the sink's onError. @internal
+ */
+export interface Pump {
   handshakeDone: boolean;
   closeNotifyReceived: boolean;
   started: boolean;
@@ -61,6 +66,18 @@ export interface SocketEngine {
   shutdownSent: boolean;
   /** Starts pumping (idempotent). */
   start(): void;
+  /** Encrypts and sends `data` (after the handshake; it waits until then); `cb` once the transport took it. */
+  write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
+  /** Sends close_notify; true when the peer's was already received. */
+  shutdown(cb?: (err?: Error | null) => void): boolean;
+  /** Ends the connection with `err`, reported to the sink. */
+  fail(err: Error): void;
+  /** Drops the transport now. */
+  destroy(): void;
+}
+
+/** What SocketConnection and SecureSocket drive: a stream pump (this one or the native one). @internal */
+export interface SocketEngine extends Pump {
   pause(): void;
   resume(): void;
   /**
@@ -70,19 +87,12 @@ export interface SocketEngine {
   readInto(buffer: Uint8Array | null): void;
   /** Client, before start(): `data` begins the stream (see EngineBase.beginWith). */
   beginWith(data: Uint8Array, sentEarly: boolean): void;
-  /** Encrypts and sends `data` (after the handshake); `cb` once the transport took it. */
-  write(data: Uint8Array, cb?: (err?: Error | null) => void): void;
-  /** Sends close_notify; true when the peer's was already received. */
-  shutdown(cb?: (err?: Error | null) => void): boolean;
   /** `cb` once everything OpenSSL produced is written. */
   flush(cb?: (err?: Error | null) => void): boolean;
   /** Half-closes the transport (FIN) after everything queued; `cb` when done. */
   end(cb: (err?: Error | null) => void): void;
   /** The Connection was freed: end the stream now. */
   freed(): void;
-  fail(err: Error): void;
-  /** Drops the socket now. */
-  destroy(): void;
 }
 
 type Callback = (err?: Error | null) => void;
