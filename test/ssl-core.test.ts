@@ -129,8 +129,7 @@ function pumpIntoHandshake(client: SSL.Connection, server: SSL.Connection, cap =
   const toServer = Buffer.alloc(cap);
   const toClient = Buffer.alloc(cap);
   const view = (b: Buffer, r: number): Buffer | null => (SSL.pumpBytes(r) > 0 ? b.subarray(0, SSL.pumpBytes(r)) : null);
-  const settled = (r: number): boolean =>
-    (r & SSL.PUMP_INIT_FINISHED) !== 0 && (r & SSL.PUMP_MORE_PENDING) === 0 && SSL.pumpStatus(r) === 0;
+  const settled = (r: number): boolean => SSL.pumpFinished(r) && !SSL.pumpMorePending(r) && SSL.pumpStatus(r) === 0;
   let rc = client.pumpInto(null, toServer);
   let calls = 1;
   for (let i = 0; i < 500; i++) {
@@ -141,6 +140,18 @@ function pumpIntoHandshake(client: SSL.Connection, server: SSL.Connection, cap =
   }
   throw new Error('handshake did not finish');
 }
+
+describe('pumpInto result decoders', () => {
+  it('take only a non-negative integer: anything else is a coded TypeError', () => {
+    const r = 1234 * 32 + SSL.PUMP_INIT_FINISHED + SSL.PUMP_MORE_PENDING + 2;
+    expect([SSL.pumpBytes(r), SSL.pumpStatus(r), SSL.pumpFinished(r), SSL.pumpMorePending(r)]).toEqual([1234, -2, true, true]);
+    for (const decode of [SSL.pumpBytes, SSL.pumpStatus, SSL.pumpFinished, SSL.pumpMorePending]) {
+      for (const bad of [-1, 1.5, NaN, Infinity, '32', null, undefined, {}]) {
+        expect(() => decode(bad as never), `${decode.name}(${String(bad)})`).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+      }
+    }
+  });
+});
 
 describe.each(versions)('pumpInto %s', (label, version) => {
   it('drives a whole handshake alone, with one result number per call', () => {
@@ -172,6 +183,7 @@ describe.each(versions)('pumpInto %s', (label, version) => {
     expect(SSL.pumpStatus(r1)).toBe(-2);
     expect(r1 & SSL.PUMP_INIT_FINISHED).toBe(0);
     expect(r1 & SSL.PUMP_MORE_PENDING).toBe(0);
+    expect([SSL.pumpFinished(r1), SSL.pumpMorePending(r1)]).toEqual([false, false]);
     expect(r1).toBe(SSL.pumpBytes(r1) * 32 + 2);
     expect(client.lastStatus()).toBe(-2);
     // Nothing new: no bytes, still waiting.
@@ -192,6 +204,7 @@ describe.each(versions)('pumpInto %s', (label, version) => {
       expect(SSL.pumpBytes(r3)).toBe(0);
     }
     expect(r3 & SSL.PUMP_INIT_FINISHED).toBe(SSL.PUMP_INIT_FINISHED);
+    expect(SSL.pumpFinished(r3)).toBe(true);
     expect(SSL.pumpStatus(r3)).toBe(0);
     // A finished connection only moves bytes (TLS 1.3: the server's session tickets).
     r4 = server.pumpInto(version === SSL.TLS1_2_VERSION ? null : out.subarray(0, SSL.pumpBytes(r3)), back);
@@ -209,6 +222,7 @@ describe.each(versions)('pumpInto %s', (label, version) => {
     const r = client.pumpInto(null, small);
     expect(SSL.pumpBytes(r)).toBe(16);
     expect(r & SSL.PUMP_MORE_PENDING).toBe(SSL.PUMP_MORE_PENDING);
+    expect(SSL.pumpMorePending(r)).toBe(true);
     expect(SSL.pumpStatus(r)).toBe(-2);
     const rest = client.bioPending();
     expect(rest).toBeGreaterThan(0);

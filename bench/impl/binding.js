@@ -61,10 +61,10 @@ function step(conn) {
 const CAP = 1 << 17;
 const toServerBuf = Buffer.alloc(CAP);
 const toClientBuf = Buffer.alloc(CAP);
-const { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } = SSL;
+const { pumpBytes, pumpFinished, pumpMorePending, pumpStatus } = SSL;
 const input = (buf, r) => (pumpBytes(r) > 0 ? buf.subarray(0, pumpBytes(r)) : null);
 // Finished, status ok, and nothing left behind in the connection's write BIO.
-const settled = (r) => (r & PUMP_INIT_FINISHED) !== 0 && (r & PUMP_MORE_PENDING) === 0 && pumpStatus(r) === 0;
+const settled = (r) => pumpFinished(r) && !pumpMorePending(r) && pumpStatus(r) === 0;
 function handshake(c, s) {
   let rc = c.pumpInto(null, toServerBuf);
   for (let i = 0; i < 100; i++) {
@@ -171,7 +171,7 @@ function bulk(line, suite, s) {
       for (;;) {
         const r = c.pumpInto(null, wire);
         if (pumpBytes(r) > 0) sv.bioWrite(wire.subarray(0, pumpBytes(r)));
-        if ((r & PUMP_MORE_PENDING) === 0) break;
+        if (!pumpMorePending(r)) break;
       }
       let got = 0;
       while (got < plain.length) got += sv.recvInto(out);

@@ -34,7 +34,7 @@ export const STATUS_WANT_X509_LOOKUP = -4;
 /** Status: the peer sent close_notify (`SSL_ERROR_ZERO_RETURN`): nothing more will come. */
 export const STATUS_ZERO_RETURN = -5;
 
-export { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpStatus } from './pump-result.js';
+export { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, pumpBytes, pumpFinished, pumpMorePending, pumpStatus } from './pump-result.js';
 
 /** Throws the pyOpenSSL exception for a status number of the native hot path. @internal */
 export function raiseStatus(code: number): never {
@@ -386,8 +386,9 @@ export class MemoryConnection {
    * Returns one number that tells everything the caller needs (no lastStatus/isInitFinished/
    * bioPending calls): `bytes * 32 + flags + (-status)`. Decode it with {@link pumpBytes},
    * {@link pumpStatus} (0 ok, -2 want read, -3 want write, -4 X509 lookup, -5 zero return,
-   * -6 other, as {@link MemoryConnection.lastStatus}), and the flags {@link PUMP_INIT_FINISHED} and
-   * {@link PUMP_MORE_PENDING} (ciphertext beyond what `out` could take: call again with null).
+   * -6 other, as {@link MemoryConnection.lastStatus}), {@link pumpFinished} (the handshake has
+   * finished) and {@link pumpMorePending} (ciphertext beyond what `out` could take: call again
+   * with null); the flags are also {@link PUMP_INIT_FINISHED} and {@link PUMP_MORE_PENDING}.
    * Never throws Want*; a fatal error throws (the alert, if any, stays for {@link MemoryConnection.bioRead}).
    * The optional ranges (`outOffset`/`outLength` of `out`, `inOffset`/`inLength` of `input`; default:
    * all of each) let a ring buffer be used without subarrays. Beyond pyOpenSSL (`BIO_write`,

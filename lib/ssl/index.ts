@@ -38,6 +38,8 @@ export {
   PUMP_INIT_FINISHED,
   PUMP_MORE_PENDING,
   pumpBytes,
+  pumpFinished,
+  pumpMorePending,
   pumpStatus,
   STATUS_OK,
   STATUS_WANT_READ,

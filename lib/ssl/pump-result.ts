@@ -43,3 +43,14 @@ export function pumpBytes(result: number): number {
 export function pumpStatus(result: number): number {
   return resultStatus(checked(result));
 }
+/** Whether a {@link MemoryConnection.pumpInto} result says the handshake has finished (no OpenSSL call). */
+export function pumpFinished(result: number): boolean {
+  return resultHas(checked(result), PUMP_INIT_FINISHED);
+}
+/**
+ * Whether a {@link MemoryConnection.pumpInto} result says more ciphertext is waiting than `out`
+ * took: call again with `null` input (no OpenSSL call).
+ */
+export function pumpMorePending(result: number): boolean {
+  return resultHas(checked(result), PUMP_MORE_PENDING);
+}
