@@ -639,3 +639,95 @@ describe('a callback or listener that detaches a buffer the binding is using', (
     expect(pem.byteLength).toBe(0);
   });
 });
+
+describe('a callback that would pull state from under its own running handshake', () => {
+  const reentrant = expect.objectContaining({ code: 'ERR_OPENSSL_NAPI_REENTRANT' });
+
+  it('setAcceptState / setConnectState: refused from the connection\'s callbacks (the state machine would switch roles)', () => {
+    const cctx = clientContext();
+    cctx.setInfoCallback((conn) => conn.setAcceptState());
+    const one = pair(serverContext(), cctx);
+    expect(() => handshake(one.client, one.server)).toThrow(reentrant);
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    sctx.setMsgCallback((conn) => conn.setConnectState());
+    const two = pair(sctx, clientContext());
+    expect(() => handshake(two.client, two.server)).toThrow(reentrant);
+  });
+
+  it('setHost / setIpAddress: refused from a client callback (a mismatched session would be freed in use)', () => {
+    for (const set of [(c: SSL.Connection) => c.setHost('other.example'), (c: SSL.Connection) => c.setIpAddress('10.9.8.7')]) {
+      const cctx = clientContext();
+      cctx.setKeylogCallback((conn) => set(conn));
+      const { client, server } = pair(serverContext(), cctx);
+      expect(() => handshake(client, server)).toThrow(reentrant);
+    }
+  });
+
+  it('setContext: only from the servername and client hello callbacks, before the certificate is chosen', () => {
+    const other = serverContext(pki().ec);
+    // After the certificate was chosen (an info callback late in the server's flight): refused.
+    const late = serverContext();
+    let calls = 0;
+    late.setInfoCallback((conn) => {
+      if (++calls === 4) conn.setContext(other);
+    });
+    const one = pair(late, clientContext());
+    expect(() => handshake(one.client, one.server)).toThrow(reentrant);
+    // From the client hello and servername callbacks: switched, and the new certificate is served.
+    for (const install of [
+      (ctx: SSL.Context) => ctx.setClientHelloCallback((conn) => (conn.setContext(other), true)),
+      (ctx: SSL.Context) => ctx.setTlsextServernameCallback((conn) => conn.setContext(other)),
+    ]) {
+      const first = serverContext();
+      install(first);
+      const cctx = clientContext();
+      const { client, server } = pair(first, cctx);
+      client.setTlsextHostName('example.com');
+      handshake(client, server);
+      expect(client.getPeerCertificate()!.getPubkey().typeName()).toBe('EC');
+    }
+    // Mid-handshake from plain JS (a TLS 1.2 server waiting for the client's second flight): refused too.
+    const tls12 = serverContext();
+    tls12.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    const mid = pair(tls12, clientContext());
+    expect(() => mid.client.doHandshake()).toThrow(SSL.WantReadError);
+    mid.server.bioWrite(mid.client.bioRead(65536));
+    expect(() => mid.server.doHandshake()).toThrow(SSL.WantReadError);
+    expect(() => mid.server.setContext(other)).toThrow(reentrant);
+    // Before and after a handshake it is plain configuration.
+    const before = pair(serverContext(), clientContext());
+    before.server.setContext(other);
+    handshake(before.client, before.server);
+    before.server.setContext(serverContext());
+  });
+
+  it('pumpInto: a callback that shrinks `out` and then removes its own hook gets an error, never a write past it', () => {
+    const { client, server } = pair(serverContext(), clientContext());
+    const ab = new ArrayBuffer(1 << 16, { maxByteLength: 1 << 16 });
+    const out = new Uint8Array(ab);
+    client.setInfoCallback((_conn, where) => {
+      if (where & SSL.SSL_CB_HANDSHAKE_DONE) {
+        ab.resize(0);
+        client.setInfoCallback(null);
+      }
+    });
+    const toServer = Buffer.alloc(1 << 16);
+    const toClient = Buffer.alloc(1 << 16);
+    const n1 = SSL.pumpBytes(client.pumpInto(null, toServer));
+    const n2 = SSL.pumpBytes(server.pumpInto(toServer.subarray(0, n1), toClient));
+    expect(() => client.pumpInto(toClient.subarray(0, n2), out)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_STATE' }));
+  });
+
+  it('setPolicies: an oids array whose getter frees the store or context is an error, not a use after free', () => {
+    const store = new crypto.X509Store();
+    store.setPolicies(['1.2.3.4']);
+    const oids = ['1.2.3.4', '1.2.3.5'];
+    Object.defineProperty(oids, 1, { get: () => (store.free(), '1.2.3.5') });
+    expect(() => store.setPolicies(oids)).toThrow(expect.objectContaining({ code: 'ERR_OPENSSL_NAPI_FREED' }));
+    const sctx = new crypto.X509StoreContext(new crypto.X509Store(), pki().rsa.cert);
+    const oids2 = ['1.2.3.4'];
+    Object.defineProperty(oids2, 0, { get: () => (sctx.free(), '1.2.3.4') });
+    expect(() => sctx.setPolicies(oids2)).toThrow(expect.objectContaining({ code: 'ERR_OPENSSL_NAPI_FREED' }));
+  });
+});

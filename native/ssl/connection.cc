@@ -573,12 +573,14 @@ Napi::Value ConnectionWrap::PumpInto(const Napi::CallbackInfo& info) {
   int status = kSSLOk;
   bool finished = SSL_is_init_finished(ssl) != 0;
   if (!finished) {
+    // Decided before the step: a callback may remove its hook after detaching or shrinking `out`.
+    const bool may_call_js = MayCallJs(ssl);
     // Only the handshake can run callbacks: no Drive (bridge scope, SSL reference) otherwise.
     Drive d(this, ssl, env);
     if (!HandshakeStep(env, ssl, &status)) return {};
     finished = SSL_is_init_finished(ssl) != 0;  // `ssl` is still held by d
     // A callback may have detached `out`: taken again before anything is copied into it.
-    if (MayCallJs(ssl) && !Reborrow(info, 1, "out", 2, out.size, &out)) return {};
+    if (may_call_js && !Reborrow(info, 1, "out", 2, out.size, &out)) return {};
   }
   last_status_ = status;
   size_t copied = 0;
@@ -806,14 +808,17 @@ Napi::Value ConnectionWrap::TotalRenegotiations(const Napi::CallbackInfo& info) 
   return Napi::Number::New(env, static_cast<double>(SSL_total_renegotiations(ssl)));
 }
 
+// Neither role may change under a running handshake (its state machine would read the other's).
 Napi::Value ConnectionWrap::SetConnectState(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
+  NOT_BUSY
   SSL_set_connect_state(ssl);
   return env.Undefined();
 }
 
 Napi::Value ConnectionWrap::SetAcceptState(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
+  NOT_BUSY
   SSL_set_accept_state(ssl);
   return env.Undefined();
 }
@@ -837,6 +842,14 @@ Napi::Value ConnectionWrap::SetContext(const Napi::CallbackInfo& info) {
   // DTLS connection's state is not a TLS one's: the two never mix.
   if ((w->method_id >= kDTLSMethod) != (SSL_is_dtls(ssl) == 1))
     return ThrowTypeError(env, "A DTLS Connection takes a DTLS Context, and a TLS Connection a TLS one", "ERR_INVALID_ARG_VALUE");
+  // SSL_set_SSL_CTX frees the SSL's CERT, into which a handshake points once it has chosen its
+  // certificate: mid-handshake only from the callbacks that run before that choice.
+  const bool in_handshake = (SSL_in_init(ssl) != 0 && SSL_in_before(ssl) == 0) || driving > 0;
+  if (in_handshake && switching_context == 0) {
+    return ThrowStateError(env,
+                           "setContext during a handshake is allowed only from a servername or client hello callback",
+                           "ERR_OPENSSL_NAPI_REENTRANT");
+  }
   if (SSL_set_SSL_CTX(ssl, ctx) == nullptr) return ThrowOpenSSL(env, "SSL_set_SSL_CTX");
   return env.Undefined();
 }
@@ -1112,8 +1125,11 @@ Napi::Value ConnectionWrap::RequestOcsp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The name to check may not change under a running handshake: dropping a mismatched session
+// would free the SSL_SESSION it is using.
 Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
+  NOT_BUSY
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
   // OpenSSL reads an empty name as "check no name": never what a caller asking for a check means.
@@ -1127,6 +1143,7 @@ Napi::Value ConnectionWrap::SetHost(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectionWrap::SetIpAddress(const Napi::CallbackInfo& info) {
   SSL_OR_RETURN
+  NOT_BUSY
   std::string ip;
   if (!ArgCString(info, 0, "ip", &ip)) return {};
   if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ip.c_str()) != 1) {

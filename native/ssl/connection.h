@@ -59,6 +59,10 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   std::string psk_identity;           // keeps the TLS 1.3 PSK identity alive
   bool verify_fn_set = false;
   int driving = 0;                    // >0 while a JS call drives OpenSSL on this SSL
+  // >0 while a servername or client-hello callback runs: the one point of a handshake where the
+  // SSL_CTX may change (before the certificate is chosen; SSL_set_SSL_CTX frees the SSL's CERT,
+  // which the handshake points into from then on).
+  int switching_context = 0;
   SocketIo* socket_io = nullptr;      // native socket I/O (ssl/socket_io.cc), while attached
   // The Context the SSL was made from: its session context (the SSL holds a reference), which an
   // SNI switch does not change (ssl/tickets.cc looks for ticket keys there).

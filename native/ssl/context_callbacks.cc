@@ -37,6 +37,18 @@ ConnectionWrap* Active(const SSL* ssl) {
   return c;
 }
 
+// While a servername or client hello callback runs, setContext may switch the SSL_CTX.
+class SwitchingContext {
+ public:
+  explicit SwitchingContext(ConnectionWrap* c) : c_(c) { ++c_->switching_context; }
+  ~SwitchingContext() { --c_->switching_context; }
+  SwitchingContext(const SwitchingContext&) = delete;
+  SwitchingContext& operator=(const SwitchingContext&) = delete;
+
+ private:
+  ConnectionWrap* c_;
+};
+
 Napi::Value Bytes(Napi::Env env, const void* p, size_t n) {
   return CopyBuffer(env, static_cast<const unsigned char*>(p), n);
 }
@@ -65,6 +77,7 @@ int ServernameTrampoline(SSL* ssl, int* al, void*) {
   Napi::HandleScope scope(env);
   Napi::Function fn = ContextWrap::HookOf(env, ssl, "servername");
   if (fn.IsEmpty()) return SSL_TLSEXT_ERR_OK;
+  const SwitchingContext window(c);
   if (c->bridge.Call(fn, {c->Owner(env)}).IsEmpty()) {
     *al = SSL_AD_INTERNAL_ERROR;
     return SSL_TLSEXT_ERR_ALERT_FATAL;
@@ -236,6 +249,7 @@ int ClientHelloTrampoline(SSL* ssl, int* al, void*) {
     }
   }
   hello.Set("alpn", alpn);
+  const SwitchingContext window(c);
   Napi::Value r = c->bridge.Call(fn, {c->Owner(env), hello});
   bool go_on = false;
   if (r.IsEmpty() || !c->bridge.ResultBool(r, "client hello", &go_on)) {

@@ -116,10 +116,9 @@ Napi::Value X509StoreContextWrap::SetCrls(const Napi::CallbackInfo& info) {
 
 template <int op>
 Napi::Value X509StoreContextWrap::Param(const Napi::CallbackInfo& info) {
-  X509_VERIFY_PARAM* p = Live(info.Env());
-  if (p == nullptr) return {};
+  if (Live(info.Env()) == nullptr) return {};  // a freed context says so before its value is read
   params_set_ = true;
-  return ApplyParam(info, p, static_cast<ParamOp>(op));
+  return ApplyParam(info, [this, &info]() { return Live(info.Env()); }, static_cast<ParamOp>(op));
 }
 
 // verify(wantChain): true (without wantChain), {ok: true, chain: X509[]} (with it) or {ok: false,
