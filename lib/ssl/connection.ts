@@ -124,6 +124,8 @@ export class MemoryConnection {
    * Switches the SSL_CTX (SNI callback use; `SSL_set_SSL_CTX`): its certificate, key and chain
    * answer from now on. As in OpenSSL, the verify mode and the verify callback stay those of the
    * Context the connection was made from (set them there, or per connection with `setVerify`).
+   * During a handshake only from the servername or client hello callback, before the certificate
+   * is chosen (`ERR_OPENSSL_NAPI_REENTRANT` otherwise).
    */
   setContext(context: Context): void {
     this._h.setContext(handleOf(context, Context, 'context'));
@@ -515,11 +517,11 @@ export class MemoryConnection {
   wantWrite(): boolean {
     return this._h.wantWrite();
   }
-  /** Server role (`SSL_set_accept_state`). */
+  /** Server role (`SSL_set_accept_state`); not from the connection's own callbacks. */
   setAcceptState(): void {
     this._h.setAcceptState();
   }
-  /** Client role (`SSL_set_connect_state`). */
+  /** Client role (`SSL_set_connect_state`); not from the connection's own callbacks. */
   setConnectState(): void {
     this._h.setConnectState();
   }
@@ -654,7 +656,8 @@ export class MemoryConnection {
   /**
    * Checks the peer certificate against this host name during the handshake (needs VERIFY_PEER to
    * fail it; `SSL_set1_host`). A session set for resumption whose certificate does not match is
-   * dropped (a resumed handshake checks no certificate), so the handshake is a full one.
+   * dropped (a resumed handshake checks no certificate), so the handshake is a full one. Not from
+   * the connection's own callbacks (`ERR_OPENSSL_NAPI_REENTRANT`).
    * @throws a RangeError (`ERR_INVALID_ARG_VALUE`) for an empty name (OpenSSL would check nothing).
    */
   setHost(name: string): void {
