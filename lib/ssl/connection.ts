@@ -4,7 +4,6 @@
  * method names, I/O returning Promises). Both are `instanceof Connection`.
  * @module
  */
-import type net from 'node:net';
 import { isIP } from 'node:net';
 import { native } from '../native.js';
 import { bytesOf, handleOf, isUint8Array, optionsOf } from '../handle.js';
