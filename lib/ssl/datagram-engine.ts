@@ -11,7 +11,7 @@
 import { MemoryConnection, STATUS_ZERO_RETURN } from './connection.js';
 import { PUMP_INIT_FINISHED, resultHas } from './pump-result.js';
 import { SysCallError } from '../errors.js';
-import type { EngineSink, Pump } from './tls-engine.js';
+import { PumpState, type EngineSink, type Pump } from './tls-engine.js';
 
 /** Hands one datagram to the UDP socket. @internal */
 export type Transmit = (datagram: Buffer) => void;
@@ -24,14 +24,7 @@ const NO_OUTPUT = Buffer.alloc(0);
 const recordBuffer = Buffer.alloc(65536);
 
 /** The pump of one DTLS association (a client, or one peer of a server). @internal */
-export class DatagramEngine implements Pump {
-  handshakeDone = false;
-  closeNotifyReceived = false;
-  started = false;
-  failed = false;
-  error: Error | null = null;
-  closed = false;
-  shutdownSent = false;
+export class DatagramEngine extends PumpState implements Pump {
   private timer: NodeJS.Timeout | null = null;
   /** Writes made before the handshake finished, sent right after it. */
   private waiting: Array<{ data: Uint8Array; cb: Callback | undefined }> = [];
@@ -40,7 +33,9 @@ export class DatagramEngine implements Pump {
     readonly conn: MemoryConnection,
     private readonly transmit: Transmit,
     private readonly sink: EngineSink,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts the handshake (the client's first flight goes out now; idempotent). */
   start(): void {

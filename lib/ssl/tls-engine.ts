@@ -102,22 +102,27 @@ interface Stalled {
   cb: Callback | undefined;
 }
 
-/**
- * What both pumps share: the state SocketConnection and SecureSocket read, the socket's error and
- * close, writes that wait for the handshake (or a renegotiation, or a full kernel), failure.
- * @internal
- */
-export abstract class EngineBase implements SocketEngine {
+/** The state every pump keeps, as {@link Pump} names it. @internal */
+export abstract class PumpState {
   handshakeDone = false;
   closeNotifyReceived = false;
   started = false;
   failed = false;
-  /** The error that stopped the engine. */
+  /** The error that stopped the pump. */
   error: Error | null = null;
-  /** The socket is gone (closed or destroyed). */
+  /** The transport is gone (closed or destroyed). */
   closed = false;
   /** We sent close_notify (a FIN without the peer's close_notify is then tolerated). */
   shutdownSent = false;
+}
+
+/**
+ * What both stream pumps share: the state SocketConnection and SecureSocket read, the socket's
+ * error and close, writes that wait for the handshake (or a renegotiation, or a full kernel),
+ * failure.
+ * @internal
+ */
+export abstract class EngineBase extends PumpState implements SocketEngine {
   protected destroying = false;
   /** Writes waiting for the handshake (or for a renegotiation, or for the kernel) to go. */
   protected stalled: Stalled[] = [];
@@ -133,6 +138,7 @@ export abstract class EngineBase implements SocketEngine {
     readonly socket: net.Socket,
     protected readonly sink: EngineSink,
   ) {
+    super();
     // Errors and close must be observed from the start (an 'error' without a listener crashes).
     socket.on('error', (err) => this.fail(sysCallError(err)));
     socket.on('close', () => {
