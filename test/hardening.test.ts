@@ -731,3 +731,48 @@ describe('a callback that would pull state from under its own running handshake'
     expect(() => sctx.setPolicies(oids2)).toThrow(expect.objectContaining({ code: 'ERR_OPENSSL_NAPI_FREED' }));
   });
 });
+
+describe('JS that a native method runs while it builds its result (a setter on a prototype)', () => {
+  /** Runs `fn` while a setter on `proto[key]` runs `onSet` once, then removes the setter. */
+  function withSetter<T>(proto: object, key: string, onSet: () => void, fn: () => T): T {
+    let fired = false;
+    Object.defineProperty(proto, key, {
+      configurable: true,
+      set(this: object, v: unknown) {
+        Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+        if (fired) return;
+        fired = true;
+        onSet();
+      },
+    });
+    try {
+      return fn();
+    } finally {
+      delete (proto as Record<string, unknown>)[key];
+    }
+  }
+
+  it('free() of the object being read waits until the method returns (no use after free)', () => {
+    const name = new crypto.X509Name(new crypto.X509().getSubject());
+    for (let i = 0; i < 8; i++) name.O = `org ${i} ${'q'.repeat(30)}`;
+    withSetter(Array.prototype, '0', () => name.free(), () => name.getComponents());
+    expect(() => name.getComponents()).toThrow(/freed/);
+
+    const sctx = serverContext();
+    for (let i = 0; i < 6; i++) sctx.addClientCa(makeCert(`CA ${i} ${'x'.repeat(40)}`, ecKey()));
+    sctx.setVerify(SSL.VERIFY_PEER, () => true);
+    const { client, server } = pair(sctx, clientContext());
+    handshake(client, server);
+    const names = withSetter(Array.prototype, '0', () => client.free(), () => client.getClientCaList());
+    expect(names.length).toBe(6);
+    expect(() => client.getClientCaList()).toThrow(/freed/);
+  });
+
+  it('describeProviders / providerAlgorithms called again from inside one another: no deadlock', () => {
+    const inner: number[] = [];
+    withSetter(Object.prototype, 'buildInfo', () => inner.push(crypto.describeProviders().length), () => crypto.describeProviders());
+    withSetter(Object.prototype, 'kdf', () => inner.push(Object.keys(crypto.providerAlgorithms('default')).length), () => crypto.providerAlgorithms('default'));
+    expect(inner.length).toBe(2);
+    expect(inner.every((n) => n > 0)).toBe(true);
+  });
+});

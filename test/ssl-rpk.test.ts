@@ -1,8 +1,9 @@
 // Raw public keys (RFC 7250; OpenSSL 3.2+), issue 19: a server authenticated by its bare public
 // key; the client checks it against the keys it expects. Before 3.2 every call names the version.
 import { describe, expect, it } from 'vitest';
-import { SSL, version } from '../lib/index.js';
-import { handshake, pair, pki } from './ssl-helpers.js';
+import { SSL, crypto, version } from '../lib/index.js';
+import { ecKey, makeCert } from './crypto-helpers.js';
+import { handshake, pair, pki, settle } from './ssl-helpers.js';
 
 const HAS = SSL.RPK_SUPPORTED;
 const SKIP = `raw public keys need OpenSSL >= 3.2; the binding runs ${version().openssl}`;
@@ -46,6 +47,70 @@ describe.skipIf(!HAS)(`raw public keys (${HAS ? `OpenSSL ${version().openssl}` :
     handshake(p.client, p.server);
     expect(p.client.getNegotiatedCertTypes().server).toBe('x509');
     expect(p.client.getPeerRawPublicKey()).toBeNull();
+  });
+
+  it('expecting a raw key keeps the host name setHost asked for: a certificate with that key for another name fails', () => {
+    const key = ecKey();
+    const evil = makeCert('evil.example', key, { exts: [new crypto.X509Extension('subjectAltName', false, 'DNS:evil.example')] });
+    for (const order of [['host', 'rpk'], ['rpk', 'host']]) {
+      const sctx = new SSL.Context(SSL.TLS_METHOD);
+      sctx.useCertificate(evil);
+      sctx.usePrivatekey(key);
+      const cctx = new SSL.Context(SSL.TLS_METHOD);
+      cctx.setVerify(SSL.VERIFY_PEER);
+      const p = pair(sctx, cctx);
+      for (const step of order) step === 'host' ? p.client.setHost('good.example') : p.client.addExpectedRawPublicKey(key);
+      expect(() => handshake(p.client, p.server), order.join(' then ')).toThrow(SSL.Error);
+      expect(p.client.getVerifyResult()).not.toBe(0);
+    }
+  });
+
+  it('a session is resumed only under the same expected keys (a resumed handshake checks no key)', () => {
+    for (const maxVersion of [SSL.TLS1_2_VERSION, SSL.TLS1_3_VERSION]) {
+      const sctx = rpkServer();
+      sctx.setMaxProtoVersion(maxVersion);
+      const cctx = rpkClient(); // a session resumes on the Context that made it
+      const first = pair(sctx, cctx);
+      first.client.addExpectedRawPublicKey(pki().ec.key);
+      handshake(first.client, first.server);
+      settle(first.client, first.server);
+      const session = first.client.getSession()!;
+      // The same key expected: resumed.
+      const again = pair(sctx, cctx);
+      again.client.setSession(session);
+      again.client.addExpectedRawPublicKey(pki().ec.key);
+      handshake(again.client, again.server);
+      expect(again.client.sessionReused()).toBe(true);
+      // Another key expected (in either order with setSession): a full handshake, which fails.
+      for (const order of [['session', 'rpk'], ['rpk', 'session']]) {
+        const other = pair(sctx, cctx);
+        for (const step of order) step === 'session' ? other.client.setSession(session) : other.client.addExpectedRawPublicKey(pki().rsa.key);
+        expect(() => handshake(other.client, other.server), `${maxVersion} ${order.join(' then ')}`).toThrow(SSL.Error);
+        expect(other.client.sessionReused()).toBe(false);
+      }
+    }
+  });
+
+  it('a server that expects raw keys resumes only sessions made under the same expectations', () => {
+    const sctx = new SSL.Context(SSL.TLS_METHOD);
+    sctx.useCertificate(pki().ec.cert);
+    sctx.usePrivatekey(pki().ec.key);
+    sctx.setSessionId(Buffer.from('rpk-test'));
+    const cctx = new SSL.Context(SSL.TLS_METHOD);
+    const first = pair(sctx, cctx);
+    handshake(first.client, first.server);
+    settle(first.client, first.server);
+    const session = first.client.getSession()!;
+    const plain = pair(sctx, cctx);
+    plain.client.setSession(session);
+    handshake(plain.client, plain.server);
+    expect(plain.client.sessionReused()).toBe(true);
+    // A server connection that expects a client key: the old session is not taken.
+    const pinned = pair(sctx, cctx);
+    pinned.server.addExpectedRawPublicKey(pki().rsa.key);
+    pinned.client.setSession(session);
+    handshake(pinned.client, pinned.server);
+    expect(pinned.client.sessionReused()).toBe(false);
   });
 
   it('bad input is a clear error', () => {

@@ -14,23 +14,29 @@ thread_local std::vector<std::unique_ptr<DeferredRelease>> parked;
 
 bool InCallbackScope() { return scope_depth > 0; }
 
-void DeferRelease(std::unique_ptr<DeferredRelease> r) {
-  parked.push_back(std::move(r));
-}
+void EnterReleaseScope() { ++scope_depth; }
 
-CallbackBridge::Scope::Scope(CallbackBridge& bridge, Napi::Env env) : bridge_(bridge), saved_(bridge.env_) {
-  bridge.env_ = env;
-  ++scope_depth;
-}
-
-CallbackBridge::Scope::~Scope() {
-  bridge_.env_ = saved_;
+void LeaveReleaseScope() {
   if (--scope_depth > 0 || parked.empty()) return;
   // Releasing can run OpenSSL callbacks (SSL_CTX_free flushes sessions): no Scope is open now,
   // so they cannot enter JS; and a release that parks again lands in a fresh list.
   std::vector<std::unique_ptr<DeferredRelease>> now;
   now.swap(parked);
   now.clear();
+}
+
+void DeferRelease(std::unique_ptr<DeferredRelease> r) {
+  parked.push_back(std::move(r));
+}
+
+CallbackBridge::Scope::Scope(CallbackBridge& bridge, Napi::Env env) : bridge_(bridge), saved_(bridge.env_) {
+  bridge.env_ = env;
+  EnterReleaseScope();
+}
+
+CallbackBridge::Scope::~Scope() {
+  bridge_.env_ = saved_;
+  LeaveReleaseScope();
 }
 
 Napi::Value CallbackBridge::CallRaw(napi_value fn, size_t argc, const napi_value* argv) {

@@ -26,8 +26,14 @@ struct HeldRelease final : DeferredRelease {
   Handle handle;
 };
 
-// True while a Scope is open on this thread (OpenSSL may be running on behalf of JS).
+// True while a Scope or a native call is open on this thread (OpenSSL may be running on behalf of
+// JS, or a native method may hold a pointer into an object that JS can free meanwhile).
 bool InCallbackScope();
+// Every native call opens one of these (NativeCall, errors.h): a JS getter or setter that a
+// method runs while it builds its result (an element setter on Array.prototype, say) may free()
+// the object whose pointers the method is still reading; the release waits until the call returns.
+void EnterReleaseScope();
+void LeaveReleaseScope();
 // Keeps `r` alive until the thread's outermost Scope closes.
 void DeferRelease(std::unique_ptr<DeferredRelease> r);
 // Drops `h` now, or at the end of the outermost Scope when one is open.

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "bridge.h"
+
 namespace ossl {
 
 struct ErrorEntry {
@@ -82,9 +84,11 @@ int SSLResult(const SSL* ssl, int ret);
 class NativeCall {
  public:
   NativeCall() {
+    EnterReleaseScope();
     if (depth_++ == 0 && ERR_peek_error() != 0) ERR_clear_error();
   }
   ~NativeCall() {
+    LeaveReleaseScope();  // what JS freed during the call goes now, before the queue is cleared
     if (--depth_ == 0 && ERR_peek_error() != 0) ERR_clear_error();
   }
   NativeCall(const NativeCall&) = delete;

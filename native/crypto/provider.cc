@@ -18,6 +18,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,10 @@
 namespace ossl {
 namespace {
 
-std::mutex& ProvidersMutex() {
-  static std::mutex m;
+// Recursive: an error built under it sets properties, and a setter on Object.prototype may call
+// back in on the same thread. (Results are built after it is released.)
+std::recursive_mutex& ProvidersMutex() {
+  static std::recursive_mutex m;
   return m;
 }
 std::vector<OSSL_PROVIDER*>& Loaded() {
@@ -126,7 +129,7 @@ Napi::Value LoadProvider(const Napi::CallbackInfo& info) {
   std::string name;
   if (!ArgCString(info, 0, "name", &name)) return {};
   if (name.empty()) return ThrowTypeError(env, "The \"name\" argument must not be empty", "ERR_INVALID_ARG_VALUE");
-  std::lock_guard<std::mutex> lock(ProvidersMutex());
+  std::lock_guard<std::recursive_mutex> lock(ProvidersMutex());
   const std::string file = ModuleFile(name);
   if (!file.empty()) {
     const std::string why = ForeignOpenSSL(file);
@@ -151,13 +154,15 @@ Napi::Value LoadProvider(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, OSSL_PROVIDER_get0_name(p));
 }
 
-struct Described {
-  Napi::Env env;
-  Napi::Array out;
+// What describeProviders reports of one provider. Collected under the lock, turned into JS after
+// it: building objects can run JS (a setter on Object.prototype), which may call back in here.
+struct Description {
+  std::string name, source;
+  std::optional<std::string> version, build;
 };
 
 int Describe(OSSL_PROVIDER* p, void* arg) {
-  auto* d = static_cast<Described*>(arg);
+  auto* out = static_cast<std::vector<Description>*>(arg);
   const char* name = OSSL_PROVIDER_get0_name(p);
   char* version = nullptr;
   char* build = nullptr;
@@ -165,24 +170,36 @@ int Describe(OSSL_PROVIDER* p, void* arg) {
                          OSSL_PARAM_construct_utf8_ptr(OSSL_PROV_PARAM_BUILDINFO, &build, 0), OSSL_PARAM_construct_end()};
   OSSL_PROVIDER_get_params(p, params);
   ERR_clear_error();
-  Napi::Object o = Napi::Object::New(d->env);
-  o.Set("name", name);
-  o.Set("version", version != nullptr ? Napi::Value(Napi::String::New(d->env, version)) : d->env.Null());
-  o.Set("buildInfo", build != nullptr ? Napi::Value(Napi::String::New(d->env, build)) : d->env.Null());
+  Description d;
+  d.name = name;
+  if (version != nullptr) d.version = version;
+  if (build != nullptr) d.build = build;
   auto it = Sources().find(name);
   // Providers OpenSSL loaded itself (default, base) are part of libcrypto.
-  o.Set("source", it != Sources().end() ? it->second : (ModuleFile(name).empty() ? "built-in" : ModuleFile(name)));
-  d->out.Set(d->out.Length(), o);
+  d.source = it != Sources().end() ? it->second : (ModuleFile(name).empty() ? "built-in" : ModuleFile(name));
+  out->push_back(std::move(d));
   return 1;
 }
 
 // describeProviders() -> [{ name, version, buildInfo, source }]
 Napi::Value DescribeProviders(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::lock_guard<std::mutex> lock(ProvidersMutex());
-  Described d{env, Napi::Array::New(env)};
-  if (OSSL_PROVIDER_do_all(nullptr, &Describe, &d) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
-  return d.out;
+  std::vector<Description> all;
+  {
+    std::lock_guard<std::recursive_mutex> lock(ProvidersMutex());
+    if (OSSL_PROVIDER_do_all(nullptr, &Describe, &all) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
+  }
+  auto text = [&](const std::optional<std::string>& v) { return v ? Napi::Value(Napi::String::New(env, *v)) : env.Null(); };
+  Napi::Array out = Napi::Array::New(env, all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", all[i].name);
+    o.Set("version", text(all[i].version));
+    o.Set("buildInfo", text(all[i].build));
+    o.Set("source", all[i].source);
+    out.Set(static_cast<uint32_t>(i), o);
+  }
+  return out;
 }
 
 int Collect(OSSL_PROVIDER* p, void* arg) {
@@ -216,29 +233,38 @@ Napi::Value ProviderAlgorithms(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Found found;
   if (!ArgCString(info, 0, "name", &found.name)) return {};
-  std::lock_guard<std::mutex> lock(ProvidersMutex());
-  if (OSSL_PROVIDER_do_all(nullptr, &FindProvider, &found) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
-  if (found.provider == nullptr)
-    return ThrowStateError(env, "The provider \"" + found.name + "\" is not loaded", "ERR_INVALID_ARG_VALUE");
-  static const std::pair<int, const char*> kOperations[] = {
-      {OSSL_OP_DIGEST, "digest"},       {OSSL_OP_CIPHER, "cipher"},       {OSSL_OP_MAC, "mac"},
-      {OSSL_OP_KDF, "kdf"},             {OSSL_OP_RAND, "rand"},           {OSSL_OP_KEYMGMT, "keymgmt"},
-      {OSSL_OP_KEYEXCH, "keyexch"},     {OSSL_OP_SIGNATURE, "signature"}, {OSSL_OP_ASYM_CIPHER, "asymCipher"},
-      {OSSL_OP_KEM, "kem"},             {OSSL_OP_ENCODER, "encoder"},     {OSSL_OP_DECODER, "decoder"},
-      {OSSL_OP_STORE, "store"}};
-  Napi::Object out = Napi::Object::New(env);
-  for (const auto& [op, label] : kOperations) {
-    int no_cache = 0;
-    const OSSL_ALGORITHM* algs = OSSL_PROVIDER_query_operation(found.provider, op, &no_cache);
-    Napi::Array names = Napi::Array::New(env);
-    for (const OSSL_ALGORITHM* a = algs; a != nullptr && a->algorithm_names != nullptr; ++a) {
-      const std::string all = a->algorithm_names;
-      names.Set(names.Length(), Napi::String::New(env, all.substr(0, all.find(':'))));
+  // Names collected under the lock, turned into JS after it (see Description).
+  std::vector<std::pair<const char*, std::vector<std::string>>> ops;
+  {
+    std::lock_guard<std::recursive_mutex> lock(ProvidersMutex());
+    if (OSSL_PROVIDER_do_all(nullptr, &FindProvider, &found) != 1) return ThrowOpenSSL(env, "OSSL_PROVIDER_do_all");
+    if (found.provider == nullptr)
+      return ThrowStateError(env, "The provider \"" + found.name + "\" is not loaded", "ERR_INVALID_ARG_VALUE");
+    static const std::pair<int, const char*> kOperations[] = {
+        {OSSL_OP_DIGEST, "digest"},       {OSSL_OP_CIPHER, "cipher"},       {OSSL_OP_MAC, "mac"},
+        {OSSL_OP_KDF, "kdf"},             {OSSL_OP_RAND, "rand"},           {OSSL_OP_KEYMGMT, "keymgmt"},
+        {OSSL_OP_KEYEXCH, "keyexch"},     {OSSL_OP_SIGNATURE, "signature"}, {OSSL_OP_ASYM_CIPHER, "asymCipher"},
+        {OSSL_OP_KEM, "kem"},             {OSSL_OP_ENCODER, "encoder"},     {OSSL_OP_DECODER, "decoder"},
+        {OSSL_OP_STORE, "store"}};
+    for (const auto& [op, label] : kOperations) {
+      int no_cache = 0;
+      const OSSL_ALGORITHM* algs = OSSL_PROVIDER_query_operation(found.provider, op, &no_cache);
+      std::vector<std::string> names;
+      for (const OSSL_ALGORITHM* a = algs; a != nullptr && a->algorithm_names != nullptr; ++a) {
+        const std::string all = a->algorithm_names;
+        names.push_back(all.substr(0, all.find(':')));
+      }
+      if (algs != nullptr) OSSL_PROVIDER_unquery_operation(found.provider, op, algs);
+      ops.emplace_back(label, std::move(names));
     }
-    if (algs != nullptr) OSSL_PROVIDER_unquery_operation(found.provider, op, algs);
-    out.Set(label, names);
+    ERR_clear_error();
   }
-  ERR_clear_error();
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [label, names] : ops) {
+    Napi::Array arr = Napi::Array::New(env, names.size());
+    for (size_t i = 0; i < names.size(); ++i) arr.Set(static_cast<uint32_t>(i), Napi::String::New(env, names[i]));
+    out.Set(label, arr);
+  }
   return out;
 }
 
@@ -248,7 +274,7 @@ Napi::Value SetSearchPath(const Napi::CallbackInfo& info) {
   std::string path;
   const bool reset = ArgIsNullish(info, 0);
   if (!reset && !ArgCString(info, 0, "path", &path)) return {};
-  std::lock_guard<std::mutex> lock(ProvidersMutex());
+  std::lock_guard<std::recursive_mutex> lock(ProvidersMutex());
   if (OSSL_PROVIDER_set_default_search_path(nullptr, reset ? nullptr : path.c_str()) != 1)
     return ThrowOpenSSL(env, "OSSL_PROVIDER_set_default_search_path");
   SetPath() = reset ? std::string() : path;
@@ -257,7 +283,7 @@ Napi::Value SetSearchPath(const Napi::CallbackInfo& info) {
 
 // providerSearchPath() -> where modules are looked for now.
 Napi::Value GetSearchPath(const Napi::CallbackInfo& info) {
-  std::lock_guard<std::mutex> lock(ProvidersMutex());
+  std::lock_guard<std::recursive_mutex> lock(ProvidersMutex());
   return Napi::String::New(info.Env(), SearchPath());
 }
 

@@ -1,6 +1,8 @@
 #include "ssl/connection.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <openssl/tls1.h>
 #include <openssl/x509v3.h>
 
@@ -10,6 +12,7 @@
 #include <mutex>
 
 #include "common/args.h"
+#include "common/compat.h"
 #include "pkey/pkey.h"
 #include "ssl/context.h"
 #include "ssl/dtls.h"
@@ -1087,16 +1090,63 @@ Napi::Value ConnectionWrap::SetSession(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The DER of `key` (SubjectPublicKeyInfo), or "" when it cannot be encoded.
+static std::string PublicKeyDer(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  const int n = key == nullptr ? -1 : i2d_PUBKEY(key, &der);
+  std::string out = n > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<size_t>(n)) : std::string();
+  OPENSSL_free(der);
+  return out;
+}
+
 void ConnectionWrap::DropMismatchedSession(SSL* ssl) {
-  if (check_name_.empty() || SSL_is_server(ssl) == 1) return;
+  if (SSL_is_server(ssl) == 1) return;
   SSL_SESSION* session = SSL_get_session(ssl);
-  X509* peer = session == nullptr ? nullptr : SSL_SESSION_get0_peer(session);
-  if (peer == nullptr) return;  // none set, or a PSK session: no certificate was ever checked for it
-  const int match = check_is_ip_ ? X509_check_ip_asc(peer, check_name_.c_str(), 0)
-                                 : X509_check_host(peer, check_name_.c_str(), check_name_.size(),
-                                                   X509_VERIFY_PARAM_get_hostflags(SSL_get0_param(ssl)), nullptr);
-  if (match != 1) SSL_set_session(ssl, nullptr);
+  if (session == nullptr) return;
+  X509* peer = SSL_SESSION_get0_peer(session);
+  bool keep = true;
+  // A PSK session has no certificate, and a raw-key one none either: no name was ever checked.
+  if (!check_name_.empty() && peer != nullptr) {
+    const int match = check_is_ip_ ? X509_check_ip_asc(peer, check_name_.c_str(), 0)
+                                   : X509_check_host(peer, check_name_.c_str(), check_name_.size(),
+                                                     X509_VERIFY_PARAM_get_hostflags(SSL_get0_param(ssl)), nullptr);
+    keep = match == 1;
+  }
+  if (keep && !expected_rpks_.empty()) {
+    EVP_PKEY* key = peer != nullptr ? X509_get0_pubkey(peer) : nullptr;
+#if OSSL_NAPI_HAS_RPK
+    if (key == nullptr) key = SSL_SESSION_get0_peer_rpk(session);
+#endif
+    const std::string der = PublicKeyDer(key);
+    keep = !der.empty() && std::find(expected_rpks_.begin(), expected_rpks_.end(), der) != expected_rpks_.end();
+  }
+  if (!keep) SSL_set_session(ssl, nullptr);
   ERR_clear_error();
+}
+
+bool ConnectionWrap::ExpectRawPublicKey(SSL* ssl, EVP_PKEY* key) {
+  std::string der = PublicKeyDer(key);
+  if (der.empty()) return false;
+  std::vector<std::string> keys = expected_rpks_;
+  keys.push_back(std::move(der));
+  if (SSL_is_server(ssl) == 1) {
+    // The session id context: a digest of the expected keys (length-prefixed, in order).
+    std::string all = "openssl-napi expected raw public keys";
+    for (const std::string& k : keys) all += std::to_string(k.size()) + ":" + k;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (EVP_Digest(all.data(), all.size(), md, &md_len, EVP_sha256(), nullptr) != 1 || md_len > SSL_MAX_SID_CTX_LENGTH ||
+        SSL_set_session_id_context(ssl, md, md_len) != 1)
+      return false;
+  }
+  expected_rpks_ = std::move(keys);
+  DropMismatchedSession(ssl);
+  return true;
+}
+
+const char* ConnectionWrap::DaneBaseDomain(const SSL* ssl) const {
+  if (!check_name_.empty() && !check_is_ip_) return check_name_.c_str();
+  return SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
 }
 
 Napi::Value ConnectionWrap::GetClientCaList(const Napi::CallbackInfo& info) {

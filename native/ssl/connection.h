@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/args.h"
 #include "common/bridge.h"
@@ -76,9 +77,20 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   bool MayCallJs(const SSL* ssl) const;
 
   // A client: a session set for resumption whose peer certificate does not match the name (or IP)
-  // set to check is dropped, so the handshake is a full one that checks it. OpenSSL checks names
-  // only when it verifies a chain, which a resumed handshake does not do.
+  // set to check, or whose peer key is not one of the expected raw public keys, is dropped, so the
+  // handshake is a full one that checks it. OpenSSL checks names and expected keys only when it
+  // verifies the peer, which a resumed handshake does not do.
   void DropMismatchedSession(SSL* ssl);
+
+  // rpkAddExpected (ssl/rpk.cc): `key` is a key the peer may present. A
+  // client drops a set session whose key is not one of them; a server binds its sessions to the
+  // set (the session id context becomes a digest of it), so a session made under other
+  // expectations is never resumed. False with nothing changed when OpenSSL refuses.
+  bool ExpectRawPublicKey(SSL* ssl, EVP_PKEY* key);
+
+  // The name rpkAddExpected's DANE base domain must keep: the one setHost set (DANE replaces the
+  // host to check with its base domain), else the SNI name; null when there is neither.
+  const char* DaneBaseDomain(const SSL* ssl) const;
 
   // The connection failed or its socket closed: its record buffers (about 36 KiB) go back now
   // instead of when the GC collects it; what its queries read stays.
@@ -207,6 +219,7 @@ class ConnectionWrap : public Wrapper<ConnectionWrap, SSL, SSL_free> {
   Early early_ = Early::kUndecided;  // ReadsEarlyData
   std::string check_name_;           // setHost / setIpAddress: what the peer's certificate must match
   bool check_is_ip_ = false;
+  std::vector<std::string> expected_rpks_;  // rpkAddExpected, as SubjectPublicKeyInfo DER
 };
 
 // Argument 0 of a free function on SSL objects: a live Context's SSL_CTX (when `context_ok`) or a

@@ -102,9 +102,15 @@ Napi::Value AddExpected(const Napi::CallbackInfo& info) {
   if (key == nullptr) return {};
   // The expected keys are DANE records: DANE is switched on for the Context (idempotent) and for
   // this connection the first time (a second time reports "already enabled", which is fine).
+  // SSL_dane_enable replaces the host name to check with its base domain: that is setHost's name
+  // when there is one, so enabling DANE never drops a name check (else the SNI name).
+  ConnectionWrap* c = ConnectionWrap::FromSSL(ssl);
+  if (c == nullptr) return ThrowStateError(env, "Connection has been freed", "ERR_OPENSSL_NAPI_FREED");
   if (SSL_CTX_dane_enable(SSL_get_SSL_CTX(ssl)) <= 0) return ThrowOpenSSL(env, "SSL_CTX_dane_enable");
-  if (SSL_dane_enable(ssl, SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) <= 0) ERR_clear_error();
+  if (SSL_dane_enable(ssl, c->DaneBaseDomain(ssl)) <= 0) ERR_clear_error();
   if (SSL_add_expected_rpk(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_add_expected_rpk");
+  // A session made under other expectations must not be resumed (a resumption checks no key).
+  if (!c->ExpectRawPublicKey(ssl, key)) return ThrowOpenSSL(env, "expected raw public key");
   return env.Undefined();
 #else
   return NeedsRpk(info.Env());
