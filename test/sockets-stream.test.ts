@@ -738,3 +738,165 @@ describe('HTTP over SecureSocket', () => {
     expect(sock!.alpnProtocol).toBe('http/1.1');
   });
 });
+
+describe('hostile peers and readers (each once hung, crashed or grew without bound)', () => {
+  it('a TLS 1.2 renegotiation in the middle of an upload: the upload goes on (native pump)', async () => {
+    const sctx = serverContext();
+    sctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
+    let got = 0;
+    let renegotiatedAt = -1;
+    // A memory-BIO server over a net.Socket, which asks for a renegotiation after 1 MB.
+    const server = net.createServer((sock) => {
+      const c = new SSL.Connection(sctx);
+      c.setAcceptState();
+      const out = () => {
+        while (c.bioPending() > 0) sock.write(c.bioRead(1 << 20));
+      };
+      let done = false;
+      sock.on('data', (d) => {
+        c.bioWrite(d);
+        try {
+          if (!done) done = (c.doHandshake(), true);
+        } catch {
+          // wants more
+        }
+        for (;;) {
+          try {
+            got += c.recv(65536).length;
+          } catch {
+            break;
+          }
+        }
+        if (done && renegotiatedAt < 0 && got > 1e6) {
+          renegotiatedAt = got;
+          c.renegotiate();
+          try {
+            c.doHandshake();
+          } catch {
+            // the client answers later
+          }
+        }
+        out();
+      });
+      sock.on('error', () => {});
+    });
+    const port = await listen(server);
+    const s = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    cleanups.push(() => s.destroy());
+    s.on('error', () => {});
+    const chunk = Buffer.alloc(65536, 0x62);
+    const pump = () => {
+      while (!s.destroyed && s.write(chunk));
+    };
+    s.on('drain', pump);
+    s.on('secureConnect', pump);
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`upload stalled at ${got} bytes (renegotiated at ${renegotiatedAt})`)), 10_000);
+      const check = setInterval(() => {
+        if (renegotiatedAt > 0 && got > renegotiatedAt + 4e6) {
+          clearInterval(check);
+          clearTimeout(deadline);
+          resolve();
+        }
+      }, 20);
+    });
+  });
+
+  for (const nativeIo of [true, false]) {
+    it(`onread: a callback that pauses and resumes every time, under a flood, neither recurses nor crashes (nativeIo: ${nativeIo})`, async () => {
+      const server = SSL.createServer({ context: serverContext() }, (s) => {
+        s.on('error', () => {});
+        const chunk = Buffer.alloc(256 * 1024, 0x61);
+        const flood = () => {
+          while (!s.destroyed && s.write(chunk));
+        };
+        s.on('drain', flood);
+        flood();
+      });
+      const port = await listen(server);
+      let calls = 0;
+      let bytes = 0;
+      const c = SSL.connect({
+        context: new SSL.Context(SSL.TLS_METHOD),
+        port,
+        nativeIo,
+        onread: {
+          buffer: Buffer.alloc(4096),
+          callback(n, _buf, sock) {
+            calls++;
+            bytes += n;
+            sock.pause();
+            sock.resume();
+          },
+        },
+      });
+      cleanups.push(() => c.destroy());
+      const errors: Error[] = [];
+      c.on('error', (e) => errors.push(e));
+      while (bytes < 32 * 1024 * 1024 && errors.length === 0) await new Promise((r) => setTimeout(r, 20));
+      expect(errors).toEqual([]);
+      expect(calls).toBeGreaterThan(1000);
+    });
+
+    it(`onread: a callback that frees its Connection gets an error event, not an uncaught exception (nativeIo: ${nativeIo})`, async () => {
+      const server = SSL.createServer({ context: serverContext() }, (s) => {
+        s.on('error', () => {});
+        s.write(Buffer.alloc(100000, 0x61));
+      });
+      const port = await listen(server);
+      const c = SSL.connect({
+        context: new SSL.Context(SSL.TLS_METHOD),
+        port,
+        nativeIo,
+        onread: {
+          buffer: Buffer.alloc(4096),
+          callback(_n, _buf, sock) {
+            sock.getConnection().free();
+            return false;
+          },
+        },
+      });
+      const [err] = (await once(c, 'error')) as [Error & { code: string }];
+      expect(err.code).toBe('ERR_OPENSSL_NAPI_FREED');
+    });
+
+    it(`a close_notify instead of a ServerHello fails the handshake (nativeIo: ${nativeIo})`, async () => {
+      const server = net.createServer((s) => {
+        s.on('error', () => {});
+        s.once('data', () => s.write(Buffer.from([21, 3, 3, 0, 2, 1, 0]))); // close_notify, in plaintext
+      });
+      const port = await listen(server);
+      const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port, nativeIo });
+      const [err] = (await once(c, 'error')) as [Error & { code: string }];
+      expect(err.code).toBe('ERR_SSL_ZERO_RETURN');
+      expect(c.secureConnected ?? false).toBe(false);
+    });
+  }
+
+  it('http.Server over SSL.createServer: a client that pipelines requests and never reads cannot hold the event loop', async () => {
+    const httpServer = http.createServer((req, res) => req.on('end', () => res.end('x'.repeat(1024))).resume());
+    const server = SSL.createServer({ context: serverContext() }, (s) => httpServer.emit('connection', s));
+    const port = await listen(server);
+    const c = SSL.connect({ context: new SSL.Context(SSL.TLS_METHOD), port });
+    cleanups.push(() => c.destroy());
+    c.on('error', () => {});
+    await once(c, 'secureConnect');
+    c.pause(); // never reads the responses
+    const requests = Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2000));
+    let sent = 0;
+    const send = () => {
+      while (!c.destroyed && sent < 200 && c.write(requests)) sent++;
+    };
+    c.on('drain', send);
+    send();
+    // The server's event loop keeps turning: a timer set now fires on time.
+    let worst = 0;
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 10));
+      worst = Math.max(worst, performance.now() - t0);
+    }
+    expect(worst).toBeLessThan(1000);
+    expect(process.memoryUsage().rss).toBeLessThan(1024 * 1024 * 1024);
+  });
+});

@@ -40,6 +40,8 @@ export class NativeEngine extends EngineBase {
   private endWaiters: Callback[] = [];
   /** The native pump was told to stop reading (and not yet to go on). */
   private nativePaused = false;
+  /** resume() scheduled the native pump to read again on the next turn of the event loop. */
+  private resumeQueued = false;
   /** The reader's buffer (SecureSocket's `onread`), once attached. */
   private target: Uint8Array | null = null;
 
@@ -140,8 +142,13 @@ export class NativeEngine extends EngineBase {
     }
   }
 
+  /** The native pump can be called: attached, not closed, and the Connection not freed (a reader may free it). */
+  private get live(): boolean {
+    return this.attached && !this.closed && !this.h.isFreed();
+  }
+
   pause(): void {
-    if (this.attached && !this.closed) {
+    if (this.live) {
       native.sockPause(this.h, true);
       this.nativePaused = true;
     }
@@ -150,15 +157,27 @@ export class NativeEngine extends EngineBase {
   resume(): void {
     // Readable calls _read (and so this) after most pushes: a crossing only when it changes something.
     if (!this.nativePaused) return;
-    if (this.attached && !this.closed && !this.failed) {
-      this.nativePaused = false;
-      native.sockPause(this.h, false);
-    }
+    this.nativePaused = false;
+    if (this.resumeQueued) return;
+    // Reading goes on from the event loop, never from inside the resume() call: a reader that
+    // pauses and resumes from its own callback would recurse into the read loop, and one resumed
+    // by a stream consumer (http.Server's parser) would read for as long as the peer sends,
+    // its responses (next ticks) waiting behind.
+    this.resumeQueued = true;
+    setImmediate(() => {
+      this.resumeQueued = false;
+      if (this.nativePaused || !this.live || this.failed) return;
+      try {
+        native.sockPause(this.h, false);
+      } catch (err) {
+        this.fatal(err as Error);
+      }
+    });
   }
 
   override readInto(buffer: Uint8Array | null): void {
     this.target = buffer;
-    if (this.attached && !this.closed) native.sockReadInto(this.h, buffer);
+    if (this.live) native.sockReadInto(this.h, buffer);
   }
 
   /** One native call: OpenSSL encrypts record by record straight into the socket. */
@@ -211,7 +230,7 @@ export class NativeEngine extends EngineBase {
   }
 
   flush(cb?: Callback): boolean {
-    const queued = this.attached && !this.closed ? native.sockQueued(this.h) : 0;
+    const queued = this.live ? native.sockQueued(this.h) : 0;
     if (queued === 0) {
       if (cb) process.nextTick(cb);
       return true;

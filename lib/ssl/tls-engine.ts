@@ -10,7 +10,7 @@
  * @module
  */
 import type net from 'node:net';
-import { OpenSSLError, SysCallError } from '../errors.js';
+import { OpenSSLError, SysCallError, ZeroReturnError } from '../errors.js';
 import { native } from '../native.js';
 import { EarlyDataStatus, Status, type NativeConnection } from './native-types.js';
 import { PUMP_INIT_FINISHED, PUMP_MORE_PENDING, resultBytes, resultHas, resultStatus } from './pump-result.js';
@@ -354,6 +354,11 @@ export class TlsEngine extends EngineBase {
           if (this.failed) return;
         }
         if (status === Status.ZeroReturn) {
+          if (!this.handshakeDone) {
+            // A close_notify before the handshake finished: no connection to end cleanly.
+            this.fatal(new ZeroReturnError());
+            return;
+          }
           this.closeNotifyReceived = true;
           this.flush();
           this.sink.onCloseNotify();

@@ -611,6 +611,7 @@ Napi::Value SocketIo::Write(const Napi::CallbackInfo& info) {
       const int e = SSLResult(io->ssl_, ret);
       if (e == kSSLWantRead || e == kSSLWantWrite) {
         ClearErrors();
+        io->write_waits_peer_ = true;
         Napi::Array r = Napi::Array::New(env, 2);
         r.Set(0u, Napi::Number::New(env, e));
         r.Set(1u, Napi::Number::New(env, static_cast<double>(off)));
@@ -947,6 +948,11 @@ void SocketIo::ReadLoop(Napi::Env env) {
       if (!Emit(env, kData, holder, Napi::Number::New(env, static_cast<double>(off)),
                 Napi::Number::New(env, static_cast<double>(total))))
         return;
+    } else if (write_waits_peer_ && error.IsEmpty() && SSL_in_init(ssl_) == 0 && transport_->Queued() == 0) {
+      // The renegotiation that stopped a write is over, and no data came to retry it with (kData
+      // retries stalled writes): kDrain does.
+      write_waits_peer_ = false;
+      if (!Emit(env, kDrain)) return;
     }
     if (!error.IsEmpty()) {
       read_done_ = true;

@@ -94,6 +94,7 @@ class SocketIo {
   bool in_js_ = false;       // driven by a JS call (a handler's exception propagates to it)
   bool in_cleanup_ = false;
   bool linger_ = false;      // failed with an alert: the descriptor lingers after Detach (Lingerer)
+  bool write_waits_peer_ = false;  // SSL_write stopped for a renegotiation: retried once it is over
   int running_ = 0;          // > 0 while driving (deletion is then deferred)
 };
 
