@@ -108,9 +108,10 @@ Napi::Value AddExpected(const Napi::CallbackInfo& info) {
   if (c == nullptr) return ThrowStateError(env, "Connection has been freed", "ERR_OPENSSL_NAPI_FREED");
   if (SSL_CTX_dane_enable(SSL_get_SSL_CTX(ssl)) <= 0) return ThrowOpenSSL(env, "SSL_CTX_dane_enable");
   if (SSL_dane_enable(ssl, c->DaneBaseDomain(ssl)) <= 0) ERR_clear_error();
-  if (SSL_add_expected_rpk(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_add_expected_rpk");
-  // A session made under other expectations must not be resumed (a resumption checks no key).
+  // First the sessions (a session made under other expectations must not be resumed: a
+  // resumption checks no key), so that a failure after it leaves no resumption unchecked.
   if (!c->ExpectRawPublicKey(ssl, key)) return ThrowOpenSSL(env, "expected raw public key");
+  if (SSL_add_expected_rpk(ssl, key) != 1) return ThrowOpenSSL(env, "SSL_add_expected_rpk");
   return env.Undefined();
 #else
   return NeedsRpk(info.Env());

@@ -57,6 +57,8 @@ bool ArgCertStack(const Napi::CallbackInfo& info, size_t i, const char* name, X5
 
 Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_VERIFY_PARAM*()>& live, ParamOp op) {
   Napi::Env env = info.Env();
+  X509_VERIFY_PARAM* p = live();
+  if (p == nullptr) return {};
   ERR_clear_error();
   int ok = 1;
   const char* what = "X509_VERIFY_PARAM";
@@ -65,8 +67,6 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
     case ParamOp::kClearFlags: {
       int64_t flags = 0;
       if (!ArgInt(info, 0, "flags", &flags, 0, 0xffffffffLL)) return {};
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       ok = op == ParamOp::kFlags ? X509_VERIFY_PARAM_set_flags(p, static_cast<unsigned long>(flags))
                                  : X509_VERIFY_PARAM_clear_flags(p, static_cast<unsigned long>(flags));
       what = "X509_VERIFY_PARAM_set_flags";
@@ -75,24 +75,18 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
     case ParamOp::kTime: {
       int64_t t = 0;
       if (!ArgInt(info, 0, "time", &t, -(int64_t{1} << 52), int64_t{1} << 52)) return {};
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       X509_VERIFY_PARAM_set_time(p, static_cast<time_t>(t));
       break;
     }
     case ParamOp::kDepth: {
       int64_t d = 0;
       if (!ArgInt(info, 0, "depth", &d, -1, 0x7fffffff)) return {};
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       X509_VERIFY_PARAM_set_depth(p, static_cast<int>(d));
       break;
     }
     case ParamOp::kAuthLevel: {
       int64_t d = 0;
       if (!ArgInt(info, 0, "level", &d, -1, 5)) return {};
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       X509_VERIFY_PARAM_set_auth_level(p, static_cast<int>(d));
       break;
     }
@@ -103,8 +97,6 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
         ERR_clear_error();
         return ThrowRangeError(env, "Unknown purpose " + std::to_string(v), "ERR_INVALID_ARG_VALUE");
       }
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       ok = X509_VERIFY_PARAM_set_purpose(p, static_cast<int>(v));
       what = "X509_VERIFY_PARAM_set_purpose";
       break;
@@ -116,8 +108,6 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
         ERR_clear_error();
         return ThrowRangeError(env, "Unknown trust " + std::to_string(v), "ERR_INVALID_ARG_VALUE");
       }
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       ok = X509_VERIFY_PARAM_set_trust(p, static_cast<int>(v));
       what = "X509_VERIFY_PARAM_set_trust";
       break;
@@ -125,8 +115,6 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
     case ParamOp::kHostFlags: {
       int64_t v = 0;
       if (!ArgInt(info, 0, "flags", &v, 0, 0xffffffffLL)) return {};
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       X509_VERIFY_PARAM_set_hostflags(p, static_cast<unsigned int>(v));
       break;
     }
@@ -140,8 +128,6 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
       // OpenSSL reads an empty value as "check nothing": null says that; "" is a mistake.
       if (!clear && s.empty())
         return ThrowRangeError(env, std::string("The \"") + arg + "\" argument must not be empty (null clears it)", "ERR_INVALID_ARG_VALUE");
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
-      if (p == nullptr) return {};
       if (op == ParamOp::kHost) {
         ok = X509_VERIFY_PARAM_set1_host(p, clear ? nullptr : s.c_str(), clear ? 0 : s.size());
         what = "X509_VERIFY_PARAM_set1_host";
@@ -182,7 +168,9 @@ Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_
           return ThrowOpenSSL(env, "sk_ASN1_OBJECT_push");
         }
       }
-      X509_VERIFY_PARAM* p = live();  // after the value was read: reading it may run JS
+      // Reading the array may have run JS (an element getter) that freed the owner: its
+      // parameters stay allocated until this call returns (NativeCall), but the call says so.
+      p = live();
       if (p == nullptr) return {};
       ok = X509_VERIFY_PARAM_set1_policies(p, stack.get());
       what = "X509_VERIFY_PARAM_set1_policies";

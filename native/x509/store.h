@@ -10,8 +10,8 @@
 namespace ossl {
 
 // One verification-parameter setter; info[0] is its value. `live` gives the parameters, or null
-// with the error pending (the owner was freed): it is asked only after the value has been read,
-// since reading it (an array's getters) may run JS that frees the owner.
+// with the error pending (the owner was freed): asked first, and again after a value whose reading
+// may run JS (an array's getters) that frees the owner.
 enum class ParamOp { kFlags, kClearFlags, kTime, kDepth, kPurpose, kTrust, kHost, kHostFlags, kIp, kEmail, kAuthLevel, kPolicies };
 Napi::Value ApplyParam(const Napi::CallbackInfo& info, const std::function<X509_VERIFY_PARAM*()>& live, ParamOp op);
 
@@ -28,7 +28,6 @@ class X509StoreWrap : public Wrapper<X509StoreWrap, X509_STORE, X509_STORE_free>
   Napi::Value SetDefaultPaths(const Napi::CallbackInfo& info);
   template <ParamOp op>
   Napi::Value Param(const Napi::CallbackInfo& info) {
-    if (Live(info.Env()) == nullptr) return {};  // a freed store says so before its value is read
     return ApplyParam(info, [this, &info]() -> X509_VERIFY_PARAM* {
       X509_STORE* s = Live(info.Env());
       return s == nullptr ? nullptr : X509_STORE_get0_param(s);

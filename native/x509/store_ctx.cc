@@ -116,7 +116,7 @@ Napi::Value X509StoreContextWrap::SetCrls(const Napi::CallbackInfo& info) {
 
 template <int op>
 Napi::Value X509StoreContextWrap::Param(const Napi::CallbackInfo& info) {
-  if (Live(info.Env()) == nullptr) return {};  // a freed context says so before its value is read
+  if (Live(info.Env()) == nullptr) return {};
   params_set_ = true;
   return ApplyParam(info, [this, &info]() { return Live(info.Env()); }, static_cast<ParamOp>(op));
 }
