@@ -740,6 +740,15 @@ describe('HTTP over SecureSocket', () => {
 });
 
 describe('hostile peers and readers (each once hung, crashed or grew without bound)', () => {
+  /** A client reading with `onread` into one 4 KiB buffer; `callback` gets each read's size. */
+  const reader = (port: number, nativeIo: boolean, callback: (n: number, sock: SSL.SecureSocket) => boolean | void): SSL.SecureSocket =>
+    SSL.connect({
+      context: new SSL.Context(SSL.TLS_METHOD),
+      port,
+      nativeIo,
+      onread: { buffer: Buffer.alloc(4096), callback: (n, _buf, sock) => callback(n, sock) },
+    });
+
   it('a TLS 1.2 renegotiation in the middle of an upload: the upload goes on (native pump)', async () => {
     const sctx = serverContext();
     sctx.setMaxProtoVersion(SSL.TLS1_2_VERSION);
@@ -816,19 +825,11 @@ describe('hostile peers and readers (each once hung, crashed or grew without bou
       const port = await listen(server);
       let calls = 0;
       let bytes = 0;
-      const c = SSL.connect({
-        context: new SSL.Context(SSL.TLS_METHOD),
-        port,
-        nativeIo,
-        onread: {
-          buffer: Buffer.alloc(4096),
-          callback(n, _buf, sock) {
-            calls++;
-            bytes += n;
-            sock.pause();
-            sock.resume();
-          },
-        },
+      const c = reader(port, nativeIo, (n, sock) => {
+        calls++;
+        bytes += n;
+        sock.pause();
+        sock.resume();
       });
       cleanups.push(() => c.destroy());
       const errors: Error[] = [];
@@ -844,17 +845,9 @@ describe('hostile peers and readers (each once hung, crashed or grew without bou
         s.write(Buffer.alloc(100000, 0x61));
       });
       const port = await listen(server);
-      const c = SSL.connect({
-        context: new SSL.Context(SSL.TLS_METHOD),
-        port,
-        nativeIo,
-        onread: {
-          buffer: Buffer.alloc(4096),
-          callback(_n, _buf, sock) {
-            sock.getConnection().free();
-            return false;
-          },
-        },
+      const c = reader(port, nativeIo, (_n, sock) => {
+        sock.getConnection().free();
+        return false;
       });
       const [err] = (await once(c, 'error')) as [Error & { code: string }];
       expect(err.code).toBe('ERR_OPENSSL_NAPI_FREED');
